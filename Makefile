@@ -1,0 +1,48 @@
+# Two commands do everything: `make site` and `make test`. `make serve` previews live.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONPATH := $(CURDIR)/hooks
+
+.PHONY: site test serve validate pins clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Validate first, build into a scratch directory, then swap it in: a failed
+# build leaves the last good site/ exactly as it was.
+site: $(STAMP)
+	$(BIN)/python -m factcheck validate
+	rm -rf .site-build
+	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build
+	rm -rf .site-old
+	if [ -d site ]; then mv site .site-old; fi
+	mv .site-build site
+	rm -rf .site-old
+	@echo "Site built: open $(CURDIR)/site/index.html in a browser, or run 'make serve'."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+validate: $(STAMP)
+	$(BIN)/python -m factcheck validate
+
+# Re-resolve the pinned tree from requirements.in.
+pins:
+	rm -rf .venv-pins
+	$(PYTHON) -m venv .venv-pins
+	.venv-pins/bin/python -m pip install --quiet -r requirements.in
+	{ echo "# Pinned dependency tree, resolved from requirements.in (regenerate: make pins)."; \
+	  .venv-pins/bin/python -m pip freeze --exclude-editable; } > requirements.txt
+	rm -rf .venv-pins
+
+clean:
+	rm -rf site .site-build .site-old $(VENV)

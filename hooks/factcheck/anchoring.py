@@ -1,0 +1,149 @@
+"""Resolve a claim's selector to a span of its source text.
+
+Offsets are Unicode code points, as Python indexes strings. Offsets that still
+select the exact quote are used as they are. Otherwise the quote is searched
+for, tolerating differences of whitespace (including non-breaking spaces) and
+of quotation marks and apostrophes; the span is always reported as it is in
+the source. A quote found several times is told apart by its prefix and suffix,
+then by nearness to the stored offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from .claims import Selector
+
+# Characters that editors and translators swap without meaning to.
+_EQUIVALENTS = str.maketrans({
+    "’": "'", "‘": "'", "‛": "'", "ʼ": "'", "′": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"',
+})
+_WHITESPACE = re.compile(r"\s+")
+CONTEXT_LENGTH = 32
+
+Outcome = Literal["exact", "moved", "missing", "ambiguous", "out-of-range"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """The result of anchoring one selector."""
+
+    outcome: Outcome
+    span: Span | None
+    candidates: tuple[Span, ...] = field(default_factory=tuple)
+    closest: tuple[Span, float] | None = None  # for a missing quote: the most similar passage and its score
+
+    @property
+    def ok(self) -> bool:
+        return self.span is not None
+
+
+class NormalisedText:
+    """The text with whitespace runs collapsed and quote marks unified, mapped back to the original."""
+
+    def __init__(self, text: str):
+        chars: list[str] = []
+        starts: list[int] = []  # original offset of each normalised character
+        ends: list[int] = []  # original offset just past it
+        for match in re.finditer(r"\s+|\S", text):
+            piece = match.group()
+            chars.append(" " if piece.isspace() else piece.translate(_EQUIVALENTS))
+            starts.append(match.start())
+            ends.append(match.end())
+        self.text = "".join(chars)
+        self._starts = starts
+        self._ends = ends
+        self._length = len(text)
+
+    def find_all(self, needle: str) -> list[Span]:
+        """Every occurrence of `needle` (already normalised), as spans of the original text."""
+        spans = []
+        if not needle:
+            return spans
+        index = self.text.find(needle)
+        while index >= 0:
+            spans.append(Span(self._starts[index], self._ends[index + len(needle) - 1]))
+            index = self.text.find(needle, index + 1)
+        return spans
+
+
+def normalise(fragment: str) -> str:
+    return _WHITESPACE.sub(" ", fragment).translate(_EQUIVALENTS)
+
+
+def locate(text: str, quote: str, normalised: NormalisedText | None = None) -> list[Span]:
+    """Where `quote` occurs in `text`, tolerating whitespace and quote-mark differences."""
+    normalised = normalised or NormalisedText(text)
+    return normalised.find_all(normalise(quote))
+
+
+def anchor(text: str, selector: Selector, normalised: NormalisedText | None = None) -> Anchoring:
+    start, end = selector.start, selector.end
+    if 0 <= start < end <= len(text) and text[start:end] == selector.exact:
+        return Anchoring("exact", Span(start, end))
+    candidates = locate(text, selector.exact, normalised)
+    if not candidates:
+        return Anchoring("missing", None, closest=closest_passage(text, selector.exact))
+    best = _best_candidates(text, selector, candidates)
+    if len(best) > 1:
+        return Anchoring("ambiguous", None, tuple(candidates))
+    if end > len(text):
+        return Anchoring("out-of-range", None, (best[0],))
+    return Anchoring("moved", best[0], tuple(candidates))
+
+
+def _best_candidates(text: str, selector: Selector, candidates: list[Span]) -> list[Span]:
+    """Keep the candidates whose surroundings match the prefix and suffix best, then the nearest."""
+    if len(candidates) == 1:
+        return candidates
+
+    def context_score(span: Span) -> int:
+        before = normalise(text[max(0, span.start - len(selector.prefix) - 8):span.start])
+        after = normalise(text[span.end:span.end + len(selector.suffix) + 8])
+        return _common_suffix(before, normalise(selector.prefix)) + _common_prefix(after, normalise(selector.suffix))
+
+    scores = {span: context_score(span) for span in candidates}
+    top = max(scores.values())
+    best = [span for span in candidates if scores[span] == top]
+    distances = {span: abs(span.start - selector.start) for span in best}
+    nearest = min(distances.values())
+    return [span for span in best if distances[span] == nearest]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def closest_passage(text: str, quote: str) -> tuple[Span, float] | None:
+    """The passage most similar to a quote that was not found, to help the editor fix it."""
+    if not text or not quote:
+        return None
+    alignment = fuzz.partial_ratio_alignment(normalise(quote), text)
+    if alignment is None or alignment.score < 60:
+        return None
+    return Span(alignment.dest_start, alignment.dest_end), alignment.score
+
+
+def context(text: str, span: Span, width: int = CONTEXT_LENGTH) -> tuple[str, str]:
+    """The text just before and just after a span (the selector's prefix and suffix)."""
+    return text[max(0, span.start - width):span.start], text[span.end:span.end + width]

@@ -1,0 +1,74 @@
+"""Claims: one YAML file per checked statement, under claims/<source id>/<claim id>.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, problem_at
+from .schemas import load_checked
+from .yamlfile import JsonPath
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C Web Annotation-style selector: quote with context, and code-point offsets."""
+
+    exact: str
+    start: int
+    end: int
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    url: str
+    title: str
+    publisher: str
+    date: str
+    shows: str
+    archived_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    source: str
+    selector: Selector
+    claim: str
+    verdict: str
+    summary: str
+    notes: str
+    entities: tuple[str, ...]
+    reviewed: str
+    updated: str
+    reviewer: str
+    file: str
+    translation: str | None = None
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    searched: tuple[str, ...] = field(default_factory=tuple)
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
+        """A problem reported at the line of one of this claim's fields."""
+        return problem_at(self.file, self.positions, path, message, severity)
+
+
+def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None, list[Problem]]:
+    display = path.relative_to(root).as_posix()
+    document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
+    if document is None:
+        return None, problems
+    data = dict(document.data)
+    selector = Selector(**data.pop("selector"))
+    evidence = tuple(Evidence(**item) for item in data.pop("evidence", []))
+    claim = Claim(
+        selector=selector, evidence=evidence,
+        entities=tuple(data.pop("entities")), searched=tuple(data.pop("searched", [])),
+        file=display, positions=document.positions, **data,
+    )
+    problems = []
+    if selector.end <= selector.start:
+        problems.append(claim.problem(("selector", "end"), f"end ({selector.end}) must be greater than start ({selector.start})"))
+    return (None if problems else claim), problems

@@ -1,0 +1,62 @@
+"""Problems found in the repository's files, reported as `path:line:column: field: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        prefix = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{prefix}{field} {self.message}"
+
+
+class FactcheckError(Exception):
+    """Raised when the repository's files cannot be published; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        lines = [str(problem) for problem in self.problems]
+        lines.append(f"{count} error{'s' if count != 1 else ''} found; nothing was built.")
+        return "\n".join(lines)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
+
+
+def problem_at(
+    file: str, positions: dict, path: tuple, message: str, severity: str = "error",
+) -> Problem:
+    """A problem reported at the line of a field, or of its nearest enclosing field."""
+    while path not in positions and path:
+        path = path[:-1]
+    line, column = positions.get(path, (1, 1))
+    return Problem(file, line, column, field_name(path), message, severity)
+
+
+def field_name(path: tuple) -> str:
+    """`('evidence', 0, 'url')` → `evidence[0].url`."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(file)"

@@ -1,0 +1,275 @@
+"""Render the site model to HTML: the annotated source, claim, entity and index pages.
+
+Everything from the repository's files is escaped by Jinja2's autoescaping or
+MarkupSafe; notes are Markdown with raw HTML shown as text and only web, mail
+and in-page links kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+from .anchoring import Span
+from .site import (
+    AnchoredClaim, Mention, SiteModel, claim_url, entity_url, relative_url, source_url,
+)
+from .sources import Source
+
+TEMPLATES = Path(__file__).parent / "templates"
+_SAFE_SCHEMES = {"http", "https", "mailto", ""}
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    url: str  # relative to the site root, e.g. "claims/x.html"
+    title: str
+    html: str
+    kind: str  # "source", "claim", "entity" or "index"
+    edit_path: str | None = None  # repository file an editor changes to change this page
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop links and images whose address could run script (javascript:, data:, ...)."""
+
+    def run(self, root: Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "img":
+                    # Notes carry no images: show the alternative text instead.
+                    index = list(parent).index(child)
+                    parent.remove(child)
+                    replacement = Element("span")
+                    replacement.text = child.get("alt", "")
+                    replacement.tail = child.tail
+                    parent.insert(index, replacement)
+                elif child.tag == "a" and urlsplit(child.get("href", "").strip()).scheme.lower() not in _SAFE_SCHEMES:
+                    child.tag = "span"
+                    child.attrib.clear()
+
+
+class _EscapeHtml(Extension):
+    """Raw HTML in notes is shown as text, never passed through."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+def render_markdown(text: str) -> Markup:
+    html = markdown.markdown(text, extensions=[_EscapeHtml(), "tables", "sane_lists"], output_format="html")
+    return Markup(html)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+    )
+    env.filters["markdown"] = render_markdown
+    env.globals.update(source_url=source_url, claim_url=claim_url, entity_url=entity_url)
+    return env
+
+
+class Renderer:
+    def __init__(self, model: SiteModel, site_name: str = "Fact-check"):
+        self.model = model
+        self.site_name = site_name
+        self.env = _environment()
+
+    def _render(self, template: str, page_url: str, **context) -> str:
+        def link(target: str) -> str:
+            return relative_url(page_url, target)
+
+        return self.env.get_template(template).render(
+            model=self.model, scale=self.model.repository.scale, link=link, page_url=page_url, **context,
+        )
+
+    def pages(self) -> list[RenderedPage]:
+        model = self.model
+        pages = [self.source_page(source) for source in sorted(model.sources.values(), key=lambda s: s.id)]
+        pages += [self.claim_page(item) for item in sorted(model.claims.values(), key=lambda c: c.id)]
+        pages += [self.entity_page(entity_id) for entity_id in sorted(model.entities)]
+        pages.append(RenderedPage("sources/index.html", "Sources", self._render("sources_index.html.j2", "sources/index.html"), "index"))
+        pages.append(RenderedPage("claims/index.html", "All claims", self._render("claims_index.html.j2", "claims/index.html"), "index"))
+        pages.append(RenderedPage("entities/index.html", "Entities", self._render("entities_index.html.j2", "entities/index.html"), "index"))
+        return pages
+
+    def source_page(self, source: Source) -> RenderedPage:
+        url = source_url(source.id)
+        claims = self.model.claims_by_source.get(source.id, [])
+        body = annotate(source, claims, self.model.mentions.get(source.id, []), url)
+        html = self._render("source.html.j2", url, source=source, claims=claims, body=body)
+        return RenderedPage(url, source.title, html, "source", source.file)
+
+    def claim_page(self, item: AnchoredClaim) -> RenderedPage:
+        source = self.model.sources[item.claim.source]
+        before, after = _context_words(source.text, item.span)
+        html = self._render(
+            "claim.html.j2", item.url, item=item, claim=item.claim, source=source,
+            before=before, quote=source.text[item.span.start:item.span.end], after=after,
+        )
+        return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file)
+
+    def entity_page(self, entity_id: str) -> RenderedPage:
+        entity = self.model.entities[entity_id]
+        url = entity_url(entity_id)
+        mentions = [
+            (mention, *_context_words(self.model.sources[mention.source_id].text, mention.span, 60))
+            for mention in self.model.mentions_by_entity.get(entity_id, [])
+        ]
+        html = self._render(
+            "entity.html.j2", url, entity=entity, mentions=mentions,
+            claims=self.model.claims_by_entity.get(entity_id, []), related=self.model.related_entities(entity_id),
+        )
+        return RenderedPage(url, entity.name, html, "entity", entity.file)
+
+    def overview(self, page_url: str) -> str:
+        """The sources with their verdict counts (the home page's main block)."""
+        return self._render("overview.html.j2", page_url)
+
+    def scale(self, page_url: str) -> str:
+        """The rating scale as a table (for the methodology page)."""
+        return self._render("scale.html.j2", page_url)
+
+
+def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:
+    """Text around a span, cut at word boundaries, with an ellipsis where it was cut."""
+    start = max(0, span.start - width)
+    end = min(len(text), span.end + width)
+    before, after = text[start:span.start], text[span.end:end]
+    if start > 0:
+        before = "…" + re.sub(r"^\S*\s", "", before, count=1)
+    if end < len(text):
+        after = re.sub(r"\s\S*$", "", after, count=1) + "…"
+    return before, after
+
+
+def paragraphs(text: str) -> list[Span]:
+    """The spans of the text's paragraphs (separated by blank lines), without the separators."""
+    spans = []
+    for match in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S):
+        spans.append(Span(match.start(), match.end()))
+    return spans
+
+
+def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention], page_url: str) -> Markup:
+    """The source text as HTML: paragraphs, nested highlights per claim, numbered markers, entity links.
+
+    The text is cut wherever a span, mention or paragraph starts or ends; each piece is
+    wrapped in one <mark> per claim covering it (outermost first), so overlapping and
+    nested spans both stay visible. The visible text, markers aside, is the source text.
+    """
+    text = source.text
+    out: list[str] = []
+    first_piece_done: set[str] = set()
+    first_mention_done: set[str] = set()
+    blocks = paragraphs(text)
+    marker_at = {c.id: _marker_position(c.span, blocks) for c in claims}
+    for paragraph in blocks:
+        inside = [c for c in claims if c.span.start < paragraph.end and c.span.end > paragraph.start]
+        ending_here = [c for c in claims if paragraph.start < marker_at[c.id] <= paragraph.end]
+        local_mentions = [m for m in mentions if m.span.start < paragraph.end and m.span.end > paragraph.start]
+        cuts = {paragraph.start, paragraph.end}
+        for c in inside:
+            cuts.update(p for p in (c.span.start, c.span.end) if paragraph.start < p < paragraph.end)
+        for m in local_mentions:
+            cuts.update(p for p in (m.span.start, m.span.end) if paragraph.start < p < paragraph.end)
+        cuts.update(marker_at[c.id] for c in ending_here)
+        points = sorted(cuts)
+        pieces: list[str] = []
+        for a, b in zip(points, points[1:]):
+            covering = sorted(
+                (c for c in inside if c.span.start <= a and c.span.end >= b),
+                key=lambda c: (-(c.span.end - c.span.start), c.number),
+            )
+            mention = next((m for m in local_mentions if m.span.start <= a and m.span.end >= b), None)
+            piece = escape(text[a:b])
+            if mention is not None:
+                attributes = ""
+                if mention.anchor_id not in first_mention_done:
+                    first_mention_done.add(mention.anchor_id)
+                    attributes = f' id="{mention.anchor_id}"'
+                piece = Markup(
+                    f'<a class="fc-entity"{attributes} href="{escape(relative_url(page_url, entity_url(mention.entity_id)))}"'
+                    f' data-entity="{escape(mention.entity_id)}">{piece}</a>'
+                )
+            elif covering:
+                innermost = covering[-1]
+                piece = Markup(
+                    f'<a class="fc-hl-link" href="{escape(relative_url(page_url, innermost.url))}"'
+                    f' title="{escape(_tooltip(innermost))}">{piece}</a>'
+                )
+            for c in reversed(covering):
+                attributes = f' data-claim="{escape(c.id)}"'
+                if c.id not in first_piece_done:
+                    first_piece_done.add(c.id)
+                    attributes += f' id="{escape(c.anchor_id)}"'
+                piece = Markup(f'<mark class="fc-hl fc-v-{escape(c.verdict.id)}"{attributes}>') + piece + Markup("</mark>")
+            pieces.append(piece)
+            for c in sorted((c for c in ending_here if marker_at[c.id] == b), key=lambda c: c.number):
+                pieces.append(_marker(c))
+        out.append(
+            f'<p class="fc-paragraph" data-start="{paragraph.start}" data-end="{paragraph.end}">{"".join(pieces)}</p>'
+        )
+        if ending_here:
+            out.append(_side_notes(sorted(ending_here, key=lambda c: c.number), page_url))
+    return Markup("\n".join(out))
+
+
+def _marker_position(span: Span, blocks: list[Span]) -> int:
+    """Where a claim's numbered marker goes: at the span's end, or, if that falls between
+    paragraphs, at the end of the last paragraph the span reaches."""
+    position = 0
+    for block in blocks:
+        if block.start < span.end:
+            position = min(span.end, block.end)
+    return position
+
+
+def _tooltip(claim: AnchoredClaim) -> str:
+    return f"Claim {claim.number}: {claim.verdict.label}. {claim.claim.summary}"
+
+
+def _marker(claim: AnchoredClaim) -> Markup:
+    return Markup(
+        f'<a class="fc-marker fc-v-{escape(claim.verdict.id)}" href="#note-{claim.number}" id="ref-{claim.number}"'
+        f' aria-label="Claim {claim.number}: {escape(claim.verdict.label)}">'
+        f'<span class="fc-marker-number">{claim.number}</span>'
+        f'<span class="fc-marker-verdict">{escape(claim.verdict.label)}</span></a>'
+    )
+
+
+def _side_notes(claims: list[AnchoredClaim], page_url: str) -> str:
+    items = []
+    for c in claims:
+        items.append(
+            f'<li id="note-{c.number}" value="{c.number}">'
+            f'<span class="fc-badge fc-v-{escape(c.verdict.id)}">{escape(c.verdict.label)}</span> '
+            f'<strong class="fc-note-claim">{escape(c.claim.claim)}</strong> '
+            f'<span class="fc-note-summary">{escape(c.claim.summary)}</span> '
+            f'<a href="{escape(relative_url(page_url, c.url))}">Full check of claim {c.number}</a> '
+            f'<a class="fc-back" href="#{escape(c.anchor_id)}" aria-label="Back to claim {c.number} in the text">↩</a>'
+            "</li>"
+        )
+    return f'<ol class="fc-notes" aria-label="Claims in the paragraph above">{"".join(items)}</ol>'
+
+
+def verdict_css(model: SiteModel) -> str:
+    """Each verdict's colour, from the rating scale's data, as CSS custom properties."""
+    rules = [
+        f".fc-v-{verdict.id} {{ --fc-colour: {verdict.colour}; }}\n"
+        f".fc-badge.fc-v-{verdict.id} {{ background: {verdict.colour}; }}"
+        for verdict in model.repository.scale.verdicts
+    ]
+    return "/* Generated from rating-scale.yml. */\n" + "\n".join(rules) + "\n"

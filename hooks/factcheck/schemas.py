@@ -1,0 +1,117 @@
+"""JSON Schema validation of a parsed YAML file, with problems placed at the offending field."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from .problems import Problem, field_name
+from .yamlfile import JsonPath, YamlDocument
+
+
+@lru_cache(maxsize=None)
+def validator(schema_path: Path) -> Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
+    if not isinstance(document.data, dict):
+        return [Problem(document.path, 1, 1, "(file)", "the file must hold a mapping of fields (name: value)")]
+    problems = []
+    for error in validator(schema_path).iter_errors(document.data):
+        for path, message in _explain(error):
+            line, column = document.position(path)
+            problems.append(Problem(document.path, line, column, field_name(path), message))
+    return problems
+
+
+def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
+    """Turn one schema error into (field path, message) pairs an editor can act on."""
+    path: JsonPath = tuple(error.absolute_path)
+    instance: Any = error.instance
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in instance]
+        return [(path + (name,), "required field is missing; add it") for name in missing]
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [name for name in instance if name not in error.schema.get("properties", {})]
+        return [
+            (path + (name,), f"unknown field; allowed fields are: {', '.join(allowed)}")
+            for name in extra
+        ]
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return [(path, f"expected {_article(expected)}, found {_describe(instance)}")]
+    if error.validator == "pattern":
+        hint = _PATTERN_HINTS.get(error.validator_value, f"does not match the pattern {error.validator_value}")
+        return [(path, f"{instance!r} {hint}")]
+    if error.validator == "format":
+        return [(path, f"{instance!r} is not a valid {error.validator_value} (use YYYY-MM-DD)")]
+    if error.validator == "enum":
+        return [(path, f"{instance!r} is not allowed; use one of: {', '.join(map(str, error.validator_value))}")]
+    if error.validator == "minItems":
+        return [(path, f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}")]
+    if error.validator == "minLength":
+        return [(path, "must not be empty")]
+    if error.validator == "anyOf" and error.context:
+        # Report the most specific alternative's complaint.
+        best = max(error.context, key=lambda sub: len(sub.absolute_path))
+        return _explain(best)
+    return [(path, error.message)]
+
+
+_PATTERN_HINTS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "is not a valid id: use lower-case letters, digits and single hyphens",
+    "\\S": "must not be blank",
+    "^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: use YYYY-MM-DD",
+    "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",
+    "^#[0-9a-fA-F]{6}$": "is not a colour: use #rrggbb",
+    "^Q[0-9]+$": "is not a Wikidata id such as Q12345",
+}
+
+
+def _article(word: str) -> str:
+    return {"object": "a mapping of fields", "array": "a list", "string": "text", "integer": "a whole number"}.get(word, word)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return f"text ({value!r})"
+
+
+def load_checked(
+    path: Path, display_path: str, schema_path: Path, expect_id: str | None = None,
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse a YAML file and check it against its schema; the document is None if unusable.
+
+    With `expect_id`, the file's `id` must equal it (the file name), so ids stay findable."""
+    from .yamlfile import YamlFileError, load_yaml
+
+    try:
+        document = load_yaml(path, display_path)
+    except YamlFileError as exc:
+        return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
+    problems = check(document, schema_path)
+    if not problems and expect_id is not None and document.data["id"] != expect_id:
+        line, column = document.position(("id",))
+        found = document.data["id"]
+        problems.append(Problem(display_path, line, column, "id",
+                                f"id {found!r} differs from the file name; rename the file to {found}.yml or fix the id"))
+    return (None if problems else document), problems

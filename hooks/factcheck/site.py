@@ -1,0 +1,199 @@
+"""The site model: every claim anchored, every entity mention found, every page with its URL.
+
+URLs are relative to the site root and end in .html; rendering turns them into
+links relative to the page that holds them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .anchoring import Anchoring, NormalisedText, Span, anchor, context
+from .claims import Claim
+from .entities import Entity
+from .problems import FactcheckError, Problem, errors
+from .repository import Repository
+from .sources import Source
+from .verdicts import Verdict
+
+
+@dataclass(frozen=True)
+class AnchoredClaim:
+    claim: Claim
+    span: Span
+    number: int  # order of the claim in its source, from 1
+    verdict: Verdict
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def url(self) -> str:
+        return claim_url(self.claim.id)
+
+    @property
+    def anchor_id(self) -> str:
+        """The HTML id of the span's start on the annotated source page."""
+        return f"claim-{self.claim.id}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str
+    source_id: str
+    span: Span
+    anchor_id: str  # HTML id of the mention on the annotated source page
+
+
+@dataclass
+class SiteModel:
+    repository: Repository
+    claims: dict[str, AnchoredClaim]
+    claims_by_source: dict[str, list[AnchoredClaim]]
+    claims_by_entity: dict[str, list[AnchoredClaim]]
+    mentions: dict[str, list[Mention]]  # by source id
+    mentions_by_entity: dict[str, list[Mention]]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self.repository.sources
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self.repository.entities
+
+    def verdict_counts(self, claims: list[AnchoredClaim]) -> list[tuple[Verdict, int]]:
+        """How many claims got each verdict, in scale order, verdicts with no claims left out."""
+        counts: dict[str, int] = defaultdict(int)
+        for item in claims:
+            counts[item.verdict.id] += 1
+        return [(v, counts[v.id]) for v in self.repository.scale.verdicts if counts[v.id]]
+
+    def related_entities(self, entity_id: str) -> list[Entity]:
+        """Entities linked either way through `related`."""
+        ids = set(self.entities[entity_id].related)
+        ids |= {other.id for other in self.entities.values() if entity_id in other.related}
+        return [self.entities[i] for i in sorted(ids)]
+
+
+def source_url(source_id: str) -> str:
+    return f"sources/{source_id}.html"
+
+
+def claim_url(claim_id: str) -> str:
+    return f"claims/{claim_id}.html"
+
+
+def entity_url(entity_id: str) -> str:
+    return f"entities/{entity_id}.html"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from one page to another (both relative to the site root), fragment kept."""
+    target, hash_mark, fragment = to_url.partition("#")
+    if not target:
+        return to_url
+    link = posixpath.relpath(target, posixpath.dirname(from_url) or ".")
+    return link + hash_mark + fragment
+
+
+def build_site(repository: Repository) -> SiteModel:
+    """Anchor every claim and find every mention; raises FactcheckError if a span cannot be anchored."""
+    problems: list[Problem] = []
+    claims: dict[str, AnchoredClaim] = {}
+    by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    normalised = {sid: NormalisedText(source.text) for sid, source in repository.sources.items()}
+    spans: dict[str, Span] = {}
+    for claim in repository.claims.values():
+        source = repository.sources[claim.source]
+        result = anchor(source.text, claim.selector, normalised[claim.source])
+        problems += anchoring_problems(claim, source, result)
+        if result.span is not None:
+            spans[claim.id] = result.span
+    if errors(problems):
+        raise FactcheckError(errors(problems))
+    for source_id in sorted(repository.sources):
+        ordered = sorted(
+            (c for c in repository.claims.values() if c.source == source_id),
+            key=lambda c: (spans[c.id].start, -spans[c.id].end, c.id),
+        )
+        for number, claim in enumerate(ordered, start=1):
+            verdict = repository.scale.get(claim.verdict)
+            assert verdict is not None  # checked by the repository
+            item = AnchoredClaim(claim, spans[claim.id], number, verdict)
+            claims[claim.id] = item
+            by_source[source_id].append(item)
+    by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    for item in claims.values():
+        for entity_id in item.claim.entities:
+            by_entity[entity_id].append(item)
+    mentions = {sid: find_mentions(source, repository.entities) for sid, source in sorted(repository.sources.items())}
+    mentions_by_entity: dict[str, list[Mention]] = defaultdict(list)
+    for source_mentions in mentions.values():
+        for mention in source_mentions:
+            mentions_by_entity[mention.entity_id].append(mention)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), mentions, dict(mentions_by_entity), problems)
+
+
+def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[Problem]:
+    """What an editor must be told about one claim's span."""
+    text = source.text
+    if result.outcome == "exact":
+        return []
+    if result.outcome == "missing":
+        message = f"the quote is not in source {source.id!r} ({source.text_file}); copy it exactly from the source text"
+        if result.closest:
+            span, score = result.closest
+            message += f"; the most similar passage ({score:.0f}% alike) is at {span.start}–{span.end}: {text[span.start:span.end]!r}"
+        return [claim.problem(("selector", "exact"), message)]
+    if result.outcome == "ambiguous":
+        places = ", ".join(f"{s.start}–{s.end}" for s in result.candidates)
+        return [claim.problem(("selector", "exact"),
+                              f"the quote occurs {len(result.candidates)} times in {source.id!r} (at {places}) and its prefix, "
+                              "suffix and offsets do not tell which; lengthen the quote or give prefix, suffix, start and end")]
+    span = result.candidates[0] if result.outcome == "out-of-range" else result.span
+    assert span is not None
+    prefix, suffix = context(text, span)
+    fix = f"start: {span.start}, end: {span.end}"
+    if text[span.start:span.end] != claim.selector.exact:
+        fix += f", exact: {text[span.start:span.end]!r}"
+    if result.outcome == "out-of-range":
+        return [claim.problem(("selector", "end"),
+                              f"offsets {claim.selector.start}–{claim.selector.end} are beyond the end of the source text "
+                              f"({len(text)} characters); the quote is at {fix}")]
+    return [claim.problem(("selector", "start"),
+                          f"the offsets no longer select the quote exactly; it was found at {fix} (prefix {prefix!r}, suffix {suffix!r}); "
+                          "update the selector", severity="warning")]
+
+
+def find_mentions(source: Source, entities: dict[str, Entity]) -> list[Mention]:
+    """Every place an entity's name or alias occurs as a whole word; the longest match wins an overlap."""
+    text = source.text
+    found: list[tuple[int, int, str]] = []
+    for entity in entities.values():
+        for name in entity.names:
+            start = text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if _is_word_boundary(text, start, end):
+                    found.append((start, end, entity.id))
+                start = text.find(name, start + 1)
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0]), item[2]))
+    mentions: list[Mention] = []
+    last_end = 0
+    for start, end, entity_id in found:
+        if start < last_end:
+            continue
+        mentions.append(Mention(entity_id, source.id, Span(start, end), f"mention-{len(mentions) + 1}"))
+        last_end = end
+    return mentions
+
+
+def _is_word_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")

@@ -1,0 +1,96 @@
+"""Source documents: verbatim text plus metadata, in sources/<id>.yml and sources/<id>.txt."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, problem_at
+from .yamlfile import JsonPath
+from .schemas import load_checked
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    quote: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    verdict: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Original:
+    url: str
+    title: str
+    publisher: str | None = None
+    language: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    language: str
+    text: str
+    sha256: str
+    file: str  # repository-relative path of the metadata file
+    text_file: str
+    title_en: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    archived_url: str | None = None
+    about: str | None = None
+    original: Original | None = None
+    assessment: Assessment | None = None
+    not_checked: tuple[NotChecked, ...] = field(default_factory=tuple)
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
+        return problem_at(self.file, self.positions, path, message, severity)
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_source(path: Path, root: Path, schema_path: Path) -> tuple[Source | None, list[Problem]]:
+    display = path.relative_to(root).as_posix()
+    document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
+    if document is None:
+        return None, problems
+    data = dict(document.data)
+    text_path = path.with_suffix(".txt")
+    text_display = text_path.relative_to(root).as_posix()
+    if not text_path.exists():
+        return None, [Problem(display, 1, 1, "(file)", f"the source text {text_display} is missing; put the verbatim text there")]
+    # Bytes, not universal newlines: the text must stay exactly as published.
+    raw = text_path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(text_display, 1, 1, "(file)", f"the source text is not UTF-8 (byte offset {exc.start})")]
+    actual = sha256_of(text)
+    if actual != data["sha256"]:
+        line, column = document.position(("sha256",))
+        return None, [Problem(
+            display, line, column, "sha256",
+            f"{text_display} has changed (its sha256 is now {actual}). A source text is never edited to fit a claim; "
+            "if this correction is deliberate, put the new sha256 here and re-anchor the claims",
+        )]
+    original = Original(**data.pop("original")) if "original" in data else None
+    assessment = Assessment(**data.pop("assessment")) if "assessment" in data else None
+    not_checked = tuple(NotChecked(**item) for item in data.pop("not_checked", []))
+    source = Source(
+        text=text, file=display, text_file=text_display,
+        original=original, assessment=assessment, not_checked=not_checked,
+        positions=document.positions, **data,
+    )
+    return source, []

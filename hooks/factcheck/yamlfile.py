@@ -1,0 +1,136 @@
+"""Safe YAML loading that remembers where every field is.
+
+Only plain data is accepted: no Python tags, no anchors or aliases (they are
+how "billion laughs" documents blow up), no duplicate keys. Dates stay strings
+so that the JSON Schemas can check them. Every value keeps its line and column
+so that a problem is reported where the editor must fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+JsonPath = tuple[Union[str, int], ...]
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, minus implicit timestamps (dates stay ISO strings)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@dataclass
+class YamlDocument:
+    """A parsed file: its data and the (line, column) of each field, both 1-based."""
+
+    path: str
+    data: Any
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: JsonPath) -> tuple[int, int]:
+        """Where `path` is, or its nearest enclosing field that exists."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+class YamlFileError(Exception):
+    def __init__(self, path: str, line: int, column: int, message: str):
+        self.path, self.line, self.column, self.message = path, line, column, message
+        super().__init__(f"{path}:{line}:{column}: {message}")
+
+
+def read_text(path: Path, display_path: str) -> str:
+    """Decode UTF-8 (a byte-order mark is dropped), reporting where invalid bytes are."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlFileError(
+            display_path, line, column,
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it with UTF-8 encoding",
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def load_yaml(path: Path, display_path: str) -> YamlDocument:
+    text = read_text(path, display_path)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise YamlFileError(display_path, 1, 1, "the file is empty; it must hold a YAML mapping of fields")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlFileError(display_path, 1, 1, "the file is empty; it must hold a YAML mapping of fields")
+        positions: dict[JsonPath, tuple[int, int]] = {}
+        _index(node, (), positions, set(), display_path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in str(exc):
+            problem = f"YAML tags such as {_tag_of(exc)} are not allowed; write plain text, numbers, lists and mappings"
+        raise YamlFileError(display_path, line, column, f"YAML syntax: {problem}") from None
+    except yaml.YAMLError as exc:  # errors without a position
+        raise YamlFileError(display_path, 1, 1, f"YAML syntax: {exc}") from None
+    finally:
+        loader.dispose()
+    return YamlDocument(display_path, data, positions)
+
+
+def _tag_of(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    start = problem.find("'")
+    return problem[start:] if start >= 0 else "this one"
+
+
+def _index(
+    node: yaml.Node, path: JsonPath, positions: dict[JsonPath, tuple[int, int]],
+    seen: set[int], display_path: str,
+) -> None:
+    if id(node) in seen:
+        mark = node.start_mark
+        raise YamlFileError(
+            display_path, mark.line + 1, mark.column + 1,
+            "YAML aliases (*name) are not allowed; write the value out in full",
+        )
+    seen.add(id(node))
+    positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[Any] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                mark = key_node.start_mark
+                raise YamlFileError(display_path, mark.line + 1, mark.column + 1, "keys must be plain words")
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                mark = key_node.start_mark
+                raise YamlFileError(display_path, mark.line + 1, mark.column + 1, "YAML merge keys (<<) are not allowed")
+            key = key_node.value
+            if key in keys:
+                mark = key_node.start_mark
+                raise YamlFileError(
+                    display_path, mark.line + 1, mark.column + 1,
+                    f"duplicate key {key!r}; keep one of them",
+                )
+            keys.add(key)
+            # A field is reported at its key, where the editor sees its name.
+            positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _index(value_node, path + (key,), positions, seen, display_path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index(item, path + (index,), positions, seen, display_path)
