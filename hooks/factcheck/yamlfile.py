@@ -107,7 +107,7 @@ def _index(
         mark = node.start_mark
         raise YamlFileError(
             display_path, mark.line + 1, mark.column + 1,
-            "YAML aliases (*name) are not allowed; write the value out in full",
+            "YAML anchors and aliases (&name, *name) are not allowed; write each value out in full",
         )
     seen.add(id(node))
     positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))

@@ -1,0 +1,88 @@
+"""Shared fixtures: a scratch fact-check repository that tests fill with their own files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from factcheck.sources import sha256_of  # noqa: E402
+
+
+class ScratchRepo:
+    """A repository in a temporary directory, with the real schemas and rating scale."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(ROOT / "schemas", root / "schemas")
+        shutil.copy(ROOT / "rating-scale.yml", root / "rating-scale.yml")
+        for folder in ("sources", "claims", "entities"):
+            (root / folder).mkdir()
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def source(self, source_id: str, text: str, language: str = "en", **extra: str) -> None:
+        self.write(f"sources/{source_id}.txt", text.encode("utf-8"))
+        fields = {"id": source_id, "title": f"Title of {source_id}", "language": language, "sha256": sha256_of(text), **extra}
+        self.write(f"sources/{source_id}.yml", "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()))
+
+    def entity(self, entity_id: str, name: str, aliases: list[str] = (), **extra: str) -> None:
+        lines = [f"id: {entity_id}", f"name: {json.dumps(name, ensure_ascii=False)}", "type: organisation",
+                 f"description: {json.dumps(extra.pop('description', 'An organisation.'), ensure_ascii=False)}"]
+        if aliases:
+            lines.append("aliases: " + json.dumps(list(aliases), ensure_ascii=False))
+        lines += [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in extra.items()]
+        self.write(f"entities/{entity_id}.yml", "\n".join(lines) + "\n")
+
+    def claim(self, claim_id: str, source_id: str, exact: str, start: int, end: int, **overrides) -> Path:
+        """A complete, valid claim file; `overrides` replace or add top-level fields (None removes one)."""
+        fields = {
+            "id": claim_id,
+            "source": source_id,
+            "selector": {"exact": exact, "start": start, "end": end},
+            "claim": f"Claim {claim_id}.",
+            "verdict": "accurate",
+            "summary": "Summary.",
+            "notes": "Notes.",
+            "evidence": [{"url": "https://example.org/evidence", "title": "Evidence", "publisher": "Publisher",
+                          "date": "2016-05-05", "shows": "What it shows."}],
+            "entities": [],
+            "reviewed": "2026-11-25",
+            "updated": "2026-11-25",
+            "reviewer": "Desk",
+        }
+        for key, value in overrides.items():
+            if value is None:
+                fields.pop(key, None)
+            else:
+                fields[key] = value
+        # JSON is YAML: one field per line keeps line numbers predictable.
+        text = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items())
+        return self.write(f"claims/{source_id}/{claim_id}.yml", text)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> ScratchRepo:
+    return ScratchRepo(tmp_path / "repo")
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of this project's files (not its virtual environment or built site)."""
+    target = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target

@@ -1,0 +1,60 @@
+"""Read rendered HTML the way a reader sees it: visible text, links and ids."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+_VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed", "track"}
+
+
+class _Collector(HTMLParser):
+    def __init__(self, skip_classes: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.skip_classes = skip_classes
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipping, is an annotated paragraph)
+        self.paragraphs: list[tuple[dict[str, str], list[str]]] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    @property
+    def skipping(self) -> bool:
+        return bool(self.stack) and self.stack[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+        if tag in _VOID:
+            return
+        classes = set(attributes.get("class", "").split())
+        skip = self.skipping or bool(self.skip_classes & classes)
+        paragraph = tag == "p" and "fc-paragraph" in classes
+        self.stack.append((tag, skip, paragraph))
+        if paragraph:
+            self.paragraphs.append((attributes, []))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self.stack:
+            open_tag = self.stack.pop()[0]
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.skipping and any(paragraph for _, _, paragraph in self.stack):
+            self.paragraphs[-1][1].append(data)
+
+
+def read(html: str, skip_classes: set[str] = frozenset({"fc-marker"})) -> _Collector:
+    collector = _Collector(set(skip_classes))
+    collector.feed(html)
+    return collector
+
+
+def annotated_paragraphs(html: str) -> list[tuple[int, int, str]]:
+    """(start, end, visible text) of each paragraph of an annotated source, markers left out."""
+    collector = read(html)
+    return [(int(a["data-start"]), int(a["data-end"]), "".join(parts)) for a, parts in collector.paragraphs]

@@ -1,0 +1,157 @@
+"""Rendering: what a reader sees on the annotated source, claim and entity pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, ScratchRepo
+from factcheck.rendering import Renderer
+from factcheck.repository import load_repository
+from factcheck.site import build_site
+from htmltext import annotated_paragraphs, read
+
+
+def render(root):
+    model = build_site(load_repository(root))
+    return model, {page.url: page for page in Renderer(model).pages()}
+
+
+def assert_visible_text_is_the_source(html: str, text: str) -> None:
+    paragraphs = annotated_paragraphs(html)
+    assert paragraphs, "no paragraphs rendered"
+    position = 0
+    for start, end, visible in paragraphs:
+        assert text[position:start].strip() == "", f"text between paragraphs was dropped: {text[position:start]!r}"
+        assert visible == text[start:end]
+        position = end
+    assert text[position:].strip() == ""
+
+
+def test_the_annotated_article_shows_the_source_text_exactly():
+    model, pages = render(ROOT)
+    for source in model.sources.values():
+        assert_visible_text_is_the_source(pages[f"sources/{source.id}.html"].html, source.text)
+
+
+def test_every_claim_is_linked_both_ways():
+    model, pages = render(ROOT)
+    for item in model.claims.values():
+        source_page = pages[f"sources/{item.claim.source}.html"].html
+        claim_page = pages[item.url].html
+        assert f'href="../{item.url}"' in source_page
+        source_view = read(source_page)
+        assert item.anchor_id in source_view.ids
+        assert f"../sources/{item.claim.source}.html#{item.anchor_id}" in read(claim_page).links
+
+
+def test_entities_link_to_their_pages_and_back_to_each_mention():
+    model, pages = render(ROOT)
+    source_view = read(pages["sources/bt-vpn-chine.html"].html)
+    for entity_id, mentions in model.mentions_by_entity.items():
+        assert f"../entities/{entity_id}.html" in source_view.links
+        entity_links = read(pages[f"entities/{entity_id}.html"].html).links
+        for mention in mentions:
+            assert mention.anchor_id in source_view.ids
+            assert f"../sources/{mention.source_id}.html#{mention.anchor_id}" in entity_links
+
+
+TEXT = "Alpha beta gamma delta epsilon zeta.\n\nEta theta iota kappa."
+
+
+@pytest.fixture
+def overlapping(repo: ScratchRepo):
+    repo.source("s", TEXT)
+    spans = {
+        "outer": "beta gamma delta",       # 6–22
+        "overlap": "delta epsilon",        # overlaps the end of "outer"
+        "nested": "gamma",                 # inside "outer"
+        "twin": "beta gamma delta",        # the same span as "outer"
+        "across": "zeta.\n\nEta theta",    # runs over a paragraph break
+        "first": "Alpha",                  # the very start of the text
+        "last": "kappa.",                  # the very end of the text
+    }
+    for claim_id, quote in spans.items():
+        start = TEXT.index(quote)
+        repo.claim(claim_id, "s", quote, start, start + len(quote))
+    return repo, spans
+
+
+def test_overlapping_nested_and_identical_spans_all_render(overlapping):
+    repo, spans = overlapping
+    model, pages = render(repo.root)
+    html = pages["sources/s.html"].html
+    assert_visible_text_is_the_source(html, TEXT)
+    view = read(html)
+    for claim_id, quote in spans.items():
+        item = model.claims[claim_id]
+        # Each claim's highlighted pieces, put together, give back its quote.
+        pieces = re.findall(rf'<mark class="fc-hl[^"]*" data-claim="{claim_id}"[^>]*>(.*?)</mark>', html, re.S)
+        assert pieces, claim_id
+        assert item.anchor_id in view.ids
+        assert f"#note-{item.number}" in view.links
+        assert f'id="note-{item.number}"' in html
+    text_of = lambda claim_id: "".join(  # noqa: E731
+        re.sub(r"<[^>]+>", "", piece) for piece in
+        re.findall(rf'data-claim="{claim_id}"[^>]*>((?:(?!</mark>).)*)', html, re.S)
+    )
+    assert text_of("nested") == "gamma"
+    assert text_of("first") == "Alpha"
+    assert text_of("last") == "kappa."
+
+
+def test_claims_are_numbered_in_reading_order(overlapping):
+    repo, _ = overlapping
+    model, _ = render(repo.root)
+    order = sorted(model.claims.values(), key=lambda c: c.number)
+    assert [c.id for c in order][:2] == ["first", "outer"] or [c.id for c in order][:2] == ["first", "twin"]
+    assert order[-1].id == "last"
+
+
+def test_text_names_and_notes_are_escaped(repo: ScratchRepo):
+    text = 'Prices < 5 & "quotes" <script>alert(1)</script> are here.'
+    repo.source("s", text)
+    repo.entity("evil", "<b>AT&T</b>", aliases=["quotes"], description='An "entity" <i>with</i> & markup.')
+    repo.claim(
+        "c1", "s", '<script>alert(1)</script>', text.index("<script>"), text.index("<script>") + 25,
+        claim='A claim with <img src=x onerror=alert(1)> & "quotes".',
+        summary="<b>bold?</b>",
+        notes='Raw <script>alert(2)</script>, <img src=x onerror="alert(3)">, [a link](javascript:alert(4)) '
+              'and ![an image](https://example.org/x.png "t").',
+        entities=["evil"],
+    )
+    model, pages = render(repo.root)
+    for url in ("sources/s.html", "claims/c1.html", "entities/evil.html", "claims/index.html", "entities/index.html"):
+        html = pages[url].html
+        assert "<script>" not in html, url
+        assert "<b>" not in html and "<img" not in html and "<i>" not in html, url
+        assert "javascript:" not in " ".join(read(html).links), url
+    source_html = pages["sources/s.html"].html
+    assert "Prices &lt; 5 &amp; " in source_html
+    assert_visible_text_is_the_source(source_html, text)
+    claim_html = pages["claims/c1.html"].html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in claim_html
+    assert "A claim with &lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;." in claim_html
+    assert "&lt;b&gt;AT&amp;T&lt;/b&gt;" in pages["entities/evil.html"].html
+
+
+def test_the_verdict_is_given_as_text_next_to_each_highlight():
+    model, pages = render(ROOT)
+    html = pages["sources/bt-vpn-chine.html"].html
+    for item in model.claims.values():
+        marker = re.search(rf'<a class="fc-marker[^"]*" href="#note-{item.number}"[^>]*>(.*?)</a>', html, re.S)
+        assert marker, item.id
+        assert item.verdict.label in re.sub(r"<[^>]+>", " ", marker.group(1))
+
+
+def test_claim_page_shows_quote_in_context_translation_evidence_and_dates():
+    model, pages = render(ROOT)
+    item = model.claims["bt-revenue-fy2016"]
+    html = pages[item.url].html
+    assert "18.9 GPB milliards" in html
+    assert item.claim.translation in html
+    for evidence in item.claim.evidence:
+        assert evidence.url in read(html).links
+    assert item.claim.reviewed in html and item.claim.reviewer in html
+    assert "Verdict: " in html and item.verdict.label in html
