@@ -10,7 +10,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .anchoring import Anchoring, NormalisedText, Span, anchor, context
+from .anchoring import Anchoring, NormalisedText, Span, anchor, context, normalise
 from .claims import Claim
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
@@ -114,6 +114,11 @@ def build_site(repository: Repository) -> SiteModel:
         problems += anchoring_problems(claim, source, result)
         if result.span is not None:
             spans[claim.id] = result.span
+    for source in repository.sources.values():
+        for index, item in enumerate(source.not_checked):
+            if not normalised[source.id].find_all(normalise(item.quote)):
+                problems.append(source.problem(("not_checked", index, "quote"),
+                                               "this passage is not in the source text; copy it exactly or remove the entry"))
     if errors(problems):
         raise FactcheckError(errors(problems))
     for source_id in sorted(repository.sources):
