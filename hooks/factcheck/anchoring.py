@@ -141,7 +141,13 @@ def closest_passage(text: str, quote: str) -> tuple[Span, float] | None:
     alignment = fuzz.partial_ratio_alignment(normalise(quote), text)
     if alignment is None or alignment.score < 60:
         return None
-    return Span(alignment.dest_start, alignment.dest_end), alignment.score
+    start, end = alignment.dest_start, alignment.dest_end
+    # Widen to whole words: a passage cut mid-word is hard to recognise.
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return Span(start, end), alignment.score
 
 
 def context(text: str, span: Span, width: int = CONTEXT_LENGTH) -> tuple[str, str]:

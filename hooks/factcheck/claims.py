@@ -32,6 +32,13 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: str
+    change: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     source: str
@@ -48,6 +55,7 @@ class Claim:
     translation: str | None = None
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     searched: tuple[str, ...] = field(default_factory=tuple)
+    corrections: tuple[Correction, ...] = field(default_factory=tuple)
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
     def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
@@ -63,8 +71,9 @@ def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None,
     data = dict(document.data)
     selector = Selector(**data.pop("selector"))
     evidence = tuple(Evidence(**item) for item in data.pop("evidence", []))
+    corrections = tuple(Correction(**item) for item in data.pop("corrections", []))
     claim = Claim(
-        selector=selector, evidence=evidence,
+        selector=selector, evidence=evidence, corrections=corrections,
         entities=tuple(data.pop("entities")), searched=tuple(data.pop("searched", [])),
         file=display, positions=document.positions, **data,
     )

@@ -1,38 +1,302 @@
-"""The command line: `python -m factcheck validate` checks every file without building the site."""
+"""The editors' command line: `factcheck validate | new | locate | reanchor | diff | links`.
+
+Every command works on the repository in the current directory (or --root) and
+exits 0 when all is well, 1 when it found a problem, 2 on a usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
+from typing import Callable
 
-from .problems import FactcheckError
-from .repository import load_repository
-from .site import build_site
+from .anchoring import Span, closest_passage, context, locate
+from .history import GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
+from .linkcheck import check_external, check_internal
+from .problems import FactcheckError, Problem, errors
+from .reanchoring import rewrite_selector, set_sha256
+from .repository import Repository, load_repository
+from .scaffold import claim_yaml, entities_in, suggest_id
+from .site import SiteModel, anchoring_problems, build_site
+from .anchoring import anchor
+from .sources import sha256_of
+from .yamlfile import load_yaml
 
 
-def validate(root: Path) -> int:
+def _print_problems(problems: list[Problem], output_format: str) -> None:
+    for problem in sorted(problems):
+        if output_format == "github":
+            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            level = "error" if problem.severity == "error" else "warning"
+            print(f"::{level} file={problem.path},line={problem.line},col={problem.column},title={problem.field}::{message}")
+        else:
+            print(problem)
+
+
+def _load(root: Path) -> tuple[SiteModel | None, list[Problem]]:
     try:
         model = build_site(load_repository(root))
     except FactcheckError as exc:
-        print(exc.report(), file=sys.stderr)
+        return None, exc.problems
+    return model, model.warnings
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    model, problems = _load(root)
+    if model is not None and args.base:
+        try:
+            past = claims_at(root, args.base)
+        except GitError as exc:
+            print(f"factcheck: cannot read claims at {args.base}: {exc}", file=sys.stderr)
+            return 2
+        changes = compare(model.repository.claims, past, args.base, lambda c: load_yaml(root / c.file, c.file).data)
+        problems = problems + uncorrected_verdict_changes(changes)
+    if args.files:
+        wanted = {Path(f).resolve().relative_to(root).as_posix() if Path(f).is_absolute() or Path(f).exists() else f
+                  for f in args.files}
+        problems = [p for p in problems if p.path in wanted]
+    _print_problems(problems, args.format)
+    failed = errors(problems)
+    if problems:
+        print(f"{len(failed)} error(s), {len(problems) - len(failed)} warning(s).", file=sys.stderr)
         return 1
-    for warning in model.warnings:
-        print(warning, file=sys.stderr)
-    if model.warnings:
-        print(f"{len(model.warnings)} warning(s): the offsets above need updating.", file=sys.stderr)
-        return 1
-    print(f"OK: {len(model.sources)} source(s), {len(model.claims)} claim(s), {len(model.entities)} entities.")
+    if model is not None:
+        print(f"OK: {len(model.sources)} source(s), {len(model.claims)} claim(s), {len(model.entities)} entities.",
+              file=sys.stderr)
     return 0
 
 
+def _repository(root: Path) -> Repository | None:
+    try:
+        return load_repository(root)
+    except FactcheckError as exc:
+        _print_problems(exc.problems, "text")
+        print("Fix these problems first.", file=sys.stderr)
+        return None
+
+
+def _show_candidates(text: str, spans: list[Span]) -> None:
+    for number, span in enumerate(spans, start=1):
+        before, after = context(text, span, 40)
+        print(f"  {number}. {span.start}–{span.end}: …{before}[{text[span.start:span.end]}]{after}…")
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    repository = _repository(args.root)
+    if repository is None:
+        return 1
+    source = repository.sources.get(args.source)
+    if source is None:
+        print(f"factcheck: unknown source {args.source!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
+        return 1
+    spans = locate(source.text, args.quote)
+    if not spans:
+        print(f"Not found in {source.text_file}.")
+        closest = closest_passage(source.text, args.quote)
+        if closest:
+            print(f"Most similar passage ({closest[1]:.0f}% alike):")
+            _show_candidates(source.text, [closest[0]])
+        return 1
+    print(f"{len(spans)} occurrence(s) in {source.text_file}:")
+    _show_candidates(source.text, spans)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    repository = _repository(root)
+    if repository is None:
+        return 1
+    source = repository.sources.get(args.source)
+    if source is None:
+        print(f"factcheck: unknown source {args.source!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
+        return 1
+    spans = locate(source.text, args.quote)
+    if not spans:
+        print(f"The quote is not in {source.text_file}; copy it exactly from the text.", file=sys.stderr)
+        closest = closest_passage(source.text, args.quote)
+        if closest:
+            print(f"Did you mean this passage ({closest[1]:.0f}% alike)?", file=sys.stderr)
+            _show_candidates(source.text, [closest[0]])
+        return 1
+    if len(spans) > 1 and args.occurrence is None:
+        print(f"The quote occurs {len(spans)} times; choose one with --occurrence N:", file=sys.stderr)
+        _show_candidates(source.text, spans)
+        return 1
+    if args.occurrence is not None and not 1 <= args.occurrence <= len(spans):
+        print(f"--occurrence must be between 1 and {len(spans)}.", file=sys.stderr)
+        return 2
+    span = spans[(args.occurrence or 1) - 1]
+    claim_id = args.id or suggest_id(source.text[span.start:span.end], set(repository.claims))
+    if claim_id in repository.claims:
+        print(f"The id {claim_id!r} is already used by {repository.claims[claim_id].file}.", file=sys.stderr)
+        return 1
+    path = root / "claims" / source.id / f"{claim_id}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    today = args.today or datetime.date.today().isoformat()
+    path.write_text(claim_yaml(claim_id, source, span, entities_in(source, span, repository.entities), today), encoding="utf-8")
+    print(f"Created {path.relative_to(root).as_posix()} (characters {span.start}–{span.end}); fill in every TODO, then run 'factcheck validate'.")
+    return 0
+
+
+def cmd_reanchor(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    corrected = frozenset(args.source or [])
+    try:
+        repository = load_repository(root, corrected_sources=corrected)
+    except FactcheckError as exc:
+        _print_problems(exc.problems, "text")
+        return 1
+    for source_id in sorted(corrected):
+        source = repository.sources.get(source_id)
+        if source is None:
+            print(f"factcheck: unknown source {source_id!r}", file=sys.stderr)
+            return 1
+        actual = sha256_of(source.text)
+        if actual != source.sha256:
+            if args.dry_run:
+                print(f"{source.file}: sha256 would become {actual}")
+            elif set_sha256(root / source.file, actual):
+                print(f"{source.file}: sha256 updated to {actual}")
+            else:
+                print(f"{source.file}: could not update sha256; set it to {actual} by hand")
+    moved, lost = 0, []
+    for claim in sorted(repository.claims.values(), key=lambda c: c.file):
+        source = repository.sources[claim.source]
+        result = anchor(source.text, claim.selector)
+        if result.outcome == "exact":
+            continue
+        if result.outcome in ("missing", "ambiguous"):
+            lost.extend(anchoring_problems(claim, source, result))
+            continue
+        span = result.span or result.candidates[0]
+        moved += 1
+        if args.dry_run:
+            print(f"{claim.file}: would move to {span.start}–{span.end}")
+        elif rewrite_selector(root / claim.file, claim, source, span):
+            print(f"{claim.file}: moved to {span.start}–{span.end}")
+        else:
+            lost.append(claim.problem(("selector",), f"could not rewrite the selector; set start: {span.start}, end: {span.end} by hand"))
+    if lost:
+        print(f"{len(lost)} claim(s) no longer anchor; fix their quotes by hand:")
+        _print_problems(lost, "text")
+        return 1
+    print(f"{moved} claim(s) re-anchored." if moved else "Every claim still anchors exactly.")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    repository = _repository(root)
+    if repository is None:
+        return 1
+    try:
+        past = claims_at(root, args.revision)
+    except GitError as exc:
+        print(f"factcheck: cannot read claims at {args.revision}: {exc}", file=sys.stderr)
+        return 2
+    changes = compare(repository.claims, past, args.revision, lambda c: load_yaml(root / c.file, c.file).data)
+    scale = repository.scale
+
+    def label_of(verdict_id: str) -> str:
+        verdict = scale.get(verdict_id)
+        return verdict.label if verdict else verdict_id
+
+    print(markdown_report(changes, label_of))
+    return 0
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    site: Path = args.site if args.site.is_absolute() else args.root / args.site
+    if not (site / "index.html").exists():
+        print(f"factcheck: no built site in {site}; run 'make site' first.", file=sys.stderr)
+        return 2
+    broken = check_internal(site)
+    checked = "internal links"
+    if args.online:
+        repository = _repository(args.root)
+        if repository is None:
+            return 1
+        broken += check_external(cited_addresses(repository), timeout=args.timeout, retries=args.retries)
+        checked += " and external addresses"
+    for link in broken:
+        print(link)
+    print(f"{len(broken)} broken link(s) among the {checked}." if broken else f"All {checked} work.", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def cited_addresses(repository: Repository) -> dict[str, list[str]]:
+    """Each external address the site links to, with the files that cite it."""
+    cited: dict[str, list[str]] = {}
+    for claim in repository.claims.values():
+        for evidence in claim.evidence:
+            for url in filter(None, (evidence.url, evidence.archived_url)):
+                cited.setdefault(url, []).append(claim.file)
+    for source in repository.sources.values():
+        for url in filter(None, (source.url, source.archived_url, source.original.url if source.original else None)):
+            cited.setdefault(url, []).append(source.file)
+    for entity in repository.entities.values():
+        if entity.url:
+            cited.setdefault(entity.url, []).append(entity.file)
+    return cited
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="factcheck", description="Editors' tools for the fact-check repository.")
+    main.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current directory)")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str, description: str):
+        sub = commands.add_parser(name, help=summary, description=description)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    validate = command("validate", cmd_validate, "check schemas, references and anchoring",
+                       "Check every source, claim and entity file (or report only on the FILES named); exit 1 on any problem.")
+    validate.add_argument("files", nargs="*", metavar="FILE", help="report only problems in these files")
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="'github' prints GitHub Actions annotations, shown on the pull request's diff")
+    validate.add_argument("--base", metavar="REV",
+                          help="also refuse verdicts changed since this git revision without a correction")
+
+    new = command("new", cmd_new, "scaffold a claim file from a source and a quote",
+                  "Find the quote in the source and write claims/SOURCE/ID.yml with its selector, the entities it names "
+                  "and TODO placeholders for the rest.")
+    new.add_argument("source", help="source id, e.g. bt-vpn-chine")
+    new.add_argument("quote", help="the passage, copied from the source text")
+    new.add_argument("--id", help="claim id (default: made from the quote's first words)")
+    new.add_argument("--occurrence", type=int, help="which occurrence, when the quote occurs more than once")
+    new.add_argument("--today", help=argparse.SUPPRESS)
+
+    locate_cmd = command("locate", cmd_locate, "show where a quote occurs in a source",
+                         "Print each occurrence of the quote with its offsets and context.")
+    locate_cmd.add_argument("source", help="source id")
+    locate_cmd.add_argument("quote", help="the passage to find")
+
+    reanchor = command("reanchor", cmd_reanchor, "update offsets after a deliberate correction of a source",
+                       "Rewrite the selectors of claims whose quotes moved, and list those that no longer anchor. "
+                       "With --source, accept that source's corrected text and update its sha256.")
+    reanchor.add_argument("--source", action="append", metavar="ID", help="a source whose text was deliberately corrected")
+    reanchor.add_argument("--dry-run", action="store_true", help="say what would change without writing")
+
+    diff = command("diff", cmd_diff, "claims added, removed and changed since a git revision (Markdown)",
+                   "Print the claims added, removed and changed since REV, verdict changes first, as Markdown.")
+    diff.add_argument("revision", metavar="REV", help="git revision, e.g. origin/main")
+
+    links = command("links", cmd_links, "check the links of the built site",
+                    "Check internal links and #anchors of the built site; with --online also every external address, "
+                    "naming the file that cites each broken one.")
+    links.add_argument("--site", type=Path, default=Path("site"), help="built site (default: site/)")
+    links.add_argument("--online", action="store_true", help="also request every external address")
+    links.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    links.add_argument("--retries", type=int, default=2, help="retries on failure (default 2)")
+    return main
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="factcheck", description="Check and build the fact-check site's files.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: the current directory)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check schemas, references and anchoring of every file",
-                        description="Check every source, claim and entity file; exit 1 on any problem.")
-    args = parser.parse_args(argv)
-    if args.command == "validate":
-        return validate(args.root.resolve())
-    return 2
+    args = parser().parse_args(argv)
+    args.root = args.root.resolve()
+    return args.handler(args)

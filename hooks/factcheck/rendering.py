@@ -103,6 +103,8 @@ class Renderer:
         pages.append(RenderedPage("sources/index.html", "Sources", self._render("sources_index.html.j2", "sources/index.html"), "index"))
         pages.append(RenderedPage("claims/index.html", "All claims", self._render("claims_index.html.j2", "claims/index.html"), "index"))
         pages.append(RenderedPage("entities/index.html", "Entities", self._render("entities_index.html.j2", "entities/index.html"), "index"))
+        pages.append(RenderedPage("corrections.html", "Corrections", self._render(
+            "corrections.html.j2", "corrections.html", corrections=self.model.corrections()), "index"))
         return pages
 
     def source_page(self, source: Source) -> RenderedPage:

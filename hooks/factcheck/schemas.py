@@ -20,11 +20,33 @@ def validator(schema_path: Path) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+# Text that `factcheck new` leaves for the editor to replace.
+PLACEHOLDER = "TODO"
+
+
+def _strings(value: Any, path: JsonPath = ()):
+    """Every text value in a parsed file, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
 def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
     if not isinstance(document.data, dict):
         return [Problem(document.path, 1, 1, "(file)", "the file must hold a mapping of fields (name: value)")]
     problems = []
+    placeholders = {path for path, value in _strings(document.data) if value.lstrip().startswith(PLACEHOLDER)}
+    for path in sorted(placeholders, key=document.position):
+        line, column = document.position(path)
+        problems.append(Problem(document.path, line, column, field_name(path), "still holds the placeholder text; fill it in"))
     for error in validator(schema_path).iter_errors(document.data):
+        if tuple(error.absolute_path) in placeholders:
+            continue  # already reported as a placeholder
         for path, message in _explain(error):
             line, column = document.position(path)
             problems.append(Problem(document.path, line, column, field_name(path), message))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .anchoring import Anchoring, NormalisedText, Span, anchor, context, normalise
-from .claims import Claim
+from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
 from .repository import Repository
@@ -72,6 +72,11 @@ class SiteModel:
         for item in claims:
             counts[item.verdict.id] += 1
         return [(v, counts[v.id]) for v in self.repository.scale.verdicts if counts[v.id]]
+
+    def corrections(self) -> list[tuple[Correction, AnchoredClaim]]:
+        """Every correction of every claim, newest first."""
+        found = [(c, item) for item in self.claims.values() for c in item.claim.corrections]
+        return sorted(found, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
 
     def related_entities(self, entity_id: str) -> list[Entity]:
         """Entities linked either way through `related`."""

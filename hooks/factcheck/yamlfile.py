@@ -66,7 +66,13 @@ def read_text(path: Path, display_path: str) -> str:
 
 
 def load_yaml(path: Path, display_path: str) -> YamlDocument:
-    text = read_text(path, display_path)
+    return parse_yaml(read_text(path, display_path), display_path)
+
+
+def parse_yaml(text: str, display_path: str) -> YamlDocument:
+    """Parse YAML text; `display_path` is the name problems are reported under."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):

@@ -1,0 +1,68 @@
+"""A new claim file from a source and a quote, ready for the editor to complete."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from .anchoring import Span, context
+from .schemas import PLACEHOLDER
+from .site import find_mentions
+from .sources import Source
+from .entities import Entity
+
+
+def suggest_id(quote: str, taken: set[str], words: int = 6) -> str:
+    """A readable id from the quote's first words, unique among `taken`."""
+    ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
+    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words] or ["claim"]
+    base = "-".join(parts)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def entities_in(source: Source, span: Span, entities: dict[str, Entity]) -> list[str]:
+    """Ids of the entities whose name or alias occurs inside the span."""
+    found = [m.entity_id for m in find_mentions(source, entities) if span.start <= m.span.start and m.span.end <= span.end]
+    return list(dict.fromkeys(found))
+
+
+def claim_yaml(claim_id: str, source: Source, span: Span, entity_ids: list[str], today: str) -> str:
+    prefix, suffix = context(source.text, span)
+    quote = source.text[span.start:span.end]
+    todo = f"{PLACEHOLDER}:"
+    lines = [
+        "# yaml-language-server: $schema=../../schemas/claim.schema.json",
+        f"id: {claim_id}",
+        f"source: {source.id}",
+        "selector:",
+        f"  exact: {json.dumps(quote, ensure_ascii=False)}",
+        f"  prefix: {json.dumps(prefix, ensure_ascii=False)}",
+        f"  suffix: {json.dumps(suffix, ensure_ascii=False)}",
+        f"  start: {span.start}",
+        f"  end: {span.end}",
+        f'claim: "{todo} the claim restated as one neutral English sentence"',
+    ]
+    if source.language != "en":
+        lines.append(f'translation: "{todo} English translation of the quote"')
+    lines += [
+        f"verdict: {PLACEHOLDER}  # one of the ids in rating-scale.yml",
+        f'summary: "{todo} one or two sentences: why this verdict"',
+        "notes: |",
+        f"  {todo} the reasoning, in Markdown. Show every calculation; keep what changed",
+        "  after publication in a separate **Since publication.** paragraph.",
+        "evidence:",
+        f'  - url: "{todo} https://…"',
+        f'    title: "{todo} title as published"',
+        f'    publisher: "{todo} publisher"',
+        f'    date: "{todo} YYYY-MM-DD or undated"',
+        f'    shows: "{todo} what this source shows, in your own words"',
+        f"entities: [{', '.join(entity_ids)}]",
+        f"reviewed: {today}",
+        f"updated: {today}",
+        f'reviewer: "{todo} your name"',
+    ]
+    return "\n".join(lines) + "\n"
