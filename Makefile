@@ -42,7 +42,7 @@ pins:
 	$(PYTHON) -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet -r requirements.in
 	{ echo "# Pinned dependency tree, resolved from requirements.in (regenerate: make pins)."; \
-	  .venv-pins/bin/python -m pip freeze --exclude-editable; } > requirements.txt
+	  .venv-pins/bin/python -m pip freeze --all --exclude pip --exclude-editable; } > requirements.txt
 	rm -rf .venv-pins
 
 clean:

@@ -19,7 +19,8 @@ from mkdocs.structure.pages import Page
 
 from factcheck.exports import export_files
 from factcheck.problems import FactcheckError
-from factcheck.rendering import RenderedPage, Renderer, verdict_css
+from factcheck.publishing import SiteInfo
+from factcheck.rendering import RenderedPage, Renderer, social_meta, verdict_css
 from factcheck.repository import Layout, load_repository
 from factcheck.site import SiteModel, build_site
 
@@ -45,9 +46,19 @@ def on_config(config: MkDocsConfig) -> None:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
     for warning in model.warnings:
         log.warning(str(warning))
-    renderer = Renderer(model, config.site_name)
+    info = site_info(config)
+    renderer = Renderer(model, info)
     _build.clear()
-    _build.update(model=model, renderer=renderer, pages={page.url: page for page in renderer.pages()})
+    _build.update(model=model, info=info, renderer=renderer, pages={page.url: page for page in renderer.pages()})
+
+
+def site_info(config: MkDocsConfig) -> SiteInfo:
+    publisher = config.extra.get("publisher") or {}
+    site_url = config.site_url or ""
+    return SiteInfo(
+        name=config.site_name, url=site_url, publisher=publisher.get("name", config.site_name),
+        publisher_url=publisher.get("url", site_url), language=config.theme.get("language") or "en",
+    )
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -62,7 +73,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.edit_uri = None
         files.append(file)
     model: SiteModel = _build["model"]  # type: ignore[assignment]
-    generated = {**export_files(model), VERDICT_CSS: verdict_css(model)}
+    generated = {**export_files(model, _build["info"]), VERDICT_CSS: verdict_css(model)}  # type: ignore[arg-type]
     for name, content in generated.items():
         files.append(File.generated(config, name, content=content))
     return files
@@ -72,6 +83,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     pages: dict[str, RenderedPage] = _build["pages"]  # type: ignore[assignment]
     url = page.file.src_uri.removesuffix(".md") + ".html"
     if url in pages:
+        # Read by overrides/main.html for link previews.
+        page.meta["social"] = social_meta(pages[url], _build["info"])  # type: ignore[arg-type]
         return pages[url].html
     renderer: Renderer = _build["renderer"]  # type: ignore[assignment]
     if OVERVIEW_MARKER in html:

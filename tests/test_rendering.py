@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import ROOT, ScratchRepo
+from factcheck.publishing import SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
@@ -15,7 +16,8 @@ from htmltext import annotated_paragraphs, read
 
 def render(root):
     model = build_site(load_repository(root))
-    return model, {page.url: page for page in Renderer(model).pages()}
+    info = SiteInfo("Test site", "https://example.org/site/", "Test desk", "https://example.org/")
+    return model, {page.url: page for page in Renderer(model, info).pages()}
 
 
 def assert_visible_text_is_the_source(html: str, text: str) -> None:
@@ -96,6 +98,7 @@ def test_overlapping_nested_and_identical_spans_all_render(overlapping):
         re.sub(r"<[^>]+>", "", piece) for piece in
         re.findall(rf'data-claim="{claim_id}"[^>]*>((?:(?!</mark>).)*)', html, re.S)
     )
+    assert not re.search(r"<a [^>]*>\s*</a>", html), "a link without text"
     assert text_of("nested") == "gamma"
     assert text_of("first") == "Alpha"
     assert text_of("last") == "kappa."

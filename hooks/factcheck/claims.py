@@ -53,6 +53,7 @@ class Claim:
     reviewer: str
     file: str
     translation: str | None = None
+    claimant: str | None = None  # entity id, when someone other than the source's publisher made the claim
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     searched: tuple[str, ...] = field(default_factory=tuple)
     corrections: tuple[Correction, ...] = field(default_factory=tuple)

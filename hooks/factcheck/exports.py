@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+from .publishing import SiteInfo
 from .site import SiteModel, claim_url, entity_url, source_url
+from .structured_data import annotation_collection, annotations_url
+
+CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "quote", "start", "end", "url", "entities", "evidence"]
 
 
-def export_files(model: SiteModel) -> dict[str, str]:
+def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
     """File name → JSON text, with stable ordering so that identical input gives identical files."""
     sources = [
         {
@@ -19,6 +25,7 @@ def export_files(model: SiteModel) -> dict[str, str]:
             "publisher": source.publisher,
             "published": source.published,
             "claims": [item.id for item in model.claims_by_source.get(source.id, [])],
+            "annotations": annotations_url(source.id),
         }
         for source in sorted(model.sources.values(), key=lambda s: s.id)
     ]
@@ -49,5 +56,27 @@ def export_files(model: SiteModel) -> dict[str, str]:
         }
         for entity in sorted(model.entities.values(), key=lambda e: e.id)
     ]
-    return {name: json.dumps(data, ensure_ascii=False, indent=2) + "\n" for name, data in
-            (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
+    files = {name: _json(data) for name, data in
+             (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
+    files["claims.csv"] = claims_csv(claims, model)
+    for source_id in sorted(model.sources):
+        files[annotations_url(source_id)] = _json(annotation_collection(model, source_id, info))
+    return files
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def claims_csv(claims: list[dict], model: SiteModel) -> str:
+    """One row per claim; lists are joined with spaces (ids and URLs hold none)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for claim in claims:
+        row = dict(claim)
+        row["verdict_label"] = model.claims[claim["id"]].verdict.label
+        row["entities"] = " ".join(claim["entities"])
+        row["evidence"] = " ".join(claim["evidence"])
+        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+    return out.getvalue()

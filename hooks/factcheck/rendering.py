@@ -23,7 +23,10 @@ from .anchoring import Span
 from .site import (
     AnchoredClaim, Mention, SiteModel, claim_url, entity_url, relative_url, source_url,
 )
+from .charts import verdict_chart
+from .publishing import SiteInfo
 from .sources import Source
+from .structured_data import annotations_url, claim_review, json_ld_script
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
@@ -36,6 +39,8 @@ class RenderedPage:
     html: str
     kind: str  # "source", "claim", "entity" or "index"
     edit_path: str | None = None  # repository file an editor changes to change this page
+    description: str = ""  # for search results and link previews
+    verdict: str | None = None  # the verdict's label, on claim pages
 
 
 class _SafeLinks(Treeprocessor):
@@ -82,9 +87,9 @@ def _environment() -> Environment:
 
 
 class Renderer:
-    def __init__(self, model: SiteModel, site_name: str = "Fact-check"):
+    def __init__(self, model: SiteModel, info: SiteInfo):
         self.model = model
-        self.site_name = site_name
+        self.info = info
         self.env = _environment()
 
     def _render(self, template: str, page_url: str, **context) -> str:
@@ -92,7 +97,8 @@ class Renderer:
             return relative_url(page_url, target)
 
         return self.env.get_template(template).render(
-            model=self.model, scale=self.model.repository.scale, link=link, page_url=page_url, **context,
+            model=self.model, scale=self.model.repository.scale, link=link, page_url=page_url, info=self.info,
+            chart=verdict_chart, annotations_url=annotations_url, **context,
         )
 
     def pages(self) -> list[RenderedPage]:
@@ -112,7 +118,9 @@ class Renderer:
         claims = self.model.claims_by_source.get(source.id, [])
         body = annotate(source, claims, self.model.mentions.get(source.id, []), url)
         html = self._render("source.html.j2", url, source=source, claims=claims, body=body)
-        return RenderedPage(url, source.title, html, "source", source.file)
+        counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
+        description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
+        return RenderedPage(url, source.title, html, "source", source.file, description)
 
     def claim_page(self, item: AnchoredClaim) -> RenderedPage:
         source = self.model.sources[item.claim.source]
@@ -120,8 +128,10 @@ class Renderer:
         html = self._render(
             "claim.html.j2", item.url, item=item, claim=item.claim, source=source,
             before=before, quote=source.text[item.span.start:item.span.end], after=after,
+            json_ld=json_ld_script(claim_review(self.model, item, self.info)),
         )
-        return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file)
+        description = f"{item.verdict.label}. {item.claim.summary}"
+        return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file, description, item.verdict.label)
 
     def entity_page(self, entity_id: str) -> RenderedPage:
         entity = self.model.entities[entity_id]
@@ -134,7 +144,7 @@ class Renderer:
             "entity.html.j2", url, entity=entity, mentions=mentions,
             claims=self.model.claims_by_entity.get(entity_id, []), related=self.model.related_entities(entity_id),
         )
-        return RenderedPage(url, entity.name, html, "entity", entity.file)
+        return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description)
 
     def overview(self, page_url: str) -> str:
         """The sources with their verdict counts (the home page's main block)."""
@@ -197,7 +207,9 @@ def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention
             )
             mention = next((m for m in local_mentions if m.span.start <= a and m.span.end >= b), None)
             piece = escape(text[a:b])
-            if mention is not None:
+            if not text[a:b].strip():
+                pass  # a link must have text: whitespace between two links stays plain
+            elif mention is not None:
                 attributes = ""
                 if mention.anchor_id not in first_mention_done:
                     first_mention_done.add(mention.anchor_id)
@@ -210,7 +222,7 @@ def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention
                 innermost = covering[-1]
                 piece = Markup(
                     f'<a class="fc-hl-link" href="{escape(relative_url(page_url, innermost.url))}"'
-                    f' title="{escape(_tooltip(innermost))}">{piece}</a>'
+                    f' data-note="note-{innermost.number}" title="{escape(_tooltip(innermost))}">{piece}</a>'
                 )
             for c in reversed(covering):
                 attributes = f' data-claim="{escape(c.id)}"'
@@ -265,6 +277,21 @@ def _side_notes(claims: list[AnchoredClaim], page_url: str) -> str:
             "</li>"
         )
     return f'<ol class="fc-notes" aria-label="Claims in the paragraph above">{"".join(items)}</ol>'
+
+
+def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:
+    """OpenGraph and Twitter card fields for link previews (escaped by the page template)."""
+    title = f"{page.verdict}: {page.title}" if page.verdict else page.title
+    return {
+        "og:type": "article",
+        "og:site_name": info.name,
+        "og:title": title,
+        "og:description": page.description,
+        "og:url": info.absolute(page.url),
+        "twitter:card": "summary",
+        "twitter:title": title,
+        "twitter:description": page.description,
+    }
 
 
 def verdict_css(model: SiteModel) -> str:

@@ -113,6 +113,8 @@ def _check_references(
             problems.append(claim.problem(("source",), f"the claim is in claims/{folder}/ but its source is {claim.source!r}; move it to claims/{claim.source}/"))
         if scale and claim.verdict not in verdict_ids:
             problems.append(claim.problem(("verdict",), f"unknown verdict {claim.verdict!r}; use one of: {', '.join(verdict_ids)}"))
+        if claim.claimant and claim.claimant not in entities:
+            problems.append(claim.problem(("claimant",), f"unknown entity {claim.claimant!r}; add entities/{claim.claimant}.yml or fix the id"))
         for index, entity_id in enumerate(claim.entities):
             if entity_id not in entities:
                 problems.append(claim.problem(("entities", index), f"unknown entity {entity_id!r}; add entities/{entity_id}.yml or fix the id"))

@@ -1,0 +1,174 @@
+"""The site in a real browser: Playwright driving Debian's Chromium, with axe-core.
+
+Without Chromium these tests skip, unless CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_build import mkdocs_build
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+PAGE_KINDS = {
+    "home": "index.html",
+    "source": "sources/bt-vpn-chine.html",
+    "claim": "claims/vpn-always-legal.html",
+    "entity": "entities/danny-levinson.html",
+    "methodology": "methodology.html",
+}
+
+
+def _require_browser() -> None:
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "Playwright is not installed (make test installs it)"
+    if not missing and not Path(CHROMIUM).exists():
+        missing = f"Chromium not found at {CHROMIUM}: install Debian's package with `apt-get install chromium`"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing}; CI must run the browser tests")
+        pytest.skip(missing)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    _require_browser()
+    site = tmp_path_factory.mktemp("browser") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def test_reader_goes_from_home_to_source_to_claim_to_entity_and_back(page, base_url):
+    page.goto(base_url)
+    page.get_by_role("link", name="La société British Telecom teste ses services VPN").first.click()
+    page.wait_for_url("**/sources/bt-vpn-chine.html")
+    page.locator('mark#claim-vpn-always-legal a.fc-hl-link').first.click()
+    page.wait_for_url("**/claims/vpn-always-legal.html")
+    assert "Misleading" in page.locator(".fc-verdict").inner_text()
+    page.get_by_role("link", name="China", exact=True).first.click()
+    page.wait_for_url("**/entities/china.html")
+    assert page.locator("h1").inner_text() == "China"
+    page.go_back()
+    page.wait_for_url("**/claims/vpn-always-legal.html")
+    page.get_by_role("link", name="See this passage in the annotated text").click()
+    page.wait_for_url("**/sources/bt-vpn-chine.html#claim-vpn-always-legal")
+
+
+def test_popover_opens_on_focus_and_closes_with_escape(page, base_url):
+    page.goto(base_url + PAGE_KINDS["source"])
+    link = page.locator("mark#claim-vpn-always-legal a.fc-hl-link").first
+    popover = page.locator("#fc-popover")
+    link.focus()
+    assert popover.is_visible()
+    assert "Misleading" in popover.inner_text()
+    assert link.get_attribute("aria-describedby") == "fc-popover"
+    assert popover.get_attribute("role") == "tooltip"
+    page.keyboard.press("Escape")
+    assert popover.is_hidden()
+    assert link.get_attribute("aria-describedby") is None
+    page.keyboard.press("Tab")  # moving on with the keyboard works as usual
+    assert page.evaluate("document.activeElement.tagName") == "A"
+
+
+def test_popover_opens_on_hover(page, base_url):
+    page.goto(base_url + PAGE_KINDS["source"])
+    page.locator("mark#claim-ee-price a.fc-hl-link").first.hover()
+    assert "Accurate" in page.locator("#fc-popover").inner_text()
+
+
+def test_claims_table_sorts_and_filters(page, base_url):
+    page.goto(base_url + "claims/index.html")
+    rows = page.locator("table.fc-claims-table tbody tr")
+    total = rows.count()
+    page.get_by_label("Verdict", exact=True).select_option("Inaccurate")
+    visible = page.locator("table.fc-claims-table tbody tr:not([hidden])")
+    assert 0 < visible.count() < total
+    assert all("Inaccurate" in text for text in visible.all_inner_texts())
+    assert "of %d claims shown" % total in page.get_by_role("status").inner_text()
+    page.get_by_label("Verdict", exact=True).select_option("")
+    page.get_by_role("button", name="Verdict").click()
+    first = rows.first.inner_text()
+    page.get_by_role("button", name="Verdict").click()
+    assert rows.first.inner_text() != first
+
+
+def test_without_javascript_the_annotated_text_is_complete(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + PAGE_KINDS["source"])
+    text = page.locator(".fc-source-text").inner_text()
+    assert "Misleading" in text and "Full check of claim" in text
+    assert page.locator("table.fc-claims-table").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_no_accessibility_violations(browser, base_url, kind, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + PAGE_KINDS[kind])
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_pages_fit_the_screen_and_are_captured(browser, base_url, kind, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + PAGE_KINDS[kind])
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width}.png"), full_page=True)
+    context.close()
+    assert overflow <= 1, f"{kind} is {overflow}px wider than a {width}px screen"
