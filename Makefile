@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate pins clean
+.PHONY: site test serve validate bench pins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
+
+# Build times against a plain MkDocs floor, up to 10,000 claims (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 validate: $(STAMP)
 	$(BIN)/factcheck validate

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -46,6 +48,9 @@ def on_config(config: MkDocsConfig) -> None:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
     for warning in model.warnings:
         log.warning(str(warning))
+    # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; use the
+    # latest declared date of the content rather than the time of the build.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.latest_update_timestamp()))
     info = site_info(config)
     renderer = Renderer(model, info)
     _build.clear()
@@ -64,7 +69,8 @@ def site_info(config: MkDocsConfig) -> SiteInfo:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages: dict[str, RenderedPage] = _build["pages"]  # type: ignore[assignment]
     for page in pages.values():
-        front_matter = f"---\ntitle: {_yaml_string(page.title)}\nhide:\n  - toc\n---\n"
+        # Material inserts page titles into its templates unescaped: escape them here.
+        front_matter = f"---\ntitle: {_yaml_string(str(escape(page.title)))}\nhide:\n  - toc\n---\n"
         file = File.generated(config, page.url.removesuffix(".html") + ".md", content=front_matter)
         if page.edit_path:
             # edit_uri points into docs/; the YAML lives at the repository root.

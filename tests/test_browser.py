@@ -172,3 +172,40 @@ def test_pages_fit_the_screen_and_are_captured(browser, base_url, kind, width):
     page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width}.png"), full_page=True)
     context.close()
     assert overflow <= 1, f"{kind} is {overflow}px wider than a {width}px screen"
+
+
+@pytest.fixture(scope="module")
+def hostile_base_url(tmp_path_factory):
+    _require_browser()
+    from test_hostile import hostile_project
+
+    project = tmp_path_factory.mktemp("hostile-browser") / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
+    hostile_project(project)
+    site = project / "out"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",
+                                  "claims/index.html", "index.html"])
+def test_hostile_content_runs_no_script_in_the_browser(browser, hostile_base_url, path):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_base_url + path)
+    page.wait_for_load_state("networkidle")
+    for link in page.locator("a.fc-hl-link, a.fc-entity").all()[:10]:
+        link.hover()
+        link.focus()
+    for link in page.locator(".md-content a").all():
+        href = link.get_attribute("href") or ""
+        assert not href.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+    pwned = page.evaluate("window.__pwned")
+    context.close()
+    assert pwned is None and dialogs == []

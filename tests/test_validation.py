@@ -181,3 +181,12 @@ def test_rating_scale_problems_are_reported(base):
     base.write("rating-scale.yml", "verdicts:\n  - id: true\n    label: True\n")
     problems = problems_of(base)
     assert any(p.startswith("rating-scale.yml:2:5: verdicts[0].id: expected text, found a true/false value") for p in problems), problems
+
+
+def test_every_schema_is_a_valid_json_schema():
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    for path in sorted((ROOT / "schemas").glob("*.schema.json")):
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))

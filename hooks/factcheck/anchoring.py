@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz
-
 from .claims import Selector
 
 # Characters that editors and translators swap without meaning to.
@@ -138,6 +136,8 @@ def closest_passage(text: str, quote: str) -> tuple[Span, float] | None:
     """The passage most similar to a quote that was not found, to help the editor fix it."""
     if not text or not quote:
         return None
+    from rapidfuzz import fuzz  # only needed when a quote is missing
+
     alignment = fuzz.partial_ratio_alignment(normalise(quote), text)
     if alignment is None or alignment.score < 60:
         return None

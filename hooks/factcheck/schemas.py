@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,15 @@ from .yamlfile import JsonPath, YamlDocument
 
 @lru_cache(maxsize=None)
 def validator(schema_path: Path) -> Draft202012Validator:
+    # The schemas themselves are checked against the meta-schema by the test suite, not on every build.
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 # Text that `factcheck new` leaves for the editor to replace.
 PLACEHOLDER = "TODO"
+# Invisible characters that reorder how text displays ("Trojan Source"): never needed in metadata.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _strings(value: Any, path: JsonPath = ()):
@@ -44,6 +47,15 @@ def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
     for path in sorted(placeholders, key=document.position):
         line, column = document.position(path)
         problems.append(Problem(document.path, line, column, field_name(path), "still holds the placeholder text; fill it in"))
+    for path, value in _strings(document.data):
+        control = BIDI_CONTROLS.search(value)
+        if control:
+            line, column = document.position(path)
+            problems.append(Problem(
+                document.path, line, column, field_name(path),
+                f"contains the invisible bidirectional control U+{ord(control.group()):04X} at character {control.start() + 1}, "
+                "which makes text display differently from what it says; remove it",
+            ))
     for error in validator(schema_path).iter_errors(document.data):
         if tuple(error.absolute_path) in placeholders:
             continue  # already reported as a placeholder

@@ -6,6 +6,7 @@ links relative to the page that holds them.
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -72,6 +73,14 @@ class SiteModel:
         for item in claims:
             counts[item.verdict.id] += 1
         return [(v, counts[v.id]) for v in self.repository.scale.verdicts if counts[v.id]]
+
+    def latest_update_timestamp(self) -> int:
+        """Midnight UTC of the latest `updated` date of any claim, as a Unix timestamp (0 if none)."""
+        dates = [item.claim.updated for item in self.claims.values()]
+        if not dates:
+            return 0
+        latest = datetime.date.fromisoformat(max(dates))
+        return int(datetime.datetime(latest.year, latest.month, latest.day, tzinfo=datetime.timezone.utc).timestamp())
 
     def corrections(self) -> list[tuple[Correction, AnchoredClaim]]:
         """Every correction of every claim, newest first."""

@@ -1,0 +1,162 @@
+"""Claims come from outside contributors: nothing in them may run script in a reader's browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, ScratchRepo
+from factcheck.problems import FactcheckError
+from factcheck.repository import load_repository
+from factcheck.site import build_site
+from test_build import mkdocs_build
+
+CANARY = "window.__pwned"
+HOSTILE_TEXT = (
+    f"Le <script>{CANARY}=1</script> texte & <img src=x onerror=\"{CANARY}=2\"> dit « vrai ».\n\n"
+    "Un paragraphe \u202eenversé\u202c puis {{ config }} et {% raw %} fin."
+)
+
+
+def hostile_project(project: Path) -> Path:
+    """Add a source, entity and claim made of hostile content to a copy of the project."""
+    repo = ScratchRepo.__new__(ScratchRepo)
+    repo.root = project
+    repo.source("hostile", HOSTILE_TEXT, language="fr", title=f"<script>{CANARY}=3</script> Titre",
+                publisher='"><svg onload=alert(1)>', url='https://example.org/"><script>alert(1)</script>')
+    repo.entity("hostile-entity", f"<svg onload={CANARY}=4>Nom", aliases=["texte"],
+                description="<b onmouseover=alert(1)>desc</b>", url="https://example.org/a?b=<c>&d=\"e\"")
+    quote = "<script>" + CANARY + "=1</script>"
+    start = HOSTILE_TEXT.index(quote)
+    notes = "\n".join([
+        f"Raw <script>{CANARY}=5</script> and <iframe src=javascript:{CANARY}=6></iframe>.",
+        f"[a link](javascript:{CANARY}=7) [data](data:text/html,<script>{CANARY}=8</script>)",
+        f"[spaced]( javascript:{CANARY}=9) [mixed case](JaVaScRiPt:{CANARY}=10) [tab](java\tscript:{CANARY}=11)",
+        f"![image](javascript:{CANARY}=12) <javascript:{CANARY}=13> [ref][r]",
+        "",
+        f"[r]: vbscript:{CANARY}=14",
+        "",
+        "{{ config }} {% raw %} <style>body{display:none}</style>",
+    ])
+    repo.claim("hostile-claim", "hostile", quote, start, start + len(quote),
+               claim=f'<img src=x onerror="{CANARY}=15"> "claim"', summary=f"</p><script>{CANARY}=16</script>",
+               translation="{{ 7 * 7 }}", notes=notes, entities=["hostile-entity"],
+               evidence=[{"url": 'https://example.org/"><script>alert(1)</script>', "title": "</a><script>alert(1)</script>",
+                          "publisher": "<b>P</b>", "date": "2016-01-01", "shows": "<i onclick=alert(1)>x</i>"}])
+    return project
+
+
+# Material's own inline scripts and style, recognised by how they start.
+MATERIAL_INLINE = ("var target=document.getElementById(location.hash.slice(1))", "__md_scope=new URL",
+                   'var palette=__md_get("__palette")', ':root{--md-text-font:')
+
+
+class _Audit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+        self.inline = ""
+
+    def handle_data(self, data):
+        if self.inline and not data.startswith(MATERIAL_INLINE):
+            self.findings.append(f"<{self.inline}>{data[:60]}")
+        self.inline = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.findings.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value:
+                scheme = urlsplit(value.strip()).scheme.lower()
+                if scheme not in ("", "http", "https", "mailto"):
+                    self.findings.append(f"<{tag} {name}={value!r}>")
+        if tag == "script" and attributes.get("type") not in ("application/ld+json", "application/json"):  # data, not code
+            if "src" in attributes:
+                if not (attributes["src"] or "").startswith(("../assets/", "assets/")):
+                    self.findings.append(f"<script src={attributes['src']!r}>")
+            else:
+                self.inline = "script"
+        if tag == "style":
+            self.inline = "style"
+        if tag in ("iframe", "object", "embed", "img"):
+            self.findings.append(f"<{tag}>")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    import shutil
+
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
+    hostile_project(project)
+    site = project / "out"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+HOSTILE_PAGES = ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",
+                 "claims/index.html", "entities/index.html", "index.html", "sources/index.html"]
+
+
+@pytest.mark.parametrize("page", HOSTILE_PAGES)
+def test_hostile_content_is_inert_in_the_built_html(hostile_site, page):
+    html = (hostile_site / page).read_text(encoding="utf-8")
+    audit = _Audit()
+    audit.feed(html)
+    assert audit.findings == []
+
+
+def test_hostile_text_is_shown_as_text(hostile_site):
+    claim = (hostile_site / "claims/hostile-claim.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__pwned=5&lt;/script&gt;" in claim
+    assert "{{ 7 * 7 }}" in claim and "{{ config }}" in claim
+    source = (hostile_site / "sources/hostile.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in source
+    data = json.loads((hostile_site / "claims.json").read_text())
+    assert any(c["quote"].startswith("<script>") for c in data)
+
+
+def test_json_ld_of_hostile_claim_stays_inside_its_script(hostile_site):
+    claim = (hostile_site / "claims/hostile-claim.html").read_text(encoding="utf-8")
+    block = claim.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block
+    assert json.loads(block)["reviewBody"] == "</p><script>window.__pwned=16</script>"
+
+
+def test_bidirectional_controls_in_metadata_are_refused(repo: ScratchRepo):
+    repo.source("s", "A text.")
+    repo.claim("c1", "s", "A text", 0, 6, summary="Looks fine \u202eenil skool")
+    with pytest.raises(FactcheckError) as caught:
+        build_site(load_repository(repo.root))
+    assert "claims/s/c1.yml:6:" in str(caught.value.problems[0])
+    assert "invisible bidirectional control U+202E at character 12" in str(caught.value.problems[0])
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    sites = []
+    for name in ("first", "second"):
+        site = tmp_path / name
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        sites.append(_digests(site))
+    assert sites[0].keys() == sites[1].keys()
+    different = [name for name in sites[0] if sites[0][name] != sites[1][name]]
+    assert different == []

@@ -1,0 +1,84 @@
+"""Property-based tests: any text, any spans, anchoring gives the span back and rendering keeps the text."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factcheck.anchoring import anchor, context
+from factcheck.claims import Claim, Selector
+from factcheck.rendering import annotate
+from factcheck.site import AnchoredClaim, Span
+from factcheck.sources import Source, sha256_of
+from factcheck.verdicts import Verdict
+from htmltext import annotated_paragraphs
+
+ALPHABET = st.sampled_from(
+    list("abcdefXYZ .,;:!?'\"") + ["\u00a0", "\n", "\n\n", "’", "«", "»", "<", "&", ">",
+                                   "e\u0301", "😀", "🇬🇧", "ش", "ب", "ש", "\u202e", "中", "文", "é"]
+)
+texts = st.lists(ALPHABET, min_size=1, max_size=80).map("".join)
+VERDICT = Verdict("accurate", "Accurate", "Correct.", 4, "#1b6e3a")
+
+
+@st.composite
+def text_with_spans(draw, max_spans: int = 6):
+    text = draw(texts)
+    spans = []
+    for _ in range(draw(st.integers(min_value=1, max_value=max_spans))):
+        start = draw(st.integers(min_value=0, max_value=len(text) - 1))
+        end = draw(st.integers(min_value=start + 1, max_value=len(text)))
+        spans.append(Span(start, end))
+    return text, spans
+
+
+@given(text_with_spans(max_spans=1))
+def test_offsets_that_match_anchor_exactly(case):
+    text, [span] = case
+    result = anchor(text, Selector(text[span.start:span.end], span.start, span.end))
+    assert result.outcome == "exact" and result.span == span
+
+
+@given(text_with_spans(max_spans=1), st.integers(min_value=-5, max_value=5))
+def test_drifted_offsets_find_an_occurrence_of_the_quote_and_the_right_one_with_context(case, drift):
+    text, [span] = case
+    quote = text[span.start:span.end]
+    prefix, suffix = context(text, span)
+    start = max(0, span.start + drift)
+    result = anchor(text, Selector(quote, start, start + len(quote), prefix, suffix))
+    assert result.ok or result.outcome in ("ambiguous", "out-of-range")
+    if result.ok:
+        # Whitespace and quote marks may differ; the span is always reported as it is in the text.
+        found = text[result.span.start:result.span.end]
+        assert found.split() == quote.split() or found == quote or result.span == span
+        if text.count(quote) == 1 and quote.strip() == quote and quote.strip():
+            assert result.span == span
+
+
+def _render(text: str, spans: list[Span]) -> str:
+    source = Source(id="s", title="T", language="und", text=text, sha256=sha256_of(text), file="sources/s.yml",
+                    text_file="sources/s.txt")
+    claims = []
+    for number, span in enumerate(sorted(spans, key=lambda s: (s.start, -s.end)), start=1):
+        claim = Claim(id=f"c{number}", source="s", selector=Selector(text[span.start:span.end], span.start, span.end),
+                      claim="C.", verdict="accurate", summary="S.", notes="N.", entities=(), reviewed="2026-01-01",
+                      updated="2026-01-01", reviewer="R", file=f"claims/s/c{number}.yml")
+        claims.append(AnchoredClaim(claim, span, number, VERDICT))
+    return str(annotate(source, claims, [], "sources/s.html"))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(text_with_spans())
+def test_rendered_text_equals_the_source_whatever_the_spans(case):
+    text, spans = case
+    html = _render(text, spans)
+    position = 0
+    for start, end, visible in annotated_paragraphs(html):
+        assert text[position:start].strip() == ""
+        assert visible == text[start:end]
+        position = end
+    assert text[position:].strip() == ""
+    for number, span in enumerate(sorted(spans, key=lambda s: (s.start, -s.end)), start=1):
+        if text[span.start:span.end].strip():
+            assert f'id="claim-c{number}"' in html
+            assert f'id="note-{number}"' in html
