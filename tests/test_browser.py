@@ -49,16 +49,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _serve(site: Path):
+    """Serve a built site on a free local port; yields its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     _require_browser()
     site = tmp_path_factory.mktemp("browser") / "site"
     result = mkdocs_build(ROOT, site)
     assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from _serve(site)
 
 
 @pytest.fixture(scope="module")
@@ -177,18 +182,9 @@ def test_pages_fit_the_screen_and_are_captured(browser, base_url, kind, width):
 @pytest.fixture(scope="module")
 def hostile_base_url(tmp_path_factory):
     _require_browser()
-    from test_hostile import hostile_project
+    from test_hostile import build_hostile_site
 
-    project = tmp_path_factory.mktemp("hostile-browser") / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
-    hostile_project(project)
-    site = project / "out"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from _serve(build_hostile_site(tmp_path_factory.mktemp("hostile-browser")))
 
 
 @pytest.mark.parametrize("path", ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -91,17 +92,20 @@ class _Audit(HTMLParser):
             self.findings.append(f"<{tag}>")
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    import shutil
-
-    project = tmp_path_factory.mktemp("hostile") / "project"
+def build_hostile_site(folder: Path) -> Path:
+    """A copy of the project with the hostile files added, built; returns the built site."""
+    project = folder / "project"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
     hostile_project(project)
     site = project / "out"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
 
 
 HOSTILE_PAGES = ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",

@@ -12,16 +12,15 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .anchoring import Span, closest_passage, context, locate
-from .history import GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
+from .anchoring import Span, anchor, closest_passage, context, locate
+from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .linkcheck import check_external, check_internal
 from .problems import FactcheckError, Problem, errors
 from .reanchoring import rewrite_selector, set_sha256
 from .repository import Repository, load_repository
 from .scaffold import claim_yaml, entities_in, suggest_id
 from .site import SiteModel, anchoring_problems, build_site
-from .anchoring import anchor
-from .sources import sha256_of
+from .sources import Source, sha256_of
 from .yamlfile import load_yaml
 
 
@@ -43,16 +42,22 @@ def _load(root: Path) -> tuple[SiteModel | None, list[Problem]]:
     return model, model.warnings
 
 
+def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimChanges | None:
+    try:
+        past = claims_at(root, revision)
+    except GitError as exc:
+        print(f"factcheck: cannot read claims at {revision}: {exc}", file=sys.stderr)
+        return None
+    return compare(repository.claims, past, revision, lambda c: load_yaml(root / c.file, c.file).data)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     root: Path = args.root
     model, problems = _load(root)
     if model is not None and args.base:
-        try:
-            past = claims_at(root, args.base)
-        except GitError as exc:
-            print(f"factcheck: cannot read claims at {args.base}: {exc}", file=sys.stderr)
+        changes = _changes_since(root, args.base, model.repository)
+        if changes is None:
             return 2
-        changes = compare(model.repository.claims, past, args.base, lambda c: load_yaml(root / c.file, c.file).data)
         problems = problems + uncorrected_verdict_changes(changes)
     if args.files:
         wanted = {Path(f).resolve().relative_to(root).as_posix() if Path(f).is_absolute() or Path(f).exists() else f
@@ -84,22 +89,39 @@ def _show_candidates(text: str, spans: list[Span]) -> None:
         print(f"  {number}. {span.start}–{span.end}: …{before}[{text[span.start:span.end]}]{after}…")
 
 
-def cmd_locate(args: argparse.Namespace) -> int:
-    repository = _repository(args.root)
-    if repository is None:
-        return 1
-    source = repository.sources.get(args.source)
+def _source(repository: Repository, source_id: str) -> Source | None:
+    source = repository.sources.get(source_id)
     if source is None:
-        print(f"factcheck: unknown source {args.source!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
-        return 1
+        print(f"factcheck: unknown source {source_id!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
+    return source
+
+
+def _not_found(source: Source, quote: str) -> None:
+    print(f"The quote is not in {source.text_file}; copy it exactly from the text.", file=sys.stderr)
+    closest = closest_passage(source.text, quote)
+    if closest:
+        print(f"The most similar passage ({closest[1]:.0f}% alike):", file=sys.stderr)
+        _show_candidates(source.text, [closest[0]])
+
+
+def _occurrences(args: argparse.Namespace) -> tuple[Repository, Source, list[Span]] | None:
+    """The repository, the source named and where the quote occurs in it; None (reported) if not found."""
+    repository = _repository(args.root)
+    source = repository and _source(repository, args.source)
+    if repository is None or source is None:
+        return None
     spans = locate(source.text, args.quote)
     if not spans:
-        print(f"Not found in {source.text_file}.")
-        closest = closest_passage(source.text, args.quote)
-        if closest:
-            print(f"Most similar passage ({closest[1]:.0f}% alike):")
-            _show_candidates(source.text, [closest[0]])
+        _not_found(source, args.quote)
+        return None
+    return repository, source, spans
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    found = _occurrences(args)
+    if found is None:
         return 1
+    _, source, spans = found
     print(f"{len(spans)} occurrence(s) in {source.text_file}:")
     _show_candidates(source.text, spans)
     return 0
@@ -107,21 +129,10 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     root: Path = args.root
-    repository = _repository(root)
-    if repository is None:
+    found = _occurrences(args)
+    if found is None:
         return 1
-    source = repository.sources.get(args.source)
-    if source is None:
-        print(f"factcheck: unknown source {args.source!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
-        return 1
-    spans = locate(source.text, args.quote)
-    if not spans:
-        print(f"The quote is not in {source.text_file}; copy it exactly from the text.", file=sys.stderr)
-        closest = closest_passage(source.text, args.quote)
-        if closest:
-            print(f"Did you mean this passage ({closest[1]:.0f}% alike)?", file=sys.stderr)
-            _show_candidates(source.text, [closest[0]])
-        return 1
+    repository, source, spans = found
     if len(spans) > 1 and args.occurrence is None:
         print(f"The quote occurs {len(spans)} times; choose one with --occurrence N:", file=sys.stderr)
         _show_candidates(source.text, spans)
@@ -189,16 +200,12 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    root: Path = args.root
-    repository = _repository(root)
+    repository = _repository(args.root)
     if repository is None:
         return 1
-    try:
-        past = claims_at(root, args.revision)
-    except GitError as exc:
-        print(f"factcheck: cannot read claims at {args.revision}: {exc}", file=sys.stderr)
+    changes = _changes_since(args.root, args.revision, repository)
+    if changes is None:
         return 2
-    changes = compare(repository.claims, past, args.revision, lambda c: load_yaml(root / c.file, c.file).data)
     scale = repository.scale
 
     def label_of(verdict_id: str) -> str:
