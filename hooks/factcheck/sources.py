@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,14 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _with_actual_sha256(problem: Problem, text_path: Path) -> Problem:
+    """A new source starts without its checksum: say what it must be."""
+    if problem.field != "sha256" or not text_path.exists():
+        return problem
+    actual = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    return dataclasses.replace(problem, message=f"{problem.message}; the sha256 of {text_path.name} is {actual}")
+
+
 def load_source(
     path: Path, root: Path, schema_path: Path, check_sha256: bool = True,
 ) -> tuple[Source | None, list[Problem]]:
@@ -68,7 +77,7 @@ def load_source(
     display = path.relative_to(root).as_posix()
     document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
     if document is None:
-        return None, problems
+        return None, [_with_actual_sha256(problem, path.with_suffix(".txt")) for problem in problems]
     data = dict(document.data)
     text_path = path.with_suffix(".txt")
     text_display = text_path.relative_to(root).as_posix()
