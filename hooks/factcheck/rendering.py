@@ -148,6 +148,7 @@ class Renderer:
         html = self._render(
             "entity.html.j2", url, entity=entity, mentions=mentions,
             claims=self.model.claims_by_entity.get(entity_id, []), related=self.model.related_entities(entity_id),
+            made=self.model.claims_by_claimant.get(entity_id, []),
         )
         return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description)
 

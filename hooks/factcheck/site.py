@@ -7,7 +7,9 @@ links relative to the page that holds them.
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -57,6 +59,7 @@ class SiteModel:
     claims_by_entity: dict[str, list[AnchoredClaim]]
     mentions: dict[str, list[Mention]]  # by source id
     mentions_by_entity: dict[str, list[Mention]]
+    claims_by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -87,11 +90,18 @@ class SiteModel:
         found = [(c, item) for item in self.claims.values() for c in item.claim.corrections]
         return sorted(found, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
 
+    @functools.cached_property
+    def _related(self) -> dict[str, set[str]]:
+        related: dict[str, set[str]] = defaultdict(set)
+        for entity in self.entities.values():
+            for other in entity.related:
+                related[entity.id].add(other)
+                related[other].add(entity.id)
+        return related
+
     def related_entities(self, entity_id: str) -> list[Entity]:
         """Entities linked either way through `related`."""
-        ids = set(self.entities[entity_id].related)
-        ids |= {other.id for other in self.entities.values() if entity_id in other.related}
-        return [self.entities[i] for i in sorted(ids)]
+        return [self.entities[i] for i in sorted(self._related.get(entity_id, ()))]
 
 
 def source_url(source_id: str) -> str:
@@ -150,12 +160,18 @@ def build_site(repository: Repository) -> SiteModel:
     for item in claims.values():
         for entity_id in item.claim.entities:
             by_entity[entity_id].append(item)
-    mentions = {sid: find_mentions(source, repository.entities) for sid, source in sorted(repository.sources.items())}
+    by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    for item in claims.values():
+        if item.claim.claimant:
+            by_claimant[item.claim.claimant].append(item)
+    finder = MentionFinder(repository.entities)
+    mentions = {sid: finder.find(source) for sid, source in sorted(repository.sources.items())}
     mentions_by_entity: dict[str, list[Mention]] = defaultdict(list)
     for source_mentions in mentions.values():
         for mention in source_mentions:
             mentions_by_entity[mention.entity_id].append(mention)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), mentions, dict(mentions_by_entity), problems)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), mentions, dict(mentions_by_entity),
+                     dict(by_claimant), problems)
 
 
 def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[Problem]:
@@ -189,30 +205,27 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
                           "update the selector", severity="warning")]
 
 
+class MentionFinder:
+    """Finds every place an entity's name or alias occurs as a whole word, in one pass per text.
+
+    The alternatives are tried longest first, so "BT Chine" wins over "BT" and "Chine"."""
+
+    def __init__(self, entities: dict[str, Entity]):
+        self.entity_of: dict[str, str] = {}
+        for entity in sorted(entities.values(), key=lambda e: e.id):
+            for name in entity.names:
+                self.entity_of.setdefault(name, entity.id)
+        names = sorted(self.entity_of, key=lambda n: (-len(n), n))
+        self.pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])") if names else None
+
+    def find(self, source: Source) -> list[Mention]:
+        if self.pattern is None:
+            return []
+        return [
+            Mention(self.entity_of[match.group()], source.id, Span(match.start(), match.end()), f"mention-{number}")
+            for number, match in enumerate(self.pattern.finditer(source.text), start=1)
+        ]
+
+
 def find_mentions(source: Source, entities: dict[str, Entity]) -> list[Mention]:
-    """Every place an entity's name or alias occurs as a whole word; the longest match wins an overlap."""
-    text = source.text
-    found: list[tuple[int, int, str]] = []
-    for entity in entities.values():
-        for name in entity.names:
-            start = text.find(name)
-            while start >= 0:
-                end = start + len(name)
-                if _is_word_boundary(text, start, end):
-                    found.append((start, end, entity.id))
-                start = text.find(name, start + 1)
-    found.sort(key=lambda item: (item[0], -(item[1] - item[0]), item[2]))
-    mentions: list[Mention] = []
-    last_end = 0
-    for start, end, entity_id in found:
-        if start < last_end:
-            continue
-        mentions.append(Mention(entity_id, source.id, Span(start, end), f"mention-{len(mentions) + 1}"))
-        last_end = end
-    return mentions
-
-
-def _is_word_boundary(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+    return MentionFinder(entities).find(source)
