@@ -71,3 +71,13 @@ def test_the_source_has_an_overall_assessment_on_the_scale(model):
     assert source.assessment is not None
     assert model.repository.scale.get(source.assessment.verdict) is not None
     assert source.original is not None and source.url
+
+
+def test_every_yaml_file_names_its_schema_for_editor_completion():
+    files = [ROOT / "rating-scale.yml", *sorted((ROOT / "sources").glob("*.yml")),
+             *sorted((ROOT / "entities").glob("*.yml")), *sorted((ROOT / "claims").glob("*/*.yml"))]
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        schema = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        assert schema.exists() and schema.parent == ROOT / "schemas", path
