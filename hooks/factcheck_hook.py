@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
@@ -33,8 +34,22 @@ OVERVIEW_MARKER = "<!-- factcheck:overview -->"
 SCALE_MARKER = "<!-- factcheck:rating-scale -->"
 VERDICT_CSS = "assets/verdicts.css"
 
-# The hook's cache: the current build's model and rendered pages, by URL.
-_build: dict[str, object] = {}
+
+@dataclass
+class _Build:
+    model: SiteModel
+    info: SiteInfo
+    renderer: Renderer
+    pages: dict[str, RenderedPage]  # by URL
+
+
+# The hook's cache: what on_config computed for the current build, used by the later events.
+_current: _Build | None = None
+
+
+def _build() -> _Build:
+    assert _current is not None, "on_config runs first"
+    return _current
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -42,6 +57,7 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> None:
+    global _current
     try:
         model = build_site(load_repository(_root(config)))
     except FactcheckError as exc:
@@ -53,8 +69,7 @@ def on_config(config: MkDocsConfig) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.latest_update_timestamp()))
     info = site_info(config)
     renderer = Renderer(model, info)
-    _build.clear()
-    _build.update(model=model, info=info, renderer=renderer, pages={page.url: page for page in renderer.pages()})
+    _current = _Build(model, info, renderer, {page.url: page for page in renderer.pages()})
 
 
 def site_info(config: MkDocsConfig) -> SiteInfo:
@@ -67,8 +82,8 @@ def site_info(config: MkDocsConfig) -> SiteInfo:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    pages: dict[str, RenderedPage] = _build["pages"]  # type: ignore[assignment]
-    for page in pages.values():
+    build = _build()
+    for page in build.pages.values():
         # Material inserts page titles into its templates unescaped: escape them here.
         front_matter = f"---\ntitle: {_yaml_string(str(escape(page.title)))}\nhide:\n  - toc\n---\n"
         file = File.generated(config, page.url.removesuffix(".html") + ".md", content=front_matter)
@@ -78,25 +93,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         else:
             file.edit_uri = None
         files.append(file)
-    model: SiteModel = _build["model"]  # type: ignore[assignment]
-    generated = {**export_files(model, _build["info"]), VERDICT_CSS: verdict_css(model)}  # type: ignore[arg-type]
+    generated = {**export_files(build.model, build.info), VERDICT_CSS: verdict_css(build.model)}
     for name, content in generated.items():
         files.append(File.generated(config, name, content=content))
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    pages: dict[str, RenderedPage] = _build["pages"]  # type: ignore[assignment]
+    build = _build()
     url = page.file.src_uri.removesuffix(".md") + ".html"
-    if url in pages:
+    if url in build.pages:
         # Read by overrides/main.html for link previews.
-        page.meta["social"] = social_meta(pages[url], _build["info"])  # type: ignore[arg-type]
-        return pages[url].html
-    renderer: Renderer = _build["renderer"]  # type: ignore[assignment]
+        page.meta["social"] = social_meta(build.pages[url], build.info)
+        return build.pages[url].html
     if OVERVIEW_MARKER in html:
-        html = html.replace(OVERVIEW_MARKER, renderer.overview(url))
+        html = html.replace(OVERVIEW_MARKER, build.renderer.overview(url))
     if SCALE_MARKER in html:
-        html = html.replace(SCALE_MARKER, renderer.scale(url))
+        html = html.replace(SCALE_MARKER, build.renderer.scale(url))
     return html
 
 

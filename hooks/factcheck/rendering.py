@@ -29,6 +29,12 @@ from .sources import Source
 from .structured_data import annotations_url, claim_review, json_ld_script
 
 TEMPLATES = Path(__file__).parent / "templates"
+INDEX_PAGES = (
+    ("sources/index.html", "Sources", "sources_index.html.j2"),
+    ("claims/index.html", "All claims", "claims_index.html.j2"),
+    ("entities/index.html", "Entities", "entities_index.html.j2"),
+    ("corrections.html", "Corrections", "corrections.html.j2"),
+)
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
 
@@ -111,11 +117,9 @@ class Renderer:
         pages = [self.source_page(source) for source in sorted(model.sources.values(), key=lambda s: s.id)]
         pages += [self.claim_page(item) for item in sorted(model.claims.values(), key=lambda c: c.id)]
         pages += [self.entity_page(entity_id) for entity_id in sorted(model.entities)]
-        pages.append(RenderedPage("sources/index.html", "Sources", self._render("sources_index.html.j2", "sources/index.html"), "index"))
-        pages.append(RenderedPage("claims/index.html", "All claims", self._render("claims_index.html.j2", "claims/index.html"), "index"))
-        pages.append(RenderedPage("entities/index.html", "Entities", self._render("entities_index.html.j2", "entities/index.html"), "index"))
-        pages.append(RenderedPage("corrections.html", "Corrections", self._render(
-            "corrections.html.j2", "corrections.html", corrections=self.model.corrections()), "index"))
+        corrections = model.corrections()
+        for url, title, template in INDEX_PAGES:
+            pages.append(RenderedPage(url, title, self._render(template, url, corrections=corrections), "index"))
         return pages
 
     def source_page(self, source: Source) -> RenderedPage:
