@@ -40,9 +40,6 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "warning"]
-
 
 def problem_at(
     file: str, positions: dict, path: tuple, message: str, severity: str = "error",

@@ -45,7 +45,6 @@ class Layout:
 
 @dataclass(frozen=True)
 class Repository:
-    layout: Layout
     scale: RatingScale
     sources: dict[str, Source]
     entities: dict[str, Entity]
@@ -79,7 +78,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
-    return Repository(layout, scale, sources, entities, claims)
+    return Repository(scale, sources, entities, claims)
 
 
 def _load_all(paths, loader, root: Path, schema: Path, problems: list[Problem]) -> dict:
