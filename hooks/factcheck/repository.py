@@ -65,7 +65,8 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     def source_loader(path: Path, root: Path, schema: Path):
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
 
-    sources = _load_all(sorted(layout.sources.glob("*.yml")), source_loader, root, layout.schema("source"), problems)
+    source_files = sorted(layout.sources.glob("*.yml"))
+    sources = _load_all(source_files, source_loader, root, layout.schema("source"), problems)
     entities = _load_all(sorted(layout.entities.glob("*.yml")), load_entity, root, layout.schema("entity"), problems)
     claims = _load_all(sorted(layout.claims.glob("*/*.yml")), load_claim, root, layout.schema("claim"), problems)
     for stray in sorted(layout.claims.glob("*.yml")):
@@ -73,7 +74,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
                                 "claims live in claims/<source id>/<claim id>.yml; move this file into its source's folder"))
 
     # A source that exists but failed to load has been reported already; its claims are not "unknown source".
-    unusable = {path.stem for path in layout.sources.glob("*.yml")} - set(sources)
+    unusable = {path.stem for path in source_files} - set(sources)
     problems += _check_references(scale, sources, entities, claims, unusable)
     if problems:
         raise FactcheckError(problems)
@@ -96,6 +97,10 @@ def _load_all(paths, loader, root: Path, schema: Path, problems: list[Problem]) 
     return loaded
 
 
+def _unknown_entity(entity_id: str) -> str:
+    return f"unknown entity {entity_id!r}; add entities/{entity_id}.yml or fix the id"
+
+
 def _check_references(
     scale: RatingScale | None, sources: dict[str, Source], entities: dict[str, Entity], claims: dict[str, Claim],
     unusable_sources: set[str],
@@ -113,14 +118,14 @@ def _check_references(
         if scale and claim.verdict not in verdict_ids:
             problems.append(claim.problem(("verdict",), f"unknown verdict {claim.verdict!r}; use one of: {', '.join(verdict_ids)}"))
         if claim.claimant and claim.claimant not in entities:
-            problems.append(claim.problem(("claimant",), f"unknown entity {claim.claimant!r}; add entities/{claim.claimant}.yml or fix the id"))
+            problems.append(claim.problem(("claimant",), _unknown_entity(claim.claimant)))
         for index, entity_id in enumerate(claim.entities):
             if entity_id not in entities:
-                problems.append(claim.problem(("entities", index), f"unknown entity {entity_id!r}; add entities/{entity_id}.yml or fix the id"))
+                problems.append(claim.problem(("entities", index), _unknown_entity(entity_id)))
     for entity in entities.values():
         for index, related in enumerate(entity.related):
             if related not in entities:
-                problems.append(entity.problem(("related", index), f"unknown entity {related!r}; add entities/{related}.yml or fix the id"))
+                problems.append(entity.problem(("related", index), _unknown_entity(related)))
     for source in sources.values():
         if source.assessment and scale and source.assessment.verdict not in verdict_ids:
             problems.append(source.problem(("assessment", "verdict"),

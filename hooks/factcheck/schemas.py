@@ -43,14 +43,14 @@ def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
     if not isinstance(document.data, dict):
         return [Problem(document.path, 1, 1, "(file)", "the file must hold a mapping of fields (name: value)")]
     problems = []
-    placeholders = {path for path, value in _strings(document.data) if value.lstrip().startswith(PLACEHOLDER)}
-    for path in sorted(placeholders, key=document.position):
-        line, column = document.position(path)
-        problems.append(Problem(document.path, line, column, field_name(path), "still holds the placeholder text; fill it in"))
+    placeholders = set()
     for path, value in _strings(document.data):
+        line, column = document.position(path)
+        if value.lstrip().startswith(PLACEHOLDER):
+            placeholders.add(path)
+            problems.append(Problem(document.path, line, column, field_name(path), "still holds the placeholder text; fill it in"))
         control = BIDI_CONTROLS.search(value)
         if control:
-            line, column = document.position(path)
             problems.append(Problem(
                 document.path, line, column, field_name(path),
                 f"contains the invisible bidirectional control U+{ord(control.group()):04X} at character {control.start() + 1}, "

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .anchoring import Anchoring, NormalisedText, Span, anchor, context, normalise
+from .anchoring import Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
@@ -140,7 +140,7 @@ def build_site(repository: Repository) -> SiteModel:
             spans[claim.id] = result.span
     for source in repository.sources.values():
         for index, item in enumerate(source.not_checked):
-            if not normalised[source.id].find_all(normalise(item.quote)):
+            if not locate(source.text, item.quote, normalised[source.id]):
                 problems.append(source.problem(("not_checked", index, "quote"),
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
     if errors(problems):
@@ -157,11 +157,10 @@ def build_site(repository: Repository) -> SiteModel:
             claims[claim.id] = item
             by_source[source_id].append(item)
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
     for item in claims.values():
         for entity_id in item.claim.entities:
             by_entity[entity_id].append(item)
-    by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
-    for item in claims.values():
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
     finder = MentionFinder(repository.entities)

@@ -7,6 +7,7 @@ import json
 
 from markupsafe import Markup
 
+from .anchoring import context
 from .publishing import SiteInfo
 from .site import AnchoredClaim, SiteModel, source_url
 
@@ -73,8 +74,8 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
     target_source = source.url or info.absolute(source_url(source_id))
     items = []
     for item in model.claims_by_source.get(source_id, []):
-        text = source.text
-        span = item.span
+        text, span = source.text, item.span
+        prefix, suffix = context(text, span)
         items.append({
             "id": info.absolute(f"{item.url}#annotation"),
             "type": "Annotation",
@@ -89,8 +90,7 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
             "target": {
                 "source": target_source,
                 "selector": [
-                    {"type": "TextQuoteSelector", "exact": text[span.start:span.end],
-                     "prefix": text[max(0, span.start - 32):span.start], "suffix": text[span.end:span.end + 32]},
+                    {"type": "TextQuoteSelector", "exact": text[span.start:span.end], "prefix": prefix, "suffix": suffix},
                     {"type": "TextPositionSelector", "start": span.start, "end": span.end},
                 ],
             },
