@@ -19,6 +19,11 @@ class Selector:
     end: int
     prefix: str = ""
     suffix: str = ""
+    field: str = "text"  # the part of the source quoted: "text", or "title" for the headline
+
+    @property
+    def in_title(self) -> bool:
+        return self.field == "title"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def sentences(text: str) -> list[Sentence]:
 
 def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     source = model.sources[source_id]
-    spans = [item.span for item in model.claims_by_source.get(source_id, [])]
+    # A headline claim's offsets count in the title, not in the text.
+    spans = [item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title]
     excluded_spans = [span for item in source.not_checked for span in locate(source.text, item.quote)]
     covered, excluded, uncovered = [], [], []
     for sentence in sentences(source.text):

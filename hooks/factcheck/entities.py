@@ -27,6 +27,7 @@ class Entity:
     aliases: tuple[Alias, ...] = field(default_factory=tuple)
     wikidata: str | None = None
     url: str | None = None
+    interest: str | None = None  # declared interest, shown with every claim this entity makes
     related: tuple[str, ...] = field(default_factory=tuple)
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 

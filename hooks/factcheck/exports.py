@@ -10,7 +10,7 @@ from .publishing import SiteInfo
 from .site import SiteModel, claim_url, entity_url, source_url
 from .structured_data import annotation_collection, annotations_url
 
-CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "quote", "start", "end", "url", "entities", "evidence"]
+CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "field", "quote", "start", "end", "url", "entities", "evidence"]
 
 
 def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
@@ -36,7 +36,8 @@ def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
             "verdict": item.verdict.id,
             "claim": item.claim.claim,
             "summary": item.claim.summary,
-            "quote": model.sources[item.claim.source].text[item.span.start:item.span.end],
+            "field": item.claim.selector.field,
+            "quote": model.sources[item.claim.source].part(item.claim.selector.field)[item.span.start:item.span.end],
             "start": item.span.start,
             "end": item.span.end,
             "url": claim_url(item.id),

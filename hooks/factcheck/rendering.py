@@ -125,19 +125,25 @@ class Renderer:
     def source_page(self, source: Source) -> RenderedPage:
         url = source_url(source.id)
         claims = self.model.claims_by_source.get(source.id, [])
-        body = annotate(source, claims, self.model.mentions.get(source.id, []), url)
-        html = self._render("source.html.j2", url, source=source, claims=claims, body=body)
+        in_title = [c for c in claims if c.in_title]
+        body = annotate(source, [c for c in claims if not c.in_title], self.model.mentions.get(source.id, []), url)
+        title = annotate_title(source.title, in_title, url)
+        title_notes = Markup(_side_notes(in_title, url, "Claims in the headline")) if in_title else Markup("")
+        html = self._render("source.html.j2", url, source=source, claims=claims, body=body,
+                            title=title, title_notes=title_notes)
         counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
         description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
         return RenderedPage(url, source.title, html, "source", source.file, description)
 
     def claim_page(self, item: AnchoredClaim) -> RenderedPage:
         source = self.model.sources[item.claim.source]
-        before, after = _context_words(source.text, item.span)
+        quoted = source.part(item.claim.selector.field)
+        before, after = _context_words(quoted, item.span)
         html = self._render(
             "claim.html.j2", item.url, item=item, claim=item.claim, source=source,
-            before=before, quote=source.text[item.span.start:item.span.end], after=after,
+            before=before, quote=quoted[item.span.start:item.span.end], after=after,
             json_ld=json_ld_script(claim_review(self.model, item, self.info)),
+            guidance=methodology_sections(item),
         )
         description = f"{item.verdict.label}. {item.claim.summary}"
         return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file, description, item.verdict.label)
@@ -251,6 +257,62 @@ def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention
     return Markup("\n".join(out))
 
 
+def annotate_title(title: str, claims: list[AnchoredClaim], page_url: str) -> Markup:
+    """The source's title as HTML, with the headline claims highlighted as in the text, each followed by its marker.
+
+    The title is cut wherever a span starts or ends, and each piece wrapped in one <mark>
+    per claim covering it, so nested and overlapping spans stay visible."""
+    cuts = sorted({0, len(title), *(p for c in claims for p in (c.span.start, c.span.end))})
+    first_piece_done: set[str] = set()
+    pieces: list[Markup] = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = sorted((c for c in claims if c.span.start <= a and c.span.end >= b),
+                          key=lambda c: (-(c.span.end - c.span.start), c.number))
+        piece = escape(title[a:b])
+        if covering and title[a:b].strip():
+            innermost = covering[-1]
+            piece = Markup(
+                f'<a class="fc-hl-link" href="{escape(relative_url(page_url, innermost.url))}"'
+                f' data-note="note-{innermost.number}" title="{escape(_tooltip(innermost))}">{piece}</a>'
+            )
+        for c in reversed(covering):
+            attributes = f' data-claim="{escape(c.id)}"'
+            if c.id not in first_piece_done:
+                first_piece_done.add(c.id)
+                attributes += f' id="{escape(c.anchor_id)}"'
+            piece = Markup(f'<mark class="fc-hl fc-v-{escape(c.verdict.id)}"{attributes}>') + piece + Markup("</mark>")
+        pieces.append(piece)
+        pieces += [_marker(c) for c in sorted(claims, key=lambda c: c.number) if c.span.end == b]
+    return Markup("").join(pieces)
+
+
+# The methodology's sections, by the heading ids that claim pages link to.
+METHODOLOGY_SECTIONS = {
+    "selection": "Selection: how we choose what to check, headlines included",
+    "translation": "Translation: how translations are made and checked",
+    "point-in-time": "Point in time: a verdict judges the statement when it was published",
+    "opinion-and-predictions": "Opinion and predictions: what is rated in a quotation",
+    "interests": "Interests: who quoted people are and what they stand to gain",
+}
+
+
+def methodology_sections(item: AnchoredClaim) -> list[tuple[str, str]]:
+    """The methodology sections that apply to this claim, as (heading id, label)."""
+    claim = item.claim
+    wanted = []
+    if item.in_title:
+        wanted.append("selection")
+    if claim.translation:
+        wanted.append("translation")
+    if "since publication" in claim.notes.lower() or any(
+        e.shows.lower().startswith("since publication") for e in claim.evidence
+    ):
+        wanted.append("point-in-time")
+    if claim.claimant:
+        wanted += ["opinion-and-predictions", "interests"]
+    return [(section, METHODOLOGY_SECTIONS[section]) for section in wanted]
+
+
 def _marker_position(span: Span, blocks: list[Span]) -> int:
     """Where a claim's numbered marker goes: at the span's end, or, if that falls between
     paragraphs, at the end of the last paragraph the span reaches."""
@@ -274,7 +336,7 @@ def _marker(claim: AnchoredClaim) -> Markup:
     )
 
 
-def _side_notes(claims: list[AnchoredClaim], page_url: str) -> str:
+def _side_notes(claims: list[AnchoredClaim], page_url: str, label: str = "Claims in the paragraph above") -> str:
     items = []
     for c in claims:
         items.append(
@@ -282,11 +344,22 @@ def _side_notes(claims: list[AnchoredClaim], page_url: str) -> str:
             f'<span class="fc-badge fc-v-{escape(c.verdict.id)}">{escape(c.verdict.label)}</span> '
             f'<strong class="fc-note-claim">{escape(c.claim.claim)}</strong> '
             f'<span class="fc-note-summary">{escape(c.claim.summary)}</span> '
+            f'{_interest_note(c)}'
             f'<a href="{escape(relative_url(page_url, c.url))}">Full check of claim {c.number}</a> '
             f'<a class="fc-back" href="#{escape(c.anchor_id)}" aria-label="Back to claim {c.number} in the text">↩</a>'
             "</li>"
         )
-    return f'<ol class="fc-notes" aria-label="Claims in the paragraph above">{"".join(items)}</ol>'
+    return f'<ol class="fc-notes" aria-label="{escape(label)}">{"".join(items)}</ol>'
+
+
+def _interest_note(claim: AnchoredClaim) -> Markup:
+    """The claimant's declared interest, for the note beside the text; empty when none is declared."""
+    if claim.claimant is None or not claim.claimant.interest:
+        return Markup("")
+    return Markup(
+        f'<span class="fc-note-interest"><span class="fc-label">Interest of {escape(claim.claimant.name)}:</span> '
+        f'{escape(claim.claimant.interest)}</span> '
+    )
 
 
 def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:

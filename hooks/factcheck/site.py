@@ -26,12 +26,18 @@ from .verdicts import Verdict
 class AnchoredClaim:
     claim: Claim
     span: Span
-    number: int  # order of the claim in its source, from 1
+    number: int  # order of the claim in its source, from 1 (headline claims first)
     verdict: Verdict
+    claimant: Entity | None = None  # whoever made the claim, when not the source's publisher
 
     @property
     def id(self) -> str:
         return self.claim.id
+
+    @property
+    def in_title(self) -> bool:
+        """The span is in the source's title (its headline), not its text."""
+        return self.claim.selector.in_title
 
     @property
     def url(self) -> str:
@@ -134,7 +140,10 @@ def build_site(repository: Repository) -> SiteModel:
     spans: dict[str, Span] = {}
     for claim in repository.claims.values():
         source = repository.sources[claim.source]
-        result = anchor(source.text, claim.selector, normalised[claim.source])
+        if claim.selector.in_title:
+            result = anchor(source.title, claim.selector)
+        else:
+            result = anchor(source.text, claim.selector, normalised[claim.source])
         problems += anchoring_problems(claim, source, result)
         if result.span is not None:
             spans[claim.id] = result.span
@@ -148,12 +157,13 @@ def build_site(repository: Repository) -> SiteModel:
     for source_id in sorted(repository.sources):
         ordered = sorted(
             (c for c in repository.claims.values() if c.source == source_id),
-            key=lambda c: (spans[c.id].start, -spans[c.id].end, c.id),
+            key=lambda c: (not c.selector.in_title, spans[c.id].start, -spans[c.id].end, c.id),
         )
         for number, claim in enumerate(ordered, start=1):
             verdict = repository.scale.get(claim.verdict)
             assert verdict is not None  # checked by the repository
-            item = AnchoredClaim(claim, spans[claim.id], number, verdict)
+            claimant = repository.entities.get(claim.claimant) if claim.claimant else None
+            item = AnchoredClaim(claim, spans[claim.id], number, verdict, claimant)
             claims[claim.id] = item
             by_source[source_id].append(item)
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
@@ -175,11 +185,12 @@ def build_site(repository: Repository) -> SiteModel:
 
 def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[Problem]:
     """What an editor must be told about one claim's span."""
-    text = source.text
+    field = claim.selector.field
+    text = source.part(field)
     if result.outcome == "exact":
         return []
     if result.outcome == "missing":
-        message = f"the quote is not in source {source.id!r} ({source.text_file}); copy it exactly from the source text"
+        message = f"the quote is not in source {source.id!r} ({source.part_name(field)}); copy it exactly from there"
         if result.closest:
             span, score = result.closest
             message += f"; the most similar passage ({score:.0f}% alike) is at {span.start}–{span.end}: {text[span.start:span.end]!r}"
@@ -197,8 +208,8 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
         fix += f", exact: {text[span.start:span.end]!r}"
     if result.outcome == "out-of-range":
         return [claim.problem(("selector", "end"),
-                              f"offsets {claim.selector.start}–{claim.selector.end} are beyond the end of the source text "
-                              f"({len(text)} characters); the quote is at {fix}")]
+                              f"offsets {claim.selector.start}–{claim.selector.end} are beyond the end of the source "
+                              f"{'title' if claim.selector.in_title else 'text'} ({len(text)} characters); the quote is at {fix}")]
     return [claim.problem(("selector", "start"),
                           f"the offsets no longer select the quote exactly; it was found at {fix} (prefix {prefix!r}, suffix {suffix!r}); "
                           "update the selector", severity="warning")]

@@ -57,6 +57,14 @@ class Source:
     def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
         return problem_at(self.file, self.positions, path, message, severity)
 
+    def part(self, field: str) -> str:
+        """The part of the document a selector's `field` names: its text, or its title as published."""
+        return self.title if field == "title" else self.text
+
+    def part_name(self, field: str) -> str:
+        """How an editor finds that part: the text file, or the title in the metadata."""
+        return f"the title in {self.file}" if field == "title" else self.text_file
+
 
 def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -74,8 +74,15 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
     target_source = source.url or info.absolute(source_url(source_id))
     items = []
     for item in model.claims_by_source.get(source_id, []):
-        text, span = source.text, item.span
+        text, span = source.part(item.claim.selector.field), item.span
         prefix, suffix = context(text, span)
+        selectors = [
+            {"type": "TextQuoteSelector", "exact": text[span.start:span.end], "prefix": prefix, "suffix": suffix},
+            {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+        ]
+        if item.in_title:
+            # The headline is not part of the text: select the page's heading, then the quote within it.
+            selectors = [{"type": "CssSelector", "value": "h1", "refinedBy": selectors[0]}]
         items.append({
             "id": info.absolute(f"{item.url}#annotation"),
             "type": "Annotation",
@@ -89,10 +96,7 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
             ],
             "target": {
                 "source": target_source,
-                "selector": [
-                    {"type": "TextQuoteSelector", "exact": text[span.start:span.end], "prefix": prefix, "suffix": suffix},
-                    {"type": "TextPositionSelector", "start": span.start, "end": span.end},
-                ],
+                "selector": selectors,
             },
         })
     return {
