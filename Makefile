@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate bench pins clean
+.PHONY: site test serve validate validate-deploy bench pins clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/factcheck validate
+
+# As for publishing: the site's address and every field of the About page are required.
+validate-deploy: $(STAMP)
+	$(BIN)/factcheck validate --deploy
 
 # Re-resolve the pinned tree from requirements.in.
 pins:

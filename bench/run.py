@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import generate  # noqa: E402
-from factcheck.publishing import SiteInfo  # noqa: E402
+from factcheck.publishing import Publisher, SiteInfo  # noqa: E402
 from factcheck.rendering import Renderer  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
@@ -51,7 +51,7 @@ def worker(config: Path, site: Path) -> dict:
 def write_floor(repo: Path, target: Path) -> Path:
     """The same pages as Markdown files in a plain MkDocs project: no hook, one-page navigation."""
     model = build_site(load_repository(repo))
-    pages = Renderer(model, SiteInfo("Floor", "https://example.org/", "Desk", "https://example.org/")).pages()
+    pages = Renderer(model, SiteInfo("Floor", "https://desk.test/", Publisher("Desk", "https://desk.test/"))).pages()
     docs = target / "docs"
     shutil.copytree(repo / "docs", docs)
     for page in pages:

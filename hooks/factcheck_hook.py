@@ -21,8 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from factcheck.exports import export_files
-from factcheck.problems import FactcheckError
-from factcheck.publishing import SiteInfo
+from factcheck.problems import FactcheckError, errors
+from factcheck.publishing import SiteInfo, load_site_info
 from factcheck.rendering import RenderedPage, Renderer, social_meta, verdict_css
 from factcheck.repository import Layout, load_repository
 from factcheck.site import SiteModel, build_site
@@ -56,29 +56,42 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-def on_config(config: MkDocsConfig) -> None:
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _current
+    root = _root(config)
+    info, problems = load_site_info(root, os.environ)
     try:
-        model = build_site(load_repository(_root(config)))
+        model = build_site(load_repository(root))
     except FactcheckError as exc:
-        raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
-    for warning in model.warnings:
+        problems = exc.problems + problems
+    if errors(problems):
+        raise PluginError("The fact-check files have problems:\n" + FactcheckError(errors(problems)).report()) from None
+    assert info is not None
+    for warning in model.warnings + problems:
         log.warning(str(warning))
     # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; use the
     # latest declared date of the content rather than the time of the build.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.latest_update_timestamp()))
-    info = site_info(config)
+    _apply_identity(config, info)
     renderer = Renderer(model, info)
     _current = _Build(model, info, renderer, {page.url: page for page in renderer.pages()})
+    return config
 
 
-def site_info(config: MkDocsConfig) -> SiteInfo:
-    publisher = config.extra.get("publisher") or {}
-    site_url = config.site_url or ""
-    return SiteInfo(
-        name=config.site_name, url=site_url, publisher=publisher.get("name", config.site_name),
-        publisher_url=publisher.get("url", site_url), language=config.theme.get("language") or "en",
-    )
+def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
+    """site.yml is the one place the site's name and addresses live; MkDocs gets them from it.
+
+    Without a repository address there is no repository button and no edit link; without a
+    site address, no canonical links (MkDocs leaves them out when site_url is empty)."""
+    config["site_name"] = info.name
+    config["site_description"] = info.description or None
+    config["site_url"] = info.url or None
+    config["repo_url"] = info.repository or None
+    config["repo_name"] = info.repository.rstrip("/").rsplit("/", 1)[-1] if info.repository else None
+    # edit_uri is relative to docs/; generated pages point back up to their YAML file (on_files).
+    config["edit_uri"] = f"edit/{info.branch}/docs/" if info.repository else None
+    config["edit_uri_template"] = None
+    config.theme["language"] = info.language
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -87,7 +100,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Material inserts page titles into its templates unescaped: escape them here.
         front_matter = f"---\ntitle: {_yaml_string(str(escape(page.title)))}\nhide:\n  - toc\n---\n"
         file = File.generated(config, page.url.removesuffix(".html") + ".md", content=front_matter)
-        if page.edit_path:
+        if page.edit_path and build.info.repository:
             # edit_uri points into docs/; the YAML lives at the repository root.
             file.edit_uri = "../" + page.edit_path
         else:

@@ -1,10 +1,11 @@
-"""The whole site, built by MkDocs exactly as `make site` builds it."""
+"""The whole site, built by MkDocs exactly as `make site` builds it, for whatever content the repository holds."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,58 +14,85 @@ import pytest
 
 from conftest import ROOT
 from factcheck.linkcheck import check_internal
+from factcheck.yamlfile import load_yaml
 from htmltext import annotated_paragraphs, read
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# A build as on a fresh machine: none of the variables that name the site's addresses.
+ENV = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "REPO_URL")}
+ENV["NO_MKDOCS_2_WARNING"] = "1"
+PUBLISHED = {"SITE_URL": "https://desk.news.test/checks/", "REPO_URL": "https://git.news.test/desk/checks"}
 VENV_BIN = Path(sys.executable).parent
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site: Path, **environment: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project, env=ENV, capture_output=True, text=True,
+        cwd=project, env={**ENV, **environment}, capture_output=True, text=True,
     )
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs_build(ROOT, site)
+def build_into(folder: Path, project: Path = ROOT, **environment: str) -> Path:
+    site = folder / "site"
+    result = mkdocs_build(project, site, **environment)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return site
 
 
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    return build_into(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory) -> Path:
+    """Built as the deploy workflow builds it, with the site's and the repository's addresses."""
+    return build_into(tmp_path_factory.mktemp("published"), **PUBLISHED)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def load_json(site: Path, name: str):
+    return json.loads((site / name).read_text(encoding="utf-8"))
+
+
 def test_every_kind_of_page_is_built(built_site: Path):
-    claims = json.loads((built_site / "claims.json").read_text())
     assert (built_site / "index.html").exists()
     assert (built_site / "methodology.html").exists()
-    assert (built_site / "sources/bt-vpn-chine.html").exists()
-    for claim in claims:
+    assert (built_site / "about.html").exists()
+    source_ids = sorted(path.stem for path in (ROOT / "sources").glob("*.yml"))
+    assert [s["id"] for s in load_json(built_site, "sources.json")] == source_ids
+    for source_id in source_ids:
+        assert (built_site / f"sources/{source_id}.html").exists()
+    for claim in load_json(built_site, "claims.json"):
         assert (built_site / claim["url"]).exists()
-    for entity in json.loads((built_site / "entities.json").read_text()):
+    for entity in load_json(built_site, "entities.json"):
         assert (built_site / entity["url"]).exists()
 
 
-def test_every_internal_link_and_anchor_resolves(built_site: Path):
+def test_every_internal_link_and_anchor_resolves(built_site: Path, published_site: Path):
     assert [str(link) for link in check_internal(built_site)] == []
+    assert [str(link) for link in check_internal(published_site)] == []
 
 
-def test_the_annotated_article_in_the_built_site_shows_the_source_exactly(built_site: Path):
-    text = (ROOT / "sources/bt-vpn-chine.txt").read_text(encoding="utf-8")
-    paragraphs = annotated_paragraphs((built_site / "sources/bt-vpn-chine.html").read_text())
-    assert "\n\n".join(visible for _, _, visible in paragraphs) == text
+def test_each_annotated_source_in_the_built_site_shows_its_text_exactly(built_site: Path):
+    for source in load_json(built_site, "sources.json"):
+        text = (ROOT / f"sources/{source['id']}.txt").read_text(encoding="utf-8")
+        paragraphs = annotated_paragraphs((built_site / source["url"]).read_text())
+        assert "\n\n".join(visible for _, _, visible in paragraphs) == text.strip(), source["id"]
 
 
 def test_open_data_files_describe_every_source_claim_and_entity(built_site: Path):
-    sources = json.loads((built_site / "sources.json").read_text())
-    claims = json.loads((built_site / "claims.json").read_text())
-    entities = json.loads((built_site / "entities.json").read_text())
-    text = (ROOT / "sources/bt-vpn-chine.txt").read_text(encoding="utf-8")
-    assert [s["id"] for s in sources] == ["bt-vpn-chine"]
-    assert sorted(sources[0]["claims"]) == sorted(c["id"] for c in claims)
+    sources = load_json(built_site, "sources.json")
+    claims = load_json(built_site, "claims.json")
+    entities = load_json(built_site, "entities.json")
+    texts = {s["id"]: (ROOT / f"sources/{s['id']}.txt").read_text(encoding="utf-8") for s in sources}
+    assert sorted(c for s in sources for c in s["claims"]) == sorted(c["id"] for c in claims)
     for claim in claims:
-        assert text[claim["start"]:claim["end"]] == claim["quote"]
+        assert texts[claim["source"]][claim["start"]:claim["end"]] == claim["quote"]
+        assert claim["id"] in next(s for s in sources if s["id"] == claim["source"])["claims"]
         assert claim["evidence"] or claim["verdict"] == "unverifiable"
         assert all(url.startswith("http") for url in claim["evidence"])
         for entity_id in claim["entities"]:
@@ -72,29 +100,91 @@ def test_open_data_files_describe_every_source_claim_and_entity(built_site: Path
     assert all(not e["url"].startswith("/") for e in entities)
 
 
-def test_claim_pages_offer_an_edit_link_to_their_yaml_file(built_site: Path):
-    html = (built_site / "claims/bt-revenue-fy2016.html").read_text()
-    assert any(link.endswith("/edit/main/claims/bt-vpn-chine/bt-revenue-fy2016.yml") for link in read(html).links)
-
-
-def test_home_page_counts_verdicts_and_methodology_shows_the_scale(built_site: Path):
+def test_home_page_lists_every_source_and_methodology_shows_the_scale(built_site: Path):
     home = (built_site / "index.html").read_text()
-    assert "sources/bt-vpn-chine.html" in home
-    assert "claims checked" in home
+    for source in load_json(built_site, "sources.json"):
+        assert f'href="{source["url"]}"' in home
     methodology = (built_site / "methodology.html").read_text()
-    for label in ("Accurate", "Mostly accurate", "Misleading", "Inaccurate", "Unverifiable"):
-        assert f">{label}</span>" in methodology
+    for verdict in load_yaml(ROOT / "rating-scale.yml", "rating-scale.yml").data["verdicts"]:
+        assert f">{verdict['label']}</span>" in methodology
 
 
 def test_claim_and_entity_pages_stay_out_of_the_navigation_but_in_search(built_site: Path):
-    page = (built_site / "claims/bt-revenue-fy2016.html").read_text()
+    claims = load_json(built_site, "claims.json")
+    entities = load_json(built_site, "entities.json")
+    page = (built_site / claims[0]["url"]).read_text()
     nav = page[page.find('<nav class="md-nav md-nav--primary"'):page.find("</nav>", page.find('md-nav--primary'))]
-    assert "bt-revenue-in-yuan.html" not in nav
+    assert not any(claim["url"].removeprefix("claims/") in nav for claim in claims)
     search = json.loads((built_site / "search/search_index.json").read_text())
     locations = {doc["location"].split("#")[0] for doc in search["docs"]}
-    assert "claims/bt-revenue-fy2016.html" in locations
-    assert "entities/bt-group.html" in locations
+    assert claims[0]["url"] in locations and entities[0]["url"] in locations
 
+
+# --- The site's identity ---------------------------------------------------------------
+
+PLACEHOLDERS = re.compile(r"your-org|your-name|your-user|example\.(com|org|net)|localhost", re.IGNORECASE)
+# What a page asks for by itself, without the reader clicking.
+REQUESTS = re.compile(r"<(?:script|img|iframe|source|link)\b[^>]*?\b(?:src|href)=\"((?:https?:)?//[^\"]+)\"", re.IGNORECASE)
+
+
+def test_a_build_without_configuration_has_no_placeholder_address(built_site: Path):
+    for path in sorted(built_site.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".json", ".jsonld", ".csv", ".xml", ".js", ".css"):
+            found = PLACEHOLDERS.search(path.read_text(encoding="utf-8", errors="replace"))
+            assert found is None, f"{path.relative_to(built_site)}: {found.group()}"
+
+
+def test_no_page_asks_a_third_party_host_for_anything(built_site: Path, published_site: Path):
+    for site, allowed in ((built_site, ()), (published_site, (PUBLISHED["SITE_URL"],))):
+        for path in pages(site):
+            html = path.read_text(encoding="utf-8")
+            for address in REQUESTS.findall(html):
+                assert address.startswith(allowed) and allowed, f"{path.relative_to(site)} requests {address}"
+            assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+            # Material's repository button fetches stars and forks from the GitHub API through this hook.
+            assert 'data-md-component="source"' not in html, path
+
+
+def test_without_a_repository_address_there_are_no_edit_links_and_no_repository_button(built_site: Path):
+    for path in pages(built_site):
+        html = path.read_text(encoding="utf-8")
+        assert "md-source" not in html, path
+        assert "md-content__button" not in html, path
+        assert not any("/edit/" in link for link in read(html).links), path
+
+
+def test_without_a_site_address_links_stay_relative_and_previews_state_no_address(built_site: Path):
+    claim = load_json(built_site, "claims.json")[0]
+    html = (built_site / claim["url"]).read_text()
+    assert 'rel="canonical"' not in html
+    assert 'property="og:url"' not in html
+    assert not any(link.startswith("/") for link in read(html).links)
+
+
+def test_with_a_repository_address_each_page_edits_its_own_file(published_site: Path):
+    claim = load_json(published_site, "claims.json")[0]
+    html = (published_site / claim["url"]).read_text()
+    edit = f"{PUBLISHED['REPO_URL']}/edit/main/claims/{claim['source']}/{claim['id']}.yml"
+    assert edit in read(html).links
+    entity = load_json(published_site, "entities.json")[0]
+    assert f"{PUBLISHED['REPO_URL']}/edit/main/entities/{entity['id']}.yml" in read((published_site / entity["url"]).read_text()).links
+    home = (published_site / "index.html").read_text()
+    assert f'href="{PUBLISHED["REPO_URL"]}"' in home and "md-source" in home
+    assert f'<link rel="canonical" href="{PUBLISHED["SITE_URL"]}index.html">' in home
+
+
+def test_the_about_page_is_in_the_navigation_and_states_the_publisher(built_site: Path):
+    site_yml = load_yaml(ROOT / "site.yml", "site.yml").data
+    about = (built_site / "about.html").read_text()
+    assert site_yml["publisher"]["name"] in about
+    for heading in ("Who publishes this site", "How to reach us", "How we are funded", "Corrections policy",
+                    "How to ask for a correction"):
+        assert heading in about
+    assert 'href="about.html"' in (built_site / "index.html").read_text()
+    assert f"<title>About us - {site_yml['name']}" in about.replace("&#39;", "'")
+
+
+# --- A failed build keeps the last good site ----------------------------------------------
 
 def digest(folder: Path) -> str:
     h = hashlib.sha256()
@@ -104,18 +194,31 @@ def digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def break_a_quote(project: Path) -> tuple[str, int, int]:
+    """Change a word of the project's first claim's quote so that it is in no source; where the quote is."""
+    claim = sorted((project / "claims").glob("*/*.yml"))[0]
+    relative = claim.relative_to(project).as_posix()
+    document = load_yaml(claim, relative)
+    line, column = document.position(("selector", "exact"))
+    word = re.findall(r"\w{3,}", document.data["selector"]["exact"])[0]
+    lines = claim.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(number for number in range(line - 1, len(lines)) if word in lines[number])
+    lines[at] = lines[at].replace(word, "Zqxwv", 1)
+    claim.write_text("".join(lines), encoding="utf-8")
+    return relative, line, column
+
+
 def test_a_quote_missing_from_its_source_fails_make_site_and_keeps_the_last_good_site(project_copy: Path):
     make = ["make", "--no-print-directory", "site", f"VENV={VENV_BIN.parent}", "-o", f"{VENV_BIN.parent}/.installed"]
     first = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
     assert first.returncode == 0, first.stdout + first.stderr
     before = digest(project_copy / "site")
 
-    claim = project_copy / "claims/bt-vpn-chine/bt-revenue-fy2016.yml"
-    claim.write_text(claim.read_text(encoding="utf-8").replace("18.9 GPB", "19.8 GPB", 1), encoding="utf-8")
+    relative, line, column = break_a_quote(project_copy)
     second = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
     output = second.stdout + second.stderr
     assert second.returncode != 0
-    assert "claims/bt-vpn-chine/bt-revenue-fy2016.yml:5:3: selector.exact: the quote is not in source 'bt-vpn-chine'" in output
+    assert f"{relative}:{line}:{column}: selector.exact: the quote is not in source" in output
     assert "Traceback" not in output
     assert digest(project_copy / "site") == before
 
@@ -124,9 +227,10 @@ def test_mkdocs_alone_also_refuses_a_bad_file_before_touching_the_output(project
     site = tmp_path / "out"
     site.mkdir()
     (site / "keep.html").write_text("last good build")
-    claim = project_copy / "claims/bt-vpn-chine/bt-revenue-fy2016.yml"
-    claim.write_text(claim.read_text(encoding="utf-8").replace("verdict: accurate", "verdict: acurate"), encoding="utf-8")
+    claim = sorted((project_copy / "claims").glob("*/*.yml"))[0]
+    text = claim.read_text(encoding="utf-8")
+    claim.write_text(re.sub(r"^verdict: .*$", "verdict: acurate", text, count=1, flags=re.M), encoding="utf-8")
     result = mkdocs_build(project_copy, site)
     assert result.returncode != 0
-    assert "bt-revenue-fy2016.yml" in result.stderr and "unknown verdict 'acurate'" in result.stderr
+    assert claim.name in result.stderr and "unknown verdict 'acurate'" in result.stderr
     assert (site / "keep.html").read_text() == "last good build"

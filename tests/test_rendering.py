@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
 
 from conftest import ROOT, ScratchRepo
-from factcheck.publishing import SiteInfo
+from factcheck.publishing import Publisher, SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
@@ -16,7 +17,7 @@ from htmltext import annotated_paragraphs, read
 
 def render(root):
     model = build_site(load_repository(root))
-    info = SiteInfo("Test site", "https://example.org/site/", "Test desk", "https://example.org/")
+    info = SiteInfo("Test site", "https://desk.test/site/", Publisher("Test desk", "https://desk.test/"))
     return model, {page.url: page for page in Renderer(model, info).pages()}
 
 
@@ -50,11 +51,12 @@ def test_every_claim_is_linked_both_ways():
 
 def test_entities_link_to_their_pages_and_back_to_each_mention():
     model, pages = render(ROOT)
-    source_view = read(pages["sources/bt-vpn-chine.html"].html)
+    views = {source_id: read(pages[f"sources/{source_id}.html"].html) for source_id in model.sources}
     for entity_id, mentions in model.mentions_by_entity.items():
-        assert f"../entities/{entity_id}.html" in source_view.links
         entity_links = read(pages[f"entities/{entity_id}.html"].html).links
         for mention in mentions:
+            source_view = views[mention.source_id]
+            assert f"../entities/{entity_id}.html" in source_view.links
             assert mention.anchor_id in source_view.ids
             assert f"../sources/{mention.source_id}.html#{mention.anchor_id}" in entity_links
 
@@ -141,20 +143,22 @@ def test_text_names_and_notes_are_escaped(repo: ScratchRepo):
 
 def test_the_verdict_is_given_as_text_next_to_each_highlight():
     model, pages = render(ROOT)
-    html = pages["sources/bt-vpn-chine.html"].html
     for item in model.claims.values():
+        html = pages[f"sources/{item.claim.source}.html"].html
         marker = re.search(rf'<a class="fc-marker[^"]*" href="#note-{item.number}"[^>]*>(.*?)</a>', html, re.S)
         assert marker, item.id
         assert item.verdict.label in re.sub(r"<[^>]+>", " ", marker.group(1))
 
 
-def test_claim_page_shows_quote_in_context_translation_evidence_and_dates():
+def test_claim_pages_show_quote_translation_evidence_and_dates():
     model, pages = render(ROOT)
-    item = model.claims["bt-revenue-fy2016"]
-    html = pages[item.url].html
-    assert "18.9 GPB milliards" in html
-    assert item.claim.translation in html
-    for evidence in item.claim.evidence:
-        assert evidence.url in read(html).links
-    assert item.claim.reviewed in html and item.claim.reviewer in html
-    assert "Verdict: " in html and item.verdict.label in html
+    for item in model.claims.values():
+        html = pages[item.url].html
+        quote = model.sources[item.claim.source].text[item.span.start:item.span.end]
+        assert str(escape(quote)) in html, item.id
+        if item.claim.translation:
+            assert str(escape(item.claim.translation)) in html, item.id
+        for evidence in item.claim.evidence:
+            assert evidence.url in read(html).links
+        assert item.claim.reviewed in html and str(escape(item.claim.reviewer)) in html
+        assert "Verdict: " in html and str(escape(item.verdict.label)) in html

@@ -12,7 +12,7 @@ from conftest import ScratchRepo
 from factcheck.coverage import source_coverage
 from factcheck.exports import export_files
 from factcheck.problems import FactcheckError
-from factcheck.publishing import SiteInfo
+from factcheck.publishing import Publisher, SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
@@ -27,7 +27,7 @@ def visible(html: str) -> str:
 
 TITLE = "BT tests its VPN service in Shanghai"
 TEXT = "BT applied for a licence. The ministry has not answered. BT tests nothing yet."
-INFO = SiteInfo("Test site", "https://example.org/site/", "Test desk", "https://example.org/")
+INFO = SiteInfo("Test site", "https://desk.test/site/", Publisher("Test desk", "https://desk.test/"))
 
 
 @pytest.fixture

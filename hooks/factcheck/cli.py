@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,7 @@ from .anchoring import Span, anchor, closest_passage, context, locate
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .linkcheck import check_external, check_internal
 from .problems import FactcheckError, Problem, errors
+from .publishing import about_problems, load_site_info
 from .reanchoring import rewrite_selector, set_sha256
 from .repository import Repository, load_repository
 from .scaffold import claim_yaml, entities_in, suggest_id
@@ -53,25 +55,46 @@ def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimCh
 
 def cmd_validate(args: argparse.Namespace) -> int:
     root: Path = args.root
+    wanted = _files_in_repository(root, args.files)
+    if wanted is None:
+        return 2
     model, problems = _load(root)
+    info, site_problems = load_site_info(root, os.environ)
+    problems = problems + site_problems + (about_problems(info, deploy=args.deploy) if info else [])
     if model is not None and args.base:
         changes = _changes_since(root, args.base, model.repository)
         if changes is None:
             return 2
         problems = problems + uncorrected_verdict_changes(changes)
-    if args.files:
-        wanted = {Path(f).resolve().relative_to(root).as_posix() if Path(f).is_absolute() or Path(f).exists() else f
-                  for f in args.files}
+    if wanted:
         problems = [p for p in problems if p.path in wanted]
     _print_problems(problems, args.format)
     failed = errors(problems)
     if problems:
         print(f"{len(failed)} error(s), {len(problems) - len(failed)} warning(s).", file=sys.stderr)
+    if failed:
         return 1
     if model is not None:
         print(f"OK: {len(model.sources)} source(s), {len(model.claims)} claim(s), {len(model.entities)} entities.",
               file=sys.stderr)
     return 0
+
+
+def _files_in_repository(root: Path, files: list[str]) -> set[str] | None:
+    """The FILE arguments as repository-relative paths; None (reported) if one is missing or outside."""
+    wanted = set()
+    for name in files:
+        path = Path(name)
+        resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if not resolved.exists():
+            print(f"factcheck: {name}: no such file; name a file of the repository, or none to check everything",
+                  file=sys.stderr)
+            return None
+        if not resolved.is_relative_to(root):
+            print(f"factcheck: {name}: outside the repository {root}; only its own files can be checked", file=sys.stderr)
+            return None
+        wanted.add(resolved.relative_to(root).as_posix())
+    return wanted
 
 
 def _repository(root: Path) -> Repository | None:
@@ -270,6 +293,8 @@ def parser() -> argparse.ArgumentParser:
                           help="'github' prints GitHub Actions annotations, shown on the pull request's diff")
     validate.add_argument("--base", metavar="REV",
                           help="also refuse verdicts changed since this git revision without a correction")
+    validate.add_argument("--deploy", action="store_true",
+                          help="check as for publishing: the site's address and every About page field are required")
 
     new = command("new", cmd_new, "scaffold a claim file from a source and a quote",
                   "Find the quote in the source and write claims/SOURCE/ID.yml with its selector, the entities it names "

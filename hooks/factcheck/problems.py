@@ -44,10 +44,11 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 def problem_at(
     file: str, positions: dict, path: tuple, message: str, severity: str = "error",
 ) -> Problem:
-    """A problem reported at the line of a field, or of its nearest enclosing field."""
-    while path not in positions and path:
-        path = path[:-1]
-    line, column = positions.get(path, (1, 1))
+    """A problem about a field, at its line or, when the field is absent, at its nearest enclosing field's."""
+    where = path
+    while where not in positions and where:
+        where = where[:-1]
+    line, column = positions.get(where, (1, 1))
     return Problem(file, line, column, field_name(path), message, severity)
 
 

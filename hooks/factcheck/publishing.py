@@ -1,18 +1,150 @@
-"""Who publishes the site and where: what structured data and sharing metadata need."""
+"""Who publishes the site and where: site.yml, read once for every page, export and check.
+
+The published address and the repository's address may also come from the
+environment (SITE_URL, REPO_URL), which is how the deploy workflow sets them.
+An empty field means "not stated": nothing is made up in its place.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
 from urllib.parse import urljoin
+
+from .problems import Problem, problem_at
+from .schemas import load_checked
+from .yamlfile import JsonPath
+from .site import relative_url
+
+SITE_FILE = "site.yml"
+# Addresses copied from an example and never replaced.
+_PLACEHOLDER_ADDRESS = re.compile(
+    r"your[-_]?(org|organi[sz]ation|name|user|username|account|repo|site|domain)\b|\bexample\.(com|org|net)\b|//localhost\b|//127\.0\.0\.1\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    url: str = ""
+    logo: str = ""  # an image under docs/ or a web address
+    description: str = ""  # Markdown
 
 
 @dataclass(frozen=True)
 class SiteInfo:
     name: str
-    url: str  # absolute address of the site root, ending in "/"
-    publisher: str  # the organisation that publishes the fact-checks
-    publisher_url: str
+    url: str = ""  # published address of the site root, ending in "/"; empty when not known
+    publisher: Publisher = field(default_factory=lambda: Publisher(""))
+    repository: str = ""  # repository web address, without a trailing "/"; empty when not known
+    branch: str = "main"
     language: str = "en"
+    description: str = ""
+    contact_email: str = ""
+    contact_url: str = ""
+    funding: str = ""  # Markdown
+    corrections_policy: str = ""  # Markdown
+    corrections_how_to_ask: str = ""  # Markdown
+    file: str = SITE_FILE
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
-    def absolute(self, site_relative: str) -> str:
-        return urljoin(self.url if self.url.endswith("/") else self.url + "/", site_relative)
+    def absolute(self, site_relative: str) -> str | None:
+        """The page's published address, or None when the site's address is not configured."""
+        return urljoin(self.url, site_relative) if self.url else None
+
+    def address(self, site_relative: str, from_url: str) -> str:
+        """The published address when known, else a link relative to the file `from_url`."""
+        return self.absolute(site_relative) or relative_url(from_url, site_relative)
+
+    def edit_url(self, repository_file: str) -> str | None:
+        """Where an editor changes a file, or None without a repository address."""
+        return f"{self.repository}/edit/{self.branch}/{repository_file}" if self.repository else None
+
+    def logo_address(self) -> str | None:
+        """The logo as an absolute address, when that can be stated."""
+        if not self.publisher.logo:
+            return None
+        if re.match(r"https?://", self.publisher.logo):
+            return self.publisher.logo
+        return self.absolute(self.publisher.logo)
+
+    def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
+        return problem_at(self.file, self.positions, path, message, severity)
+
+
+# What an "About us" page needs, as (field path in site.yml, what a reader misses without it).
+ABOUT_FIELDS: tuple[tuple[JsonPath, str], ...] = (
+    (("publisher", "description",), "who publishes the site"),
+    (("contact", "email"), "how to reach the publisher"),
+    (("funding",), "how the site is funded"),
+    (("corrections", "policy"), "the corrections policy"),
+    (("corrections", "how_to_ask"), "how to ask for a correction"),
+)
+
+
+def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tuple[SiteInfo | None, list[Problem]]:
+    """site.yml, checked, with SITE_URL and REPO_URL from `environ` taking precedence."""
+    environ = environ or {}
+    path = root / SITE_FILE
+    if not path.exists():
+        return None, [Problem(SITE_FILE, 1, 1, "(file)", "site.yml is missing; it names the site and its publisher (see README.md)")]
+    document, problems = load_checked(path, SITE_FILE, root / "schemas" / "site.schema.json")
+    if document is None:
+        return None, problems
+    data = document.data
+    publisher = data["publisher"]
+    contact = data.get("contact", {})
+    corrections = data.get("corrections", {})
+    url = (environ.get("SITE_URL") or data.get("url", "")).strip()
+    if url and not url.endswith("/"):
+        url += "/"
+    info = SiteInfo(
+        name=data["name"], url=url,
+        publisher=Publisher(publisher["name"], publisher.get("url", ""), publisher.get("logo", ""), publisher.get("description", "")),
+        repository=(environ.get("REPO_URL") or data.get("repository", "")).strip().rstrip("/"),
+        branch=data.get("branch", "main"), language=data["language"], description=data.get("description", ""),
+        contact_email=contact.get("email", ""), contact_url=contact.get("url", ""), funding=data.get("funding", ""),
+        corrections_policy=corrections.get("policy", ""), corrections_how_to_ask=corrections.get("how_to_ask", ""),
+        positions=document.positions,
+    )
+    return info, _address_problems(info, environ)
+
+
+def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Problem]:
+    """Addresses from the environment that are not web addresses, and placeholders left from an example."""
+    problems = []
+    for path, value, variable in (
+        (("url",), info.url, "SITE_URL"), (("repository",), info.repository, "REPO_URL"),
+        (("publisher", "url"), info.publisher.url, None), (("publisher", "logo"), info.publisher.logo, None),
+        (("contact", "url"), info.contact_url, None), (("contact", "email"), info.contact_email, None),
+    ):
+        from_environment = bool(variable and environ.get(variable))
+        where = f"the {variable} environment variable" if from_environment else "this field"
+        if from_environment and not re.match(r"https?://[^\s/$.?#][^\s]*$", value):
+            problems.append(info.problem(path, f"{value!r} (from {where}) is not a web address: use a full https:// URL"))
+        elif value and _PLACEHOLDER_ADDRESS.search(value):
+            problems.append(info.problem(path, f"{value!r} (from {where}) is a placeholder address, not this site's; "
+                                               "put the real address, or leave the field empty"))
+    return problems
+
+
+def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
+    """Empty fields of the "About us" page, and, for a deploy, a missing published address.
+
+    Warnings for a local build; errors for a deploy, where readers would see them."""
+    severity = "error" if deploy else "warning"
+    problems = []
+    values = {
+        ("publisher", "description"): info.publisher.description, ("contact", "email"): info.contact_email or info.contact_url,
+        ("funding",): info.funding, ("corrections", "policy"): info.corrections_policy,
+        ("corrections", "how_to_ask"): info.corrections_how_to_ask,
+    }
+    for path, what in ABOUT_FIELDS:
+        if not values[path].strip():
+            problems.append(info.problem(path, f"empty: the About page cannot say {what}; fill it in", severity))
+    if deploy and not info.url:
+        problems.append(info.problem(("url",), "a deployed site needs its published address: set SITE_URL or url in site.yml"))
+    return problems

@@ -34,6 +34,7 @@ INDEX_PAGES = (
     ("claims/index.html", "All claims", "claims_index.html.j2"),
     ("entities/index.html", "Entities", "entities_index.html.j2"),
     ("corrections.html", "Corrections", "corrections.html.j2"),
+    ("about.html", "About us", "about.html.j2"),
 )
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
@@ -363,18 +364,23 @@ def _interest_note(claim: AnchoredClaim) -> Markup:
 
 
 def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:
-    """OpenGraph and Twitter card fields for link previews (escaped by the page template)."""
+    """OpenGraph and Twitter card fields for link previews (escaped by the page template).
+
+    og:url is left out when the site's published address is not configured."""
     title = f"{page.verdict}: {page.title}" if page.verdict else page.title
-    return {
+    meta = {
         "og:type": "article",
         "og:site_name": info.name,
         "og:title": title,
         "og:description": page.description,
-        "og:url": info.absolute(page.url),
         "twitter:card": "summary",
         "twitter:title": title,
         "twitter:description": page.description,
     }
+    address = info.absolute(page.url)
+    if address:
+        meta["og:url"] = address
+    return meta
 
 
 def verdict_css(model: SiteModel) -> str:

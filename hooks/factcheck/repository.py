@@ -40,7 +40,7 @@ class Layout:
     @property
     def watched(self) -> list[Path]:
         """What a live preview must watch besides docs/."""
-        return [self.sources, self.claims, self.entities, self.scale, self.root / "schemas"]
+        return [self.sources, self.claims, self.entities, self.scale, self.root / "site.yml", self.root / "schemas"]
 
 
 @dataclass(frozen=True)

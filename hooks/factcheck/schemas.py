@@ -109,6 +109,8 @@ _PATTERN_HINTS = {
     "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",
     "^#[0-9a-fA-F]{6}$": "is not a colour: use #rrggbb",
     "^Q[0-9]+$": "is not a Wikidata id such as Q12345",
+    "^$|^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL, or leave it empty",
+    "^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$": "is not an e-mail address: use name@domain, or leave it empty",
 }
 
 

@@ -45,21 +45,33 @@ def claim_review(model: SiteModel, item: AnchoredClaim, info: SiteInfo) -> dict:
         if source.original.published:
             first["datePublished"] = source.original.published
         item_reviewed["firstAppearance"] = first
-    review = {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": info.absolute(item.url),
+    review: dict = {"@context": "https://schema.org", "@type": "ClaimReview"}
+    # Addresses that are not configured are left out rather than guessed.
+    if info.absolute(item.url):
+        review["url"] = info.absolute(item.url)
+    review.update({
         "claimReviewed": claim.claim,
         "reviewBody": claim.summary,
         "datePublished": claim.reviewed,
-        "author": {"@type": "Organization", "name": info.publisher, "url": info.publisher_url},
+        "author": publisher_agent(info),
         "reviewRating": rating,
         "itemReviewed": item_reviewed,
         "inLanguage": info.language,
-    }
+    })
     if claim.corrections or claim.updated != claim.reviewed:
         review["dateModified"] = claim.updated
     return review
+
+
+def publisher_agent(info: SiteInfo) -> dict:
+    """The publisher as a schema.org Organization, with only what site.yml states."""
+    agent: dict = {"@type": "Organization", "name": info.publisher.name}
+    if info.publisher.url:
+        agent["url"] = info.publisher.url
+    logo = info.logo_address()
+    if logo:
+        agent["logo"] = {"@type": "ImageObject", "url": logo}
+    return agent
 
 
 def json_ld_script(data: dict) -> Markup:
@@ -71,7 +83,9 @@ def json_ld_script(data: dict) -> Markup:
 def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> dict:
     """The source's claims as a W3C Web Annotation collection, one annotation per claim."""
     source = model.sources[source_id]
-    target_source = source.url or info.absolute(source_url(source_id))
+    # Without a published address, ids are relative to this file (JSON-LD resolves them against it).
+    here = annotations_url(source_id)
+    target_source = source.url or info.address(source_url(source_id), here)
     items = []
     for item in model.claims_by_source.get(source_id, []):
         text, span = source.part(item.claim.selector.field), item.span
@@ -84,13 +98,13 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
             # The headline is not part of the text: select the page's heading, then the quote within it.
             selectors = [{"type": "CssSelector", "value": "h1", "refinedBy": selectors[0]}]
         items.append({
-            "id": info.absolute(f"{item.url}#annotation"),
+            "id": info.address(f"{item.url}#annotation", here),
             "type": "Annotation",
             "motivation": "assessing",
             "created": item.claim.reviewed,
             "modified": item.claim.updated,
             "body": [
-                {"type": "SpecificResource", "source": info.absolute(item.url), "purpose": "assessing"},
+                {"type": "SpecificResource", "source": info.address(item.url, here), "purpose": "assessing"},
                 {"type": "TextualBody", "value": f"{item.verdict.label}: {item.claim.summary}", "format": "text/plain",
                  "language": info.language, "purpose": "assessing"},
             ],
@@ -101,7 +115,7 @@ def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> d
         })
     return {
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": info.absolute(annotations_url(source_id)),
+        "id": info.address(here, here),
         "type": "AnnotationCollection",
         "label": f"Fact-check of: {source.title}",
         "total": len(items),

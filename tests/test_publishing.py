@@ -1,0 +1,153 @@
+"""The site's identity, from site.yml: addresses stated only when known, the About page, deploy checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ScratchRepo
+from factcheck.cli import main
+from factcheck.publishing import load_site_info, about_problems
+from factcheck.rendering import Renderer, social_meta
+from factcheck.repository import load_repository
+from factcheck.site import build_site
+from factcheck.structured_data import annotation_collection, claim_review
+
+COMPLETE = """\
+name: The Desk's checks
+language: en
+url: https://checks.desk.test/
+repository: https://git.desk.test/desk/checks
+publisher:
+  name: The Desk
+  url: https://desk.test/
+  logo: assets/logo.png
+  description: The Desk is a newsroom's <b>verification</b> team.
+contact:
+  email: corrections@desk.test
+funding: Paid for by the newsroom; no grants.
+corrections:
+  policy: Verdicts change only with a dated correction.
+  how_to_ask: Write to corrections@desk.test.
+"""
+
+MINIMAL = """\
+name: A new desk
+language: fr
+publisher:
+  name: New desk
+"""
+
+
+@pytest.fixture
+def content(repo: ScratchRepo) -> ScratchRepo:
+    text = "The company earned 5 billion in 2015."
+    repo.source("s", text)
+    repo.claim("earned", "s", "earned 5 billion", text.index("earned"), text.index("earned") + 16)
+    return repo
+
+
+def site_of(repo: ScratchRepo, text: str, environ: dict | None = None):
+    repo.write("site.yml", text)
+    info, problems = load_site_info(repo.root, environ or {})
+    return info, [str(p) for p in problems]
+
+
+def test_a_complete_site_yml_states_every_address(content: ScratchRepo):
+    info, problems = site_of(content, COMPLETE)
+    assert problems == [] and about_problems(info, deploy=True) == []
+    model = build_site(load_repository(content.root))
+    review = claim_review(model, model.claims["earned"], info)
+    assert review["url"] == "https://checks.desk.test/claims/earned.html"
+    assert review["author"] == {"@type": "Organization", "name": "The Desk", "url": "https://desk.test/",
+                                "logo": {"@type": "ImageObject", "url": "https://checks.desk.test/assets/logo.png"}}
+    assert info.edit_url("claims/s/earned.yml") == "https://git.desk.test/desk/checks/edit/main/claims/s/earned.yml"
+
+
+def test_without_addresses_structured_data_leaves_out_what_it_cannot_state(content: ScratchRepo):
+    info, problems = site_of(content, MINIMAL)
+    assert problems == []
+    assert info.url == "" and info.repository == "" and info.edit_url("claims/s/earned.yml") is None
+    model = build_site(load_repository(content.root))
+    review = claim_review(model, model.claims["earned"], info)
+    assert "url" not in review
+    assert review["author"] == {"@type": "Organization", "name": "New desk"}
+    page = next(p for p in Renderer(model, info).pages() if p.url == "claims/earned.html")
+    assert "og:url" not in social_meta(page, info)
+    collection = annotation_collection(model, "s", info)
+    text = json.dumps(collection)
+    assert "http" not in text.replace("http://www.w3.org/ns/anno.jsonld", "")
+    # Relative ids resolve against the annotation file, in sources/.
+    assert collection["first"]["items"][0]["id"] == "../claims/earned.html#annotation"
+
+
+def test_the_environment_overrides_site_yml_and_must_give_web_addresses(content: ScratchRepo):
+    info, problems = site_of(content, MINIMAL, {"SITE_URL": "https://pages.test/desk", "REPO_URL": "https://git.test/d/r/"})
+    assert problems == []
+    assert info.url == "https://pages.test/desk/" and info.repository == "https://git.test/d/r"
+    _, problems = site_of(content, MINIMAL, {"SITE_URL": "/"})
+    assert problems == ["site.yml:1:1: url: '/' (from the SITE_URL environment variable) is not a web address: use a full https:// URL"]
+
+
+@pytest.mark.parametrize("field, line, value", [
+    ("url", 3, "https://your-org.github.io/fact-check/"),
+    ("repository", 4, "https://github.com/your-org/fact-check"),
+])
+def test_a_placeholder_address_is_refused_at_its_line(content: ScratchRepo, field: str, line: int, value: str):
+    text = COMPLETE.replace(COMPLETE.splitlines()[line - 1], f"{field}: {value}")
+    _, problems = site_of(content, text)
+    assert problems == [f"site.yml:{line}:1: {field}: {value!r} (from this field) is a placeholder address, not this site's; "
+                        "put the real address, or leave the field empty"]
+
+
+def test_a_placeholder_from_the_environment_is_refused_too(content: ScratchRepo):
+    _, problems = site_of(content, MINIMAL, {"REPO_URL": "https://github.com/your-org/fact-check"})
+    assert problems and "(from the REPO_URL environment variable) is a placeholder address" in problems[0]
+
+
+def test_empty_about_fields_are_warnings_locally_and_errors_for_a_deploy(content: ScratchRepo):
+    info, _ = site_of(content, MINIMAL)
+    local = about_problems(info, deploy=False)
+    assert {p.severity for p in local} == {"warning"}
+    assert {p.field for p in local} == {"publisher.description", "contact.email", "funding", "corrections.policy",
+                                        "corrections.how_to_ask"}
+    deploy = [str(p) for p in about_problems(info, deploy=True)]
+    assert "site.yml:1:1: url: a deployed site needs its published address: set SITE_URL or url in site.yml" in deploy
+    # An absent field is named, at the line of the part it belongs in.
+    assert "site.yml:3:1: publisher.description: empty: the About page cannot say who publishes the site; fill it in" in deploy
+
+
+def test_validate_warns_about_an_empty_about_page_but_refuses_it_for_a_deploy(content: ScratchRepo, capsys, monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("REPO_URL", raising=False)
+    content.write("site.yml", MINIMAL)
+    assert main(["--root", str(content.root), "validate"]) == 0
+    assert "site.yml:3:1: warning: publisher.description: empty" in capsys.readouterr().out
+    assert main(["--root", str(content.root), "validate", "--deploy"]) == 1
+    output = capsys.readouterr().out
+    assert "site.yml:1:1: url: a deployed site needs its published address" in output
+    assert "site.yml:3:1: publisher.description: empty" in output
+    content.write("site.yml", COMPLETE)
+    assert main(["--root", str(content.root), "validate", "--deploy"]) == 0
+
+
+def test_the_about_page_shows_what_is_stated_and_says_what_is_not(content: ScratchRepo):
+    model = build_site(load_repository(content.root))
+    info, _ = site_of(content, COMPLETE)
+    about = next(p for p in Renderer(model, info).pages() if p.url == "about.html").html
+    assert "The Desk is a newsroom's &lt;b&gt;verification&lt;/b&gt; team." in about
+    assert 'href="mailto:corrections@desk.test"' in about
+    assert "Paid for by the newsroom; no grants." in about and 'href="corrections.html"' in about
+    info, _ = site_of(content, MINIMAL)
+    about = next(p for p in Renderer(model, info).pages() if p.url == "about.html").html
+    assert "The publisher has not yet stated how the site is funded." in about
+    assert "The publisher has not yet stated how to reach it." in about
+    assert "/edit/" not in about and "repository" not in about
+
+
+def test_a_missing_site_yml_is_an_error_saying_what_it_is_for(content: ScratchRepo):
+    info, problems = load_site_info(content.root, {})
+    assert info is None
+    assert [str(p) for p in problems] == [
+        "site.yml:1:1: (file): site.yml is missing; it names the site and its publisher (see README.md)"]
