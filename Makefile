@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	# The editors' command line, `factcheck`, from the engine in hooks/ (editable: no copy to keep in sync).
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -44,13 +44,20 @@ validate: $(STAMP)
 validate-deploy: $(STAMP)
 	$(BIN)/factcheck validate --deploy
 
-# Re-resolve the pinned tree from requirements.in.
+# Lock the dependency tree with hashes: pyproject.toml (with its extras) and requirements.in
+# -> requirements.txt. Existing pins are kept where they still fit; after adding a dependency
+# or rebasing onto a changed lock, run `make pins` again rather than merging pins by hand.
+# `make pins PINS_FLAGS=--upgrade` moves everything to the newest allowed versions.
+PIP_TOOLS := pip-tools==7.6.2
+PINS_FLAGS ?=
 pins:
 	rm -rf .venv-pins
 	$(PYTHON) -m venv .venv-pins
-	.venv-pins/bin/python -m pip install --quiet -r requirements.in
-	{ echo "# Pinned dependency tree, resolved from requirements.in (regenerate: make pins)."; \
-	  .venv-pins/bin/python -m pip freeze --all --exclude pip --exclude-editable; } > requirements.txt
+	.venv-pins/bin/python -m pip install --quiet --upgrade pip
+	.venv-pins/bin/python -m pip install --quiet $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make pins" .venv-pins/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --all-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PINS_FLAGS) \
+	  --output-file requirements.txt pyproject.toml requirements.in
 	rm -rf .venv-pins
 
 clean:

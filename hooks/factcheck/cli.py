@@ -10,6 +10,7 @@ import argparse
 import datetime
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -276,8 +277,16 @@ def cited_addresses(repository: Repository) -> dict[str, list[str]]:
     return cited
 
 
+def version() -> str:
+    try:
+        return metadata.version("factcheck-site")
+    except metadata.PackageNotFoundError:  # run from the source tree without installing
+        return "unknown (not installed; run `pip install .`)"
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="factcheck", description="Editors' tools for the fact-check repository.")
+    main.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     main.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current directory)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
