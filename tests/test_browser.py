@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
+import subprocess
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -45,6 +48,9 @@ def _require_browser() -> None:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    # As GitHub Pages serves them: the published source texts are UTF-8.
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".txt": "text/plain; charset=utf-8"}
+
     def log_message(self, *args) -> None:
         pass
 
@@ -205,3 +211,86 @@ def test_hostile_content_runs_no_script_in_the_browser(browser, hostile_base_url
     pwned = page.evaluate("window.__pwned")
     context.close()
     assert pwned is None and dialogs == []
+
+
+@pytest.fixture(scope="module")
+def annotator(tmp_path_factory) -> Path:
+    """Apache Annotator's DOM matchers, bundled for the page (installed in .ci/ by `npm ci --prefix .ci`)."""
+    esbuild = ROOT / ".ci" / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        message = "Apache Annotator is not installed: run `npm ci --prefix .ci` (done by make test and .ci/run)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    bundle = tmp_path_factory.mktemp("annotator") / "annotator.js"
+    subprocess.run([str(esbuild), str(ROOT / ".ci" / "annotator.js"), "--bundle", "--format=iife", "--log-level=warning",
+                    f"--outfile={bundle}"], check=True, cwd=ROOT / ".ci", timeout=120)
+    return bundle
+
+
+# Every match of each selector, with the claims (data-claim of enclosing highlights) where it starts.
+_MATCH_ALL = """async (selectors) => {
+  const { createTextPositionSelectorMatcher, createTextQuoteSelectorMatcher } = window.annotator;
+  const results = [];
+  for (const selector of selectors) {
+    // A CSS selector refined by a quote: the quote within each element the CSS selector finds.
+    const scopes = selector.type === "CssSelector" ? [...document.querySelectorAll(selector.value)] : [document.body];
+    const textSelector = selector.type === "CssSelector" ? selector.refinedBy : selector;
+    const matcher = textSelector.type === "TextQuoteSelector"
+      ? createTextQuoteSelectorMatcher(textSelector) : createTextPositionSelectorMatcher(textSelector);
+    const matches = [];
+    for (const scope of scopes) {
+      for await (const range of matcher(scope)) {
+        const claims = [];
+        for (let node = range.startContainer; node; node = node.parentElement) {
+          if (node.dataset && node.dataset.claim) claims.push(node.dataset.claim);
+        }
+        matches.push({ text: range.toString(), claims });
+      }
+    }
+    results.push(matches);
+  }
+  return results;
+}"""
+
+
+def _annotations(base_url: str) -> dict[str, list[dict]]:
+    sources = json.loads(urllib.request.urlopen(base_url + "sources.json").read())
+    return {
+        source["id"]: json.loads(urllib.request.urlopen(base_url + source["annotations"]).read())["first"]["items"]
+        for source in sources
+    }
+
+
+def test_a_standard_client_anchors_every_selector_in_the_annotated_page_and_the_text(page, base_url, annotator):
+    """Apache Annotator finds each quote once on the annotated page, inside its claim's highlight; and each
+    quote and position once in the published text file."""
+    for source_id, annotations in _annotations(base_url).items():
+        by_document: dict[str, list[tuple[str, dict]]] = {}
+        for annotation in annotations:
+            claim_id = annotation["id"].rsplit("/", 1)[-1].removesuffix(".html#annotation")
+            for target in annotation["target"]:
+                address = target["source"].rsplit("/", 1)[-1]
+                assert address in (f"{source_id}.html", f"{source_id}.txt"), target["source"]
+                for selector in target["selector"] if isinstance(target["selector"], list) else [target["selector"]]:
+                    by_document.setdefault(address, []).append((claim_id, selector))
+        assert len(by_document.get(f"{source_id}.html", [])) >= len(annotations) // 2, "most claims anchor on the page"
+        for address, wanted in by_document.items():
+            page.goto(f"{base_url}sources/{address}")
+            page.add_script_tag(path=str(annotator))
+            results = page.evaluate(_MATCH_ALL, [selector for _, selector in wanted])
+            for (claim_id, selector), matches in zip(wanted, results):
+                exact = selector.get("refinedBy", selector).get("exact")
+                assert len(matches) == 1, f"{address}: {claim_id}: {selector['type']} matched {len(matches)} times"
+                if exact is not None:
+                    assert matches[0]["text"] == exact, claim_id
+                if address.endswith(".html"):
+                    assert claim_id in matches[0]["claims"], f"{claim_id} anchored outside its highlight"
+
+
+def test_markers_show_number_and_verdict_drawn_from_the_data(page, base_url):
+    page.goto(base_url + PAGE_KINDS["source"])
+    marker = page.locator("a.fc-marker").first
+    drawn = marker.evaluate("m => getComputedStyle(m, '::before').content")
+    assert marker.get_attribute("data-verdict") in drawn and marker.get_attribute("data-number") in drawn
+    assert marker.bounding_box()["width"] > 10, "the marker is visible"

@@ -100,7 +100,7 @@ def test_overlapping_nested_and_identical_spans_all_render(overlapping):
         re.sub(r"<[^>]+>", "", piece) for piece in
         re.findall(rf'data-claim="{claim_id}"[^>]*>((?:(?!</mark>).)*)', html, re.S)
     )
-    assert not re.search(r"<a [^>]*>\s*</a>", html), "a link without text"
+    assert not re.search(r"<a (?![^>]*aria-label=\"[^\"]+\")[^>]*>\s*</a>", html), "a link without a name"
     assert text_of("nested") == "gamma"
     assert text_of("first") == "Alpha"
     assert text_of("last") == "kappa."
@@ -141,13 +141,18 @@ def test_text_names_and_notes_are_escaped(repo: ScratchRepo):
     assert "&lt;b&gt;AT&amp;T&lt;/b&gt;" in pages["entities/evil.html"].html
 
 
-def test_the_verdict_is_given_as_text_next_to_each_highlight():
+def test_the_verdict_is_given_next_to_each_highlight_without_adding_to_the_text():
+    """The marker's number and verdict are drawn by the stylesheet and named for assistive technology, so
+    that the paragraph's text (what a reader copies, what quote selectors match) is the source's."""
     model, pages = render(ROOT)
     for item in model.claims.values():
         html = pages[f"sources/{item.claim.source}.html"].html
-        marker = re.search(rf'<a class="fc-marker[^"]*" href="#note-{item.number}"[^>]*>(.*?)</a>', html, re.S)
+        marker = re.search(rf'<a class="fc-marker[^"]*" href="#note-{item.number}"([^>]*)>(.*?)</a>', html, re.S)
         assert marker, item.id
-        assert item.verdict.label in re.sub(r"<[^>]+>", " ", marker.group(1))
+        assert f'aria-label="Claim {item.number}: {item.verdict.label}"' in marker.group(1)
+        assert f'data-verdict="{item.verdict.label}"' in marker.group(1) and marker.group(2) == ""
+    css = (ROOT / "docs/assets/factcheck.css").read_text(encoding="utf-8")
+    assert re.search(r"a\.fc-marker::before\s*\{[^}]*content:[^}]*attr\(data-verdict\)", css)
 
 
 def test_claim_pages_show_quote_translation_evidence_and_dates():

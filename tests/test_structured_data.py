@@ -70,24 +70,6 @@ def test_json_ld_cannot_be_closed_by_text_in_a_claim():
     assert json.loads(script[len('<script type="application/ld+json">'):-len("</script>")])["claimReviewed"].startswith("</script>")
 
 
-def test_annotation_export_round_trips_to_each_claims_span(site, model):
-    for source_id, source in model.sources.items():
-        collection = json.loads((site / f"sources/{source_id}.annotations.jsonld").read_text())
-        assert collection["type"] == "AnnotationCollection"
-        items = collection["first"]["items"]
-        assert collection["total"] == len(items) == len(model.claims_by_source[source_id])
-        for annotation in items:
-            quote = next(s for s in annotation["target"]["selector"] if s["type"] == "TextQuoteSelector")
-            position = next(s for s in annotation["target"]["selector"] if s["type"] == "TextPositionSelector")
-            claim_url = annotation["body"][0]["source"]
-            item = next(c for c in model.claims.values() if claim_url.endswith(c.url))
-            # Anchor the quote alone (offsets deliberately wrong), and the positions alone.
-            by_quote = anchor(source.text, Selector(quote["exact"], 0, 1, quote["prefix"], quote["suffix"]))
-            assert by_quote.span == item.span
-            assert source.text[position["start"]:position["end"]] == quote["exact"]
-            assert (position["start"], position["end"]) == (item.span.start, item.span.end)
-
-
 def test_claims_csv_matches_claims_json(site):
     rows = list(csv.DictReader(io.StringIO((site / "claims.csv").read_text(encoding="utf-8"))))
     claims = json.loads((site / "claims.json").read_text())

@@ -153,3 +153,27 @@ def closest_passage(text: str, quote: str) -> tuple[Span, float] | None:
 def context(text: str, span: Span, width: int = CONTEXT_LENGTH) -> tuple[str, str]:
     """The text just before and just after a span (the selector's prefix and suffix)."""
     return text[max(0, span.start - width):span.start], text[span.end:span.end + width]
+
+
+def paragraphs(text: str) -> list[Span]:
+    """The spans of the text's paragraphs (separated by blank lines), without the separators."""
+    return [Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S)]
+
+
+def paragraph_of(text: str, span: Span) -> Span | None:
+    """The paragraph that holds the whole span, if one does."""
+    return next((block for block in paragraphs(text) if block.start <= span.start and span.end <= block.end), None)
+
+
+def quote_context(text: str, span: Span, within: Span | None = None, width: int = CONTEXT_LENGTH) -> tuple[str, str] | None:
+    """The shortest prefix and suffix (`width` characters, doubled as needed) taken inside `within`
+    (by default the whole text) with which the quote occurs only once in the text; None if none do."""
+    low, high = (within.start, within.end) if within else (0, len(text))
+    while True:
+        prefix, suffix = text[max(low, span.start - width):span.start], text[span.end:min(high, span.end + width)]
+        whole = prefix + text[span.start:span.end] + suffix
+        if text.find(whole, text.find(whole) + 1) == -1:
+            return prefix, suffix
+        if span.start - width <= low and span.end + width >= high:
+            return None
+        width *= 2

@@ -8,7 +8,9 @@ import json
 
 from .publishing import SiteInfo
 from .site import SiteModel, claim_url, entity_url, source_url
-from .structured_data import annotation_collection, annotations_url
+from .structured_data import (
+    annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
+)
 
 CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "field", "quote", "start", "end", "url", "entities", "evidence"]
 
@@ -62,6 +64,8 @@ def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
     files["claims.csv"] = claims_csv(claims, model)
     for source_id in sorted(model.sources):
         files[annotations_url(source_id)] = _json(annotation_collection(model, source_id, info))
+        files[annotation_page_url(source_id)] = _json(annotation_page(model, source_id, info))
+        files[source_text_url(source_id)] = model.sources[source_id].text
     return files
 
 

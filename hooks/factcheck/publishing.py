@@ -148,3 +148,9 @@ def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     if deploy and not info.url:
         problems.append(info.problem(("url",), "a deployed site needs its published address: set SITE_URL or url in site.yml"))
     return problems
+
+
+# What the site's content (claims, notes, open data) may be reused under; the code is under LICENSE.
+CONTENT_LICENCE = "CC-BY-4.0"
+CONTENT_LICENCE_NAME = "Creative Commons Attribution 4.0 International"
+CONTENT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"

@@ -19,7 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-from .anchoring import Span
+from .anchoring import Span, paragraphs
 from .site import (
     AnchoredClaim, Mention, SiteModel, claim_url, entity_url, relative_url, source_url,
 )
@@ -184,14 +184,6 @@ def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:
     return before, after
 
 
-def paragraphs(text: str) -> list[Span]:
-    """The spans of the text's paragraphs (separated by blank lines), without the separators."""
-    spans = []
-    for match in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S):
-        spans.append(Span(match.start(), match.end()))
-    return spans
-
-
 def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention], page_url: str) -> Markup:
     """The source text as HTML: paragraphs, nested highlights per claim, numbered markers, entity links.
 
@@ -329,11 +321,13 @@ def _tooltip(claim: AnchoredClaim) -> str:
 
 
 def _marker(claim: AnchoredClaim) -> Markup:
+    """The claim's number and verdict after its span. They are drawn by the stylesheet from data
+    attributes and named by aria-label, so that the paragraph's text stays the source text: a
+    copied passage is the source's, and quote selectors anchor in the page as in the text file."""
+    label = escape(claim.verdict.label)
     return Markup(
         f'<a class="fc-marker fc-v-{escape(claim.verdict.id)}" href="#note-{claim.number}" id="ref-{claim.number}"'
-        f' aria-label="Claim {claim.number}: {escape(claim.verdict.label)}">'
-        f'<span class="fc-marker-number">{claim.number}</span>'
-        f'<span class="fc-marker-verdict">{escape(claim.verdict.label)}</span></a>'
+        f' aria-label="Claim {claim.number}: {label}" data-number="{claim.number}" data-verdict="{label}"></a>'
     )
 
 

@@ -3,13 +3,18 @@ fact-check explorers, and W3C Web Annotations for annotation tools."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from markupsafe import Markup
 
-from .anchoring import context
-from .publishing import SiteInfo
+from .anchoring import Span, paragraph_of, quote_context
+from .publishing import CONTENT_LICENCE_URL, SiteInfo
 from .site import AnchoredClaim, SiteModel, source_url
+from .sources import Source
+
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 
 def _entity_as_agent(model: SiteModel, entity_id: str) -> dict:
@@ -17,13 +22,16 @@ def _entity_as_agent(model: SiteModel, entity_id: str) -> dict:
     agent = {"@type": "Person" if entity.type == "person" else "Organization", "name": entity.name}
     if entity.url:
         agent["url"] = entity.url
+    if entity.wikidata:
+        agent["sameAs"] = f"https://www.wikidata.org/wiki/{entity.wikidata}"
     return agent
 
 
 def claim_review(model: SiteModel, item: AnchoredClaim, info: SiteInfo) -> dict:
     claim, verdict, scale = item.claim, item.verdict, model.repository.scale
     source = model.sources[claim.source]
-    rating: dict = {"@type": "Rating", "alternateName": verdict.label}
+    rating: dict = {"@type": "Rating", "name": verdict.label, "alternateName": verdict.label,
+                    "description": verdict.description}
     if verdict.rank is not None:  # a verdict off the scale (unverifiable) has no number
         rating.update(ratingValue=verdict.rank, bestRating=scale.best_rank, worstRating=scale.worst_rank)
     appearance = {"@type": "CreativeWork", "headline": source.title}
@@ -81,47 +89,134 @@ def json_ld_script(data: dict) -> Markup:
 
 
 def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> dict:
-    """The source's claims as a W3C Web Annotation collection, one annotation per claim."""
-    source = model.sources[source_id]
-    # Without a published address, ids are relative to this file (JSON-LD resolves them against it).
-    here = annotations_url(source_id)
-    target_source = source.url or info.address(source_url(source_id), here)
-    items = []
-    for item in model.claims_by_source.get(source_id, []):
-        text, span = source.part(item.claim.selector.field), item.span
-        prefix, suffix = context(text, span)
-        selectors = [
-            {"type": "TextQuoteSelector", "exact": text[span.start:span.end], "prefix": prefix, "suffix": suffix},
-            {"type": "TextPositionSelector", "start": span.start, "end": span.end},
-        ]
-        if item.in_title:
-            # The headline is not part of the text: select the page's heading, then the quote within it.
-            selectors = [{"type": "CssSelector", "value": "h1", "refinedBy": selectors[0]}]
-        items.append({
-            "id": info.address(f"{item.url}#annotation", here),
-            "type": "Annotation",
-            "motivation": "assessing",
-            "created": item.claim.reviewed,
-            "modified": item.claim.updated,
-            "body": [
-                {"type": "SpecificResource", "source": info.address(item.url, here), "purpose": "assessing"},
-                {"type": "TextualBody", "value": f"{item.verdict.label}: {item.claim.summary}", "format": "text/plain",
-                 "language": info.language, "purpose": "assessing"},
-            ],
-            "target": {
-                "source": target_source,
-                "selector": selectors,
-            },
-        })
+    """The source's claims as a W3C Web Annotation collection, one annotation per claim, with its
+    single page embedded (the page is also published on its own, see `annotation_page`)."""
+    collection_file = annotations_url(source_id)
+    page = annotation_page(model, source_id, info, from_file=collection_file)
+    del page["@context"], page["partOf"]
     return {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": info.address(here, here),
-        "type": "AnnotationCollection",
-        "label": f"Fact-check of: {source.title}",
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "@context": ANNOTATION_CONTEXT,
+        **_collection_summary(model, source_id, info, collection_file),
+        "first": page,
+        "last": page["id"],
     }
+
+
+def annotation_page(model: SiteModel, source_id: str, info: SiteInfo, from_file: str | None = None) -> dict:
+    """The one page of a source's annotation collection: its annotations and what it is part of."""
+    from_file = from_file or annotation_page_url(source_id)
+    return {
+        "@context": ANNOTATION_CONTEXT,
+        "id": info.address(annotation_page_url(source_id), from_file),
+        "type": "AnnotationPage",
+        "partOf": _collection_summary(model, source_id, info, from_file),
+        "startIndex": 0,
+        "items": [annotation(model, item, info, from_file) for item in model.claims_by_source.get(source_id, [])],
+    }
+
+
+def _collection_summary(model: SiteModel, source_id: str, info: SiteInfo, from_file: str) -> dict:
+    return {
+        "id": info.address(annotations_url(source_id), from_file),
+        "type": "AnnotationCollection",
+        "label": f"Fact-check of: {model.sources[source_id].title}",
+        "creator": _publisher_agent(info),
+        "total": len(model.claims_by_source.get(source_id, [])),
+    }
+
+
+def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo, from_file: str) -> dict:
+    """One claim as an annotation whose motivation is assessing: the verdict and summary (body) on the
+    quoted passage (target), both as shown on the annotated page and in the published text file."""
+    source = model.sources[item.claim.source]
+    span = item.span
+    if item.in_title:
+        # The headline is not in the text file: select the page's heading, then the quote within it.
+        title = source.title
+        quote = _quote_selector(title[span.start:span.end], quote_context(title, span))
+        targets = [{
+            "type": "SpecificResource", "source": info.address(source_url(source.id), from_file),
+            "format": "text/html", "language": source.language,
+            "selector": {"type": "CssSelector", "value": "h1", "refinedBy": quote},
+        }]
+    else:
+        targets = _text_targets(source, span, info, from_file)
+    creator = _publisher_agent(info)
+    return {
+        "id": info.address(f"{item.url}#annotation", from_file),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "creator": creator,
+        "created": date_time(item.claim.reviewed),
+        "modified": date_time(item.claim.updated),
+        "rights": CONTENT_LICENCE_URL,
+        "body": [
+            {"type": "SpecificResource", "source": info.address(item.url, from_file), "purpose": "assessing",
+             "format": "text/html", "language": info.language, "creator": creator},
+            {"type": "TextualBody", "value": f"{item.verdict.label}: {item.claim.summary}", "format": "text/plain",
+             "language": info.language, "purpose": "assessing", "creator": creator},
+        ],
+        "target": targets,
+    }
+
+
+def _text_targets(source: Source, span: Span, info: SiteInfo, from_file: str) -> list[dict]:
+    """A passage of the text on the annotated page (when a selector can single it out there) and in the
+    published text file."""
+    text = source.text
+    exact = text[span.start:span.end]
+    paragraph = paragraph_of(text, span)
+    # On the annotated page each paragraph is its own element, with the claims' notes between them:
+    # only context from the quote's own paragraph is in the page's text.
+    page_context = quote_context(text, span, paragraph) if paragraph else None
+    file_context = page_context or quote_context(text, span)
+    targets = []
+    if page_context:
+        targets.append({
+            "type": "SpecificResource", "source": info.address(source_url(source.id), from_file),
+            "format": "text/html", "language": source.language, "selector": _quote_selector(exact, page_context),
+        })
+    # The verbatim text, published beside the page: the document whose code points the offsets count.
+    targets.append({
+        "type": "SpecificResource", "source": info.address(source_text_url(source.id), from_file),
+        "format": "text/plain", "language": source.language,
+        "selector": [_quote_selector(exact, file_context),
+                     {"type": "TextPositionSelector", "start": span.start, "end": span.end}],
+    })
+    return targets
+
+
+def _quote_selector(exact: str, context: tuple[str, str] | None) -> dict:
+    selector = {"type": "TextQuoteSelector", "exact": exact}
+    prefix, suffix = context or ("", "")
+    if prefix:
+        selector["prefix"] = prefix
+    if suffix:
+        selector["suffix"] = suffix
+    return selector
+
+
+def _publisher_agent(info: SiteInfo) -> dict:
+    """The publisher as a Web Annotation agent."""
+    agent = {"type": "Organization", "name": info.publisher.name}
+    if info.publisher.url:
+        agent = {"id": info.publisher.url, **agent}
+    return agent
+
+
+def date_time(day: str) -> str:
+    """A content date (YYYY-MM-DD) as an xsd:dateTime in UTC: the files give days, so midnight UTC of that day."""
+    return datetime.date.fromisoformat(day).strftime("%Y-%m-%dT00:00:00Z")
 
 
 def annotations_url(source_id: str) -> str:
     return f"sources/{source_id}.annotations.jsonld"
+
+
+def annotation_page_url(source_id: str) -> str:
+    return f"sources/{source_id}.annotations.page1.jsonld"
+
+
+def source_text_url(source_id: str) -> str:
+    """The source text exactly as published (the repository's sources/<id>.txt), for offsets to be checked against."""
+    return f"sources/{source_id}.txt"
