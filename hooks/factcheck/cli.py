@@ -23,6 +23,7 @@ from .reanchoring import rewrite_selector, set_sha256
 from .repository import Repository, load_repository
 from .scaffold import claim_yaml, entities_in, suggest_id
 from .site import SiteModel, anchoring_problems, build_site
+from .standards import standards_problems
 from .sources import Source, sha256_of
 from .yamlfile import load_yaml
 
@@ -61,6 +62,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     model, problems = _load(root)
     info, site_problems = load_site_info(root, os.environ)
+    if model is not None:
+        problems = problems + standards_problems(model, info.language if info else "en")
     problems = problems + site_problems + (about_problems(info, deploy=args.deploy) if info else [])
     if model is not None and args.base:
         changes = _changes_since(root, args.base, model.repository)

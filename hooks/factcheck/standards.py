@@ -1,0 +1,60 @@
+"""The desk's standards for its content, beyond what the schemas can say, each reported at the line to fix.
+
+- A quote of more than a name, in a language other than the site's, has a translation.
+- A verdict off the scale ("unverifiable") says what was searched: at least two searches.
+- Every sentence of a source is covered by a claim or set aside under `not_checked` with a
+  reason. A source whose check is declared complete (it has an `assessment`) must meet
+  this; for a source still being checked, an uncovered sentence is a warning.
+- Every entity is named in a source or is the subject or maker of a claim.
+"""
+
+from __future__ import annotations
+
+from .coverage import source_coverage
+from .problems import Problem
+from .site import SiteModel
+
+MIN_SEARCHES = 2
+# A quote of up to this many words is a name or a figure, which needs no translation.
+MAX_UNTRANSLATED_WORDS = 3
+
+
+def _primary_language(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
+    problems: list[Problem] = []
+    for item in model.claims.values():
+        claim = item.claim
+        source = model.sources[claim.source]
+        quote = source.part(claim.selector.field)[item.span.start:item.span.end]
+        if (_primary_language(source.language) != _primary_language(site_language)
+                and len(quote.split()) > MAX_UNTRANSLATED_WORDS and not claim.translation):
+            problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
+                                                            f"the quote in {site_language!r}, for readers who do not read it"))
+        if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
+            problems.append(claim.problem(("searched",), f"a verdict of {item.verdict.label!r} needs at least {MIN_SEARCHES} "
+                                                         "searches listed here: what was searched for, and where"))
+    for source_id, source in sorted(model.sources.items()):
+        complete = source.assessment is not None
+        for sentence in source_coverage(model, source_id).uncovered:
+            where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
+            problems.append(source.problem(
+                ("assessment",) if complete else ("not_checked",),
+                f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
+                "`not_checked` with the reason" + ("" if complete else " (allowed while the check is in progress: "
+                                                                      "the source has no `assessment` yet)"),
+                "error" if complete else "warning",
+            ))
+    for entity_id, entity in sorted(model.entities.items()):
+        if not (model.mentions_by_entity.get(entity_id) or model.claims_by_entity.get(entity_id)
+                or model.claims_by_claimant.get(entity_id)):
+            problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
+                                                         "add the names the sources use to `aliases`, or remove the file"))
+    return problems
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
