@@ -79,7 +79,7 @@ BAD_INPUTS = [
     ("id differs from file name", replace(CLAIM, "id: ee-price", "id: ee-cost"), CLAIM, "id: ee-cost", "id 'ee-cost' differs from the file name"),
     ("id with capitals", replace(CLAIM, "id: ee-price", "id: EE-Price"), CLAIM, "id: EE-Price", "is not a valid id"),
     ("duplicate id", lambda root: shutil.copy(root / CLAIM, (root / "claims/other").mkdir() or root / "claims/other/ee-price.yml") and "",
-     "claims/other/ee-price.yml", 1, "duplicate id 'ee-price', already used by claims/bt-vpn-chine/ee-price.yml"),
+     "claims/other/ee-price.yml", "id: ee-price", "duplicate id 'ee-price', already used by claims/bt-vpn-chine/ee-price.yml; ids are one space across every source"),
     ("quote not in the source", replace(CLAIM, "pour environ 12.5 GPB", "pour environ 13.5 GPB"), CLAIM, "exact:", "the quote is not in source 'bt-vpn-chine'"),
     ("ambiguous quote", lambda root: edit(root, GPB, re.search(r"  prefix: .*\n  suffix: .*\n  start: \d+\n  end: \d+", (root / GPB).read_text()).group(), "  start: 3140\n  end: 3143"),
      GPB, "exact:", "the quote occurs 3 times in 'bt-vpn-chine'"),
@@ -100,7 +100,7 @@ BAD_INPUTS = [
     ("not UTF-8", write("claims/bt-vpn-chine/latin1.yml", "id: latin1\nclaim: \"Soci\xe9t\xe9\"\n".encode("latin-1")),
      "claims/bt-vpn-chine/latin1.yml", 2, "the file is not UTF-8 text (byte 0xe9)"),
     ("a list instead of a mapping", write("claims/bt-vpn-chine/list.yml", "- id: list\n"), "claims/bt-vpn-chine/list.yml", 1, "the file must hold a mapping"),
-    ("claim outside a source folder", write("claims/stray.yml", "id: stray\n"), "claims/stray.yml", 1, "move this file into its source's folder"),
+    ("claim outside a source folder", write("claims/stray.yml", "id: stray\n"), "claims/stray.yml", 1, "this file is not read: claims live in claims/<source id>/<claim id>.yml; move it into its source's folder"),
     ("entity of an unknown type", replace(ENTITY, "type: organisation", "type: company"), ENTITY, "type: company", "'company' is not allowed; use one of: organisation"),
     ("entity alias that is a number", replace(ENTITY, 'name: "EE"', 'name: "EE"\naliases: [42]'), ENTITY, "aliases:", "expected text, found a number (42)"),
     ("entity related to an unknown entity", replace(ENTITY, "related: [bt-group]", "related: [bt-groupe]"), ENTITY, "related:", "related[0]: unknown entity 'bt-groupe'"),
@@ -272,7 +272,7 @@ def test_reanchor_lists_claims_that_no_longer_anchor(project_copy, capsys):
     text_path.write_text(text_path.read_text(encoding="utf-8").replace("12.5 GPB", "12,5 GBP"), encoding="utf-8")
     code, output = run(project_copy, "reanchor", "--source", "bt-vpn-chine", capsys=capsys)
     assert code == 1
-    assert "no longer anchor" in output and f"{CLAIM}:5:3: selector.exact: the quote is not in source" in output
+    assert "no longer match the text" in output and f"{CLAIM}:5:3: selector.exact: the quote is not in source" in output
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -324,6 +324,6 @@ def test_links_online_names_the_file_citing_a_broken_address(project_copy, capsy
 
 
 def test_every_command_has_help():
-    for command in ("validate", "new", "locate", "reanchor", "diff", "links"):
+    for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links"):
         result = subprocess.run([sys.executable, "-m", "factcheck", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: factcheck" in result.stdout

@@ -86,6 +86,24 @@ def locate(text: str, quote: str, normalised: NormalisedText | None = None) -> l
     return normalised.find_all(normalise(quote))
 
 
+# What may differ at a quote's ends between two occurrences of "the same" passage.
+_END_PUNCTUATION = " \t\r\n.,;:!?…«»\"“”„'‘’()[]–—-"
+
+
+def near_occurrences(text: str, quote: str, normalised: NormalisedText | None = None) -> list[Span]:
+    """Passages that differ from `quote` only by the punctuation or spaces at its ends, and do not contain it.
+
+    "BT a réalisé l'acquisition." also finds "BT a réalisé l'acquisition,": the passage an editor
+    may mean, which an exact search would silently miss."""
+    core = quote.strip(_END_PUNCTUATION)
+    if not core or core == quote:
+        return []
+    normalised = normalised or NormalisedText(text)
+    exact = locate(text, quote, normalised)
+    return [span for span in locate(text, core, normalised)
+            if not any(e.start <= span.start and span.end <= e.end for e in exact)]
+
+
 def anchor(text: str, selector: Selector, normalised: NormalisedText | None = None) -> Anchoring:
     start, end = selector.start, selector.end
     if 0 <= start < end <= len(text) and text[start:end] == selector.exact:

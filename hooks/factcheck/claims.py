@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .problems import Problem, problem_at
 from .schemas import load_checked
-from .yamlfile import JsonPath
+from .yamlfile import JsonPath, YamlFileError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None,
     display = path.relative_to(root).as_posix()
     document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
     if document is None:
-        return None, problems
+        return None, _name_the_verdict(path, display, problems)
     data = dict(document.data)
     selector = Selector(**data.pop("selector"))
     evidence = tuple(Evidence(**item) for item in data.pop("evidence", []))
@@ -87,3 +87,23 @@ def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None,
     if selector.end <= selector.start:
         problems.append(claim.problem(("selector", "end"), f"end ({selector.end}) must be greater than start ({selector.start})"))
     return (None if problems else claim), problems
+
+
+def _name_the_verdict(path: Path, display: str, problems: list[Problem]) -> list[Problem]:
+    """"evidence is missing" on a claim that lists what was searched means the verdict is not quite
+    `unverifiable` (a misspelling, say): say so at the verdict's line, naming it."""
+    if not any(p.field == "evidence" and "required field is missing" in p.message for p in problems):
+        return problems
+    try:
+        document = load_yaml(path, display)
+    except YamlFileError:
+        return problems
+    data = document.data
+    if not isinstance(data, dict) or "searched" not in data or not isinstance(data.get("verdict"), str):
+        return problems
+    line, column = document.position(("verdict",))
+    verdict = data["verdict"]
+    explained = Problem(display, line, column, "verdict",
+                        f"{verdict!r} is not 'unverifiable', so the claim needs `evidence`; the claim lists what was "
+                        "`searched`, so if you meant 'unverifiable', correct the verdict")
+    return [explained if p.field == "evidence" and "required field is missing" in p.message else p for p in problems]

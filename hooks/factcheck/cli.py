@@ -9,19 +9,20 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from .anchoring import Span, anchor, closest_passage, context, locate
+from .anchoring import Span, anchor, closest_passage, context, locate, near_occurrences
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .linkcheck import check_external, check_internal
 from .problems import FactcheckError, Problem, errors
 from .publishing import about_problems, load_site_info
 from .reanchoring import rewrite_selector, set_sha256
-from .repository import Repository, load_repository
-from .scaffold import claim_yaml, entities_in, suggest_id
+from .repository import RESERVED_IDS, Drafting, Repository, load_for_drafting, load_repository
+from .scaffold import claim_yaml, entities_in, source_yaml, suggest_id
 from .site import SiteModel, anchoring_problems, build_site
 from .standards import standards_problems
 from .sources import Source, sha256_of
@@ -116,13 +117,6 @@ def _show_candidates(text: str, spans: list[Span]) -> None:
         print(f"  {number}. {span.start}–{span.end}: …{before}[{text[span.start:span.end]}]{after}…")
 
 
-def _source(repository: Repository, source_id: str) -> Source | None:
-    source = repository.sources.get(source_id)
-    if source is None:
-        print(f"factcheck: unknown source {source_id!r}; known: {', '.join(sorted(repository.sources))}", file=sys.stderr)
-    return source
-
-
 def _not_found(source: Source, quote: str) -> None:
     print(f"The quote is not in {source.text_file}; copy it exactly from the text.", file=sys.stderr)
     closest = closest_passage(source.text, quote)
@@ -131,26 +125,40 @@ def _not_found(source: Source, quote: str) -> None:
         _show_candidates(source.text, [closest[0]])
 
 
-def _occurrences(args: argparse.Namespace) -> tuple[Repository, Source, list[Span]] | None:
-    """The repository, the source named and where the quote occurs in it; None (reported) if not found."""
-    repository = _repository(args.root)
-    source = repository and _source(repository, args.source)
-    if repository is None or source is None:
+def _occurrences(args: argparse.Namespace) -> tuple[Drafting, list[Span]] | None:
+    """The source named, what drafting needs, and where the quote occurs; None (reported) if not found."""
+    drafting, problems = load_for_drafting(args.root, args.source)
+    if drafting is None:
+        _print_problems(problems, "text")
         return None
+    source = drafting.source
     spans = locate(source.text, args.quote)
     if not spans:
         _not_found(source, args.quote)
         return None
-    return repository, source, spans
+    return drafting, spans
+
+
+def _show_near_occurrences(source: Source, quote: str, to_stderr: bool = False) -> None:
+    output = sys.stderr if to_stderr else sys.stdout
+    near = near_occurrences(source.text, quote)
+    if near:
+        print(f"Also {len(near)} passage(s) that differ only by the punctuation or spaces at the quote's ends; "
+              "if you mean one of them, copy it with its own ends:", file=output)
+        for number, span in enumerate(near, start=1):
+            before, after = context(source.text, span, 40)
+            print(f"  {number}. {span.start}–{span.end}: …{before}[{source.text[span.start:span.end]}]{after}…", file=output)
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
     found = _occurrences(args)
     if found is None:
         return 1
-    _, source, spans = found
+    drafting, spans = found
+    source = drafting.source
     print(f"{len(spans)} occurrence(s) in {source.text_file}:")
     _show_candidates(source.text, spans)
+    _show_near_occurrences(source, args.quote)
     return 0
 
 
@@ -159,7 +167,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     found = _occurrences(args)
     if found is None:
         return 1
-    repository, source, spans = found
+    drafting, spans = found
+    source = drafting.source
     if len(spans) > 1 and args.occurrence is None:
         print(f"The quote occurs {len(spans)} times; choose one with --occurrence N:", file=sys.stderr)
         _show_candidates(source.text, spans)
@@ -168,15 +177,48 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"--occurrence must be between 1 and {len(spans)}.", file=sys.stderr)
         return 2
     span = spans[(args.occurrence or 1) - 1]
-    claim_id = args.id or suggest_id(source.text[span.start:span.end], set(repository.claims))
-    if claim_id in repository.claims:
-        print(f"The id {claim_id!r} is already used by {repository.claims[claim_id].file}.", file=sys.stderr)
+    _show_near_occurrences(source, args.quote, to_stderr=True)
+    claim_id = args.id or suggest_id(source.text[span.start:span.end], set(drafting.claim_files))
+    if claim_id in drafting.claim_files:
+        print(f"The id {claim_id!r} is already used by {drafting.claim_files[claim_id]}; claim ids are one space "
+              "across every source: choose another with --id.", file=sys.stderr)
         return 1
     path = root / "claims" / source.id / f"{claim_id}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     today = args.today or datetime.date.today().isoformat()
-    path.write_text(claim_yaml(claim_id, source, span, entities_in(source, span, repository.entities), today), encoding="utf-8")
+    path.write_text(claim_yaml(claim_id, source, span, entities_in(source, span, drafting.entities), today), encoding="utf-8")
     print(f"Created {path.relative_to(root).as_posix()} (characters {span.start}–{span.end}); fill in every TODO, then run 'factcheck validate'.")
+    return 0
+
+
+def cmd_new_source(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    given: Path = args.file
+    if not given.is_file():
+        print(f"factcheck: {given}: no such file", file=sys.stderr)
+        return 2
+    raw = given.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        print(f"factcheck: {given} is not UTF-8 text (byte {exc.start}); save it as UTF-8, changing nothing else",
+              file=sys.stderr)
+        return 1
+    source_id = args.id or suggest_id(given.stem, set())
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id) or source_id in RESERVED_IDS:
+        print(f"factcheck: {source_id!r} cannot be a source id: use lower-case letters, digits and single hyphens "
+              "(and not 'index')", file=sys.stderr)
+        return 2
+    text_path, meta_path = root / "sources" / f"{source_id}.txt", root / "sources" / f"{source_id}.yml"
+    for existing in (text_path, meta_path):
+        if existing.exists():
+            print(f"factcheck: {existing.relative_to(root).as_posix()} already exists; choose another --id", file=sys.stderr)
+            return 1
+    text_path.parent.mkdir(parents=True, exist_ok=True)
+    text_path.write_bytes(raw)  # byte for byte: the text is shown as published
+    meta_path.write_text(source_yaml(source_id, sha256_of(raw.decode("utf-8"))), encoding="utf-8")
+    print(f"Created {text_path.relative_to(root).as_posix()} (copied byte for byte) and "
+          f"{meta_path.relative_to(root).as_posix()}; fill in every TODO, then run 'factcheck validate'.")
     return 0
 
 
@@ -220,8 +262,15 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
             print(f"{claim.file}: moved to {span.start}–{span.end}")
         else:
             lost.append(claim.problem(("selector",), f"could not rewrite the selector; set start: {span.start}, end: {span.end} by hand"))
+    for source_id in sorted(corrected):
+        source = repository.sources[source_id]
+        for index, item in enumerate(source.not_checked):
+            if not locate(source.text, item.quote):
+                lost.append(source.problem(("not_checked", index, "quote"),
+                                           "this passage is no longer in the corrected text; copy it again from the text "
+                                           "or remove the entry"))
     if lost:
-        print(f"{len(lost)} claim(s) no longer anchor; fix their quotes by hand:")
+        print(f"{len(lost)} passage(s) no longer match the text; fix their quotes by hand:")
         _print_problems(lost, "text")
         return 1
     print(f"{moved} claim(s) re-anchored." if moved else "Every claim still anchors exactly.")
@@ -316,6 +365,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--id", help="claim id (default: made from the quote's first words)")
     new.add_argument("--occurrence", type=int, help="which occurrence, when the quote occurs more than once")
     new.add_argument("--today", help=argparse.SUPPRESS)
+
+    new_source = command("new-source", cmd_new_source, "add a source document: its text and a metadata file",
+                         "Copy FILE byte for byte to sources/ID.txt and write sources/ID.yml with its sha256 and TODO "
+                         "placeholders for the rest.")
+    new_source.add_argument("file", type=Path, metavar="FILE", help="the text as published, UTF-8")
+    new_source.add_argument("--id", help="source id (default: made from the file name)")
 
     locate_cmd = command("locate", cmd_locate, "show where a quote occurs in a source",
                          "Print each occurrence of the quote with its offsets and context.")

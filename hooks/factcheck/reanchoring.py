@@ -45,7 +45,8 @@ def rewrite_selector(path: Path, claim: Claim, source: Source, span: Span) -> bo
 
 def set_sha256(path: Path, sha256: str) -> bool:
     text = path.read_text(encoding="utf-8")
-    updated, count = re.subn(r"(?m)^sha256:\s*\S+\s*$", f"sha256: {sha256}", text)
+    # [ \t]*, not \s*: the line's newline (the file's last, often) stays.
+    updated, count = re.subn(r"(?m)^sha256:[ \t]*\S+[ \t]*$", f"sha256: {sha256}", text)
     if count != 1:
         return False
     path.write_text(updated, encoding="utf-8")

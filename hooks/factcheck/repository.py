@@ -12,6 +12,10 @@ from .sources import Source, load_source
 from .verdicts import RatingScale, load_scale
 
 
+# Ids whose pages would be overwritten by a generated page: each folder's index.
+RESERVED_IDS = frozenset({"index"})
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where each kind of file lives, relative to the repository root."""
@@ -69,9 +73,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     sources = _load_all(source_files, source_loader, root, layout.schema("source"), problems)
     entities = _load_all(sorted(layout.entities.glob("*.yml")), load_entity, root, layout.schema("entity"), problems)
     claims = _load_all(sorted(layout.claims.glob("*/*.yml")), load_claim, root, layout.schema("claim"), problems)
-    for stray in sorted(layout.claims.glob("*.yml")):
-        problems.append(Problem(stray.relative_to(root).as_posix(), 1, 1, "(file)",
-                                "claims live in claims/<source id>/<claim id>.yml; move this file into its source's folder"))
+    problems += stray_files(layout)
 
     # A source that exists but failed to load has been reported already; its claims are not "unknown source".
     unusable = {path.stem for path in source_files} - set(sources)
@@ -82,6 +84,85 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     return Repository(scale, sources, entities, claims)
 
 
+@dataclass(frozen=True)
+class Drafting:
+    """What scaffolding a claim needs: its source, the entities that load, and every claim file's id."""
+
+    source: Source
+    entities: dict[str, Entity]
+    claim_files: dict[str, str]  # claim id (the file name) → repository-relative path
+
+
+def load_for_drafting(root: Path, source_id: str) -> tuple[Drafting | None, list[Problem]]:
+    """Only the named source must be valid: other files still being written (with TODOs, say) do not
+    stop an editor from locating a quote or scaffolding the next claim."""
+    layout = Layout(root)
+    path = layout.sources / f"{source_id}.yml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in layout.sources.glob("*.yml"))) or "none"
+        return None, [Problem(f"sources/{source_id}.yml", 1, 1, "(file)", f"unknown source {source_id!r}; known: {known}")]
+    source, problems = load_source(path, root, layout.schema("source"))
+    if source is None:
+        return None, problems
+    entities = {}
+    for entity_path in sorted(layout.entities.glob("*.yml")):
+        entity, _ = load_entity(entity_path, root, layout.schema("entity"))
+        if entity is not None:
+            entities.setdefault(entity.id, entity)
+    claim_files = {p.stem: p.relative_to(root).as_posix() for p in sorted(layout.claims.glob("*/*.yml"))}
+    return Drafting(source, entities, claim_files), []
+
+
+def stray_files(layout: Layout) -> list[Problem]:
+    """Files under sources/, claims/ and entities/ that the loader would not read: errors, never silence."""
+    problems = []
+    root = layout.root
+
+    def stray(path: Path, message: str) -> None:
+        problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, "(file)", f"this file is not read: {message}"))
+
+    def rename_hint(path: Path, place: str) -> str:
+        if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yml":
+            return f"{place}; rename it to {path.stem}.yml"
+        return place
+
+    for path in _visible_files(layout.claims):
+        depth = len(path.relative_to(layout.claims).parts)
+        if depth == 2 and path.suffix == ".yml":
+            continue
+        where = "claims live in claims/<source id>/<claim id>.yml"
+        if depth == 1:
+            stray(path, rename_hint(path, where + "; move it into its source's folder"))
+        elif depth > 2:
+            stray(path, where + f"; move it up to claims/{path.relative_to(layout.claims).parts[0]}/{path.stem}.yml")
+        else:
+            stray(path, rename_hint(path, where))
+    for path in _visible_files(layout.entities):
+        if path.parent == layout.entities and path.suffix == ".yml":
+            continue
+        where = "entities live in entities/<entity id>.yml"
+        stray(path, rename_hint(path, where) if path.parent == layout.entities else where + f"; move it to entities/{path.stem}.yml")
+    for path in _visible_files(layout.sources):
+        if path.parent == layout.sources and path.suffix == ".yml":
+            continue
+        if path.parent == layout.sources and path.suffix == ".txt":
+            if not path.with_suffix(".yml").exists():
+                stray(path, f"a source text needs its metadata beside it, in sources/{path.stem}.yml "
+                            "(`factcheck new-source` writes both)")
+            continue
+        where = "a source is sources/<id>.txt (its text) with sources/<id>.yml (its metadata)"
+        stray(path, rename_hint(path, where) if path.parent == layout.sources else where + "; move it to sources/")
+    return problems
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """Every file below `folder`, hidden ones (.gitkeep, editors' swap files) aside."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
 def _load_all(paths, loader, root: Path, schema: Path, problems: list[Problem]) -> dict:
     """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
@@ -90,8 +171,13 @@ def _load_all(paths, loader, root: Path, schema: Path, problems: list[Problem]) 
         problems += found
         if item is None:
             continue
+        if item.id in RESERVED_IDS:
+            problems.append(item.problem(("id",), f"{item.id!r} is reserved: the folder's index page has that address; "
+                                                  "choose another id (and rename the file to match)"))
+            continue
         if item.id in loaded:
-            problems.append(Problem(item.file, 1, 1, "id", f"duplicate id {item.id!r}, already used by {loaded[item.id].file}"))
+            problems.append(item.problem(("id",), f"duplicate id {item.id!r}, already used by {loaded[item.id].file}; "
+                                                  "ids are one space across every source: choose another, and rename the file to match"))
             continue
         loaded[item.id] = item
     return loaded

@@ -66,3 +66,18 @@ def claim_yaml(claim_id: str, source: Source, span: Span, entity_ids: list[str],
         f'reviewer: "{todo} your name"',
     ]
     return "\n".join(lines) + "\n"
+
+
+def source_yaml(source_id: str, sha256: str) -> str:
+    """The metadata of a new source: its checksum, and placeholders for what the editor must state."""
+    todo = f"{PLACEHOLDER}:"
+    return "\n".join([
+        "# yaml-language-server: $schema=../schemas/source.schema.json",
+        f"id: {source_id}",
+        f'title: "{todo} the title as published, or a description in [square brackets]"',
+        f'language: {PLACEHOLDER}  # BCP 47 tag of the text: en, fr, zh-Hans…',
+        f'publisher: "{todo} who published it"',
+        f'url: "{todo} https://… where it was published (remove the line if it was not online)"',
+        f'published: "{todo} YYYY-MM-DD, as the source shows it (remove the line if it does not)"',
+        f"sha256: {sha256}",
+    ]) + "\n"

@@ -103,7 +103,8 @@ def load_source(
         return None, [Problem(
             display, line, column, "sha256",
             f"{text_display} has changed (its sha256 is now {actual}). A source text is never edited to fit a claim; "
-            "if this correction is deliberate, put the new sha256 here and re-anchor the claims",
+            f"if this correction is deliberate, run `factcheck reanchor --source {path.stem}`: it records the new sha256 "
+            "and moves the claims' offsets",
         )]
     original = Original(**data.pop("original")) if "original" in data else None
     assessment = Assessment(**data.pop("assessment")) if "assessment" in data else None
