@@ -159,7 +159,7 @@ def test_claim_pages_show_quote_translation_evidence_and_dates():
     model, pages = render(ROOT)
     for item in model.claims.values():
         html = pages[item.url].html
-        quote = model.sources[item.claim.source].text[item.span.start:item.span.end]
+        quote = model.sources[item.claim.source].part(item.claim.selector.field)[item.span.start:item.span.end]
         assert str(escape(quote)) in html, item.id
         if item.claim.translation:
             assert str(escape(item.claim.translation)) in html, item.id
