@@ -136,3 +136,19 @@ def test_open_data_says_which_part_a_quote_is_from(headline):
     text_target = annotations[1]["target"][-1]
     assert text_target["source"].endswith("article.txt")
     assert text_target["selector"][1] == {"type": "TextPositionSelector", "start": 0, "end": 24}
+
+
+def test_the_command_line_finds_and_scaffolds_a_headline_claim(repo: ScratchRepo, capsys):
+    from factcheck.cli import main
+
+    repo.source("article", TEXT, title=TITLE)
+    repo.entity("bt", "BT")
+    assert main(["--root", str(repo.root), "locate", "article", "its VPN service", "--title"]) == 0
+    assert "1 occurrence(s) in the title in sources/article.yml" in capsys.readouterr().out
+    # Only in the title: without --title the text is searched, where it is not.
+    assert main(["--root", str(repo.root), "locate", "article", "its VPN service"]) == 1
+    assert main(["--root", str(repo.root), "new", "article", "BT tests its VPN service", "--title",
+                 "--id", "headline", "--today", "2026-11-25"]) == 0
+    written = (repo.root / "claims/article/headline.yml").read_text(encoding="utf-8")
+    assert "  field: title\n" in written and "  start: 0\n  end: 24\n" in written
+    assert 'suffix: " in Shanghai"' in written and "entities: [bt]" in written

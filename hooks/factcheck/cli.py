@@ -117,12 +117,17 @@ def _show_candidates(text: str, spans: list[Span]) -> None:
         print(f"  {number}. {span.start}–{span.end}: …{before}[{text[span.start:span.end]}]{after}…")
 
 
-def _not_found(source: Source, quote: str) -> None:
-    print(f"The quote is not in {source.text_file}; copy it exactly from the text.", file=sys.stderr)
-    closest = closest_passage(source.text, quote)
+def _not_found(source: Source, quote: str, field: str) -> None:
+    print(f"The quote is not in {source.part_name(field)}; copy it exactly from there.", file=sys.stderr)
+    closest = closest_passage(source.part(field), quote)
     if closest:
         print(f"The most similar passage ({closest[1]:.0f}% alike):", file=sys.stderr)
-        _show_candidates(source.text, [closest[0]])
+        _show_candidates(source.part(field), [closest[0]])
+
+
+def _field(args: argparse.Namespace) -> str:
+    """The part of the source a quote is looked for in: its title with --title, else its text."""
+    return "title" if args.title else "text"
 
 
 def _occurrences(args: argparse.Namespace) -> tuple[Drafting, list[Span]] | None:
@@ -132,22 +137,22 @@ def _occurrences(args: argparse.Namespace) -> tuple[Drafting, list[Span]] | None
         _print_problems(problems, "text")
         return None
     source = drafting.source
-    spans = locate(source.text, args.quote)
+    spans = locate(source.part(_field(args)), args.quote)
     if not spans:
-        _not_found(source, args.quote)
+        _not_found(source, args.quote, _field(args))
         return None
     return drafting, spans
 
 
-def _show_near_occurrences(source: Source, quote: str, to_stderr: bool = False) -> None:
+def _show_near_occurrences(text: str, quote: str, to_stderr: bool = False) -> None:
     output = sys.stderr if to_stderr else sys.stdout
-    near = near_occurrences(source.text, quote)
+    near = near_occurrences(text, quote)
     if near:
         print(f"Also {len(near)} passage(s) that differ only by the punctuation or spaces at the quote's ends; "
               "if you mean one of them, copy it with its own ends:", file=output)
         for number, span in enumerate(near, start=1):
-            before, after = context(source.text, span, 40)
-            print(f"  {number}. {span.start}–{span.end}: …{before}[{source.text[span.start:span.end]}]{after}…", file=output)
+            before, after = context(text, span, 40)
+            print(f"  {number}. {span.start}–{span.end}: …{before}[{text[span.start:span.end]}]{after}…", file=output)
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
@@ -155,10 +160,10 @@ def cmd_locate(args: argparse.Namespace) -> int:
     if found is None:
         return 1
     drafting, spans = found
-    source = drafting.source
-    print(f"{len(spans)} occurrence(s) in {source.text_file}:")
-    _show_candidates(source.text, spans)
-    _show_near_occurrences(source, args.quote)
+    source, field = drafting.source, _field(args)
+    print(f"{len(spans)} occurrence(s) in {source.part_name(field)}:")
+    _show_candidates(source.part(field), spans)
+    _show_near_occurrences(source.part(field), args.quote)
     return 0
 
 
@@ -168,17 +173,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     if found is None:
         return 1
     drafting, spans = found
-    source = drafting.source
+    source, field = drafting.source, _field(args)
+    text = source.part(field)
     if len(spans) > 1 and args.occurrence is None:
         print(f"The quote occurs {len(spans)} times; choose one with --occurrence N:", file=sys.stderr)
-        _show_candidates(source.text, spans)
+        _show_candidates(text, spans)
         return 1
     if args.occurrence is not None and not 1 <= args.occurrence <= len(spans):
         print(f"--occurrence must be between 1 and {len(spans)}.", file=sys.stderr)
         return 2
     span = spans[(args.occurrence or 1) - 1]
-    _show_near_occurrences(source, args.quote, to_stderr=True)
-    claim_id = args.id or suggest_id(source.text[span.start:span.end], set(drafting.claim_files))
+    _show_near_occurrences(text, args.quote, to_stderr=True)
+    claim_id = args.id or suggest_id(text[span.start:span.end], set(drafting.claim_files))
     if claim_id in drafting.claim_files:
         print(f"The id {claim_id!r} is already used by {drafting.claim_files[claim_id]}; claim ids are one space "
               "across every source: choose another with --id.", file=sys.stderr)
@@ -186,7 +192,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = root / "claims" / source.id / f"{claim_id}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     today = args.today or datetime.date.today().isoformat()
-    path.write_text(claim_yaml(claim_id, source, span, entities_in(source, span, drafting.entities), today), encoding="utf-8")
+    entity_ids = entities_in(source, span, drafting.entities, field)
+    path.write_text(claim_yaml(claim_id, source, span, entity_ids, today, field), encoding="utf-8")
     print(f"Created {path.relative_to(root).as_posix()} (characters {span.start}–{span.end}); fill in every TODO, then run 'factcheck validate'.")
     return 0
 
@@ -365,6 +372,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--id", help="claim id (default: made from the quote's first words)")
     new.add_argument("--occurrence", type=int, help="which occurrence, when the quote occurs more than once")
     new.add_argument("--today", help=argparse.SUPPRESS)
+    new.add_argument("--title", action="store_true", help="the quote is in the source's title (its headline), not its text")
 
     new_source = command("new-source", cmd_new_source, "add a source document: its text and a metadata file",
                          "Copy FILE byte for byte to sources/ID.txt and write sources/ID.yml with its sha256 and TODO "
@@ -376,6 +384,7 @@ def parser() -> argparse.ArgumentParser:
                          "Print each occurrence of the quote with its offsets and context.")
     locate_cmd.add_argument("source", help="source id")
     locate_cmd.add_argument("quote", help="the passage to find")
+    locate_cmd.add_argument("--title", action="store_true", help="look in the source's title (its headline), not its text")
 
     reanchor = command("reanchor", cmd_reanchor, "update offsets after a deliberate correction of a source",
                        "Rewrite the selectors of claims whose quotes moved, and list those that no longer anchor. "

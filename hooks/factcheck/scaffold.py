@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -24,21 +25,24 @@ def suggest_id(quote: str, taken: set[str], words: int = 6) -> str:
     return candidate
 
 
-def entities_in(source: Source, span: Span, entities: dict[str, Entity]) -> list[str]:
-    """Ids of the entities whose name or alias occurs inside the span."""
-    found = [m.entity_id for m in find_mentions(source, entities) if span.start <= m.span.start and m.span.end <= span.end]
+def entities_in(source: Source, span: Span, entities: dict[str, Entity], field: str = "text") -> list[str]:
+    """Ids of the entities whose name or alias occurs inside the span of the source's text or title."""
+    searched = source if field == "text" else dataclasses.replace(source, text=source.part(field))
+    found = [m.entity_id for m in find_mentions(searched, entities) if span.start <= m.span.start and m.span.end <= span.end]
     return list(dict.fromkeys(found))
 
 
-def claim_yaml(claim_id: str, source: Source, span: Span, entity_ids: list[str], today: str) -> str:
-    prefix, suffix = context(source.text, span)
-    quote = source.text[span.start:span.end]
+def claim_yaml(claim_id: str, source: Source, span: Span, entity_ids: list[str], today: str, field: str = "text") -> str:
+    text = source.part(field)
+    prefix, suffix = context(text, span)
+    quote = text[span.start:span.end]
     todo = f"{PLACEHOLDER}:"
     lines = [
         "# yaml-language-server: $schema=../../schemas/claim.schema.json",
         f"id: {claim_id}",
         f"source: {source.id}",
         "selector:",
+        *([f"  field: {field}"] if field != "text" else []),
         f"  exact: {json.dumps(quote, ensure_ascii=False)}",
         f"  prefix: {json.dumps(prefix, ensure_ascii=False)}",
         f"  suffix: {json.dumps(suffix, ensure_ascii=False)}",
