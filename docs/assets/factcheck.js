@@ -100,21 +100,40 @@
         '<label for="' + verdictId + '">Verdict</label> <select id="' + verdictId + '"><option value="">All verdicts</option></select> ' +
         '<span class="fc-table-status" role="status" aria-live="polite"></span>';
       var select = controls.querySelector("select");
-      verdicts.forEach(function (label) {
-        var option = document.createElement("option");
-        option.value = label;
-        option.textContent = label;
-        select.appendChild(option);
+      addOptions(select, verdicts);
+      /* A table of claims from several sources (rows carry data-source) is also filtered by source. */
+      var sources = [];
+      rows.forEach(function (row) {
+        var source = row.getAttribute("data-source");
+        if (source !== null && sources.indexOf(source) < 0) sources.push(source);
       });
+      var sourceSelect = null;
+      if (sources.length > 1) {
+        var sourceId = "fc-filter-source-" + tableIndex;
+        var label = document.createElement("label");
+        label.htmlFor = sourceId;
+        label.textContent = "Source";
+        sourceSelect = document.createElement("select");
+        sourceSelect.id = sourceId;
+        addOptions(sourceSelect, ["All sources"].concat(sources));
+        sourceSelect.options[0].value = "";
+        var status0 = controls.querySelector(".fc-table-status");
+        controls.insertBefore(label, status0);
+        controls.insertBefore(document.createTextNode(" "), status0);
+        controls.insertBefore(sourceSelect, status0);
+        controls.insertBefore(document.createTextNode(" "), status0);
+      }
       table.parentNode.insertBefore(controls, table);
       var input = controls.querySelector("input"), status = controls.querySelector(".fc-table-status");
 
       function filter() {
         var words = input.value.toLowerCase().trim(), verdict = select.value, shown = 0;
+        var source = sourceSelect ? sourceSelect.value : "";
         rows.forEach(function (row) {
           var badge = row.querySelector(".fc-badge");
           var visible = (!words || row.textContent.toLowerCase().indexOf(words) >= 0) &&
-                        (!verdict || (badge && badge.textContent === verdict));
+                        (!verdict || (badge && badge.textContent === verdict)) &&
+                        (!source || row.getAttribute("data-source") === source);
           row.hidden = !visible;
           if (visible) shown += 1;
         });
@@ -122,6 +141,16 @@
       }
       input.addEventListener("input", filter);
       select.addEventListener("change", filter);
+      if (sourceSelect) sourceSelect.addEventListener("change", filter);
+    });
+  }
+
+  function addOptions(select, labels) {
+    labels.forEach(function (label) {
+      var option = document.createElement("option");
+      option.value = label;
+      option.textContent = label;
+      select.appendChild(option);
     });
   }
 

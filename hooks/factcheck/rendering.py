@@ -156,10 +156,13 @@ class Renderer:
             (mention, *_context_words(self.model.sources[mention.source_id].text, mention.span, 60))
             for mention in self.model.mentions_by_entity.get(entity_id, [])
         ]
+        claims = self.model.claims_by_entity.get(entity_id, [])
+        made = self.model.claims_by_claimant.get(entity_id, [])
         html = self._render(
-            "entity.html.j2", url, entity=entity, mentions=mentions,
-            claims=self.model.claims_by_entity.get(entity_id, []), related=self.model.related_entities(entity_id),
-            made=self.model.claims_by_claimant.get(entity_id, []),
+            "entity.html.j2", url, entity=entity, mentions=mentions, claims=claims, made=made,
+            related=self.model.related_entities(entity_id),
+            claims_by_source=self.model.by_source(claims), made_by_source=self.model.by_source(made),
+            mentions_by_source=self.model.by_source(mentions, lambda found: found[0].source_id),
         )
         return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description)
 

@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from .anchoring import Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
@@ -75,6 +76,25 @@ class SiteModel:
     @property
     def entities(self) -> dict[str, Entity]:
         return self.repository.entities
+
+    @functools.cached_property
+    def sources_newest_first(self) -> list[Source]:
+        """Sources by publication date, newest first; undated ones after, by title."""
+        dated = sorted((s for s in self.sources.values() if s.published), key=lambda s: (s.published, s.id), reverse=True)
+        undated = sorted((s for s in self.sources.values() if not s.published), key=lambda s: (s.title.casefold(), s.id))
+        return dated + undated
+
+    def claims_newest_source_first(self) -> list[AnchoredClaim]:
+        """Every claim, sources newest first, each source's claims in reading order."""
+        return [item for source in self.sources_newest_first for item in self.claims_by_source.get(source.id, [])]
+
+    def by_source(self, items: list, source_id_of: Callable[[Any], str] = lambda item: item.claim.source,
+                  ) -> list[tuple[Source, list]]:
+        """Claims (or, with `source_id_of`, anything else) grouped by source, sources newest first, order kept."""
+        groups: dict[str, list] = defaultdict(list)
+        for item in items:
+            groups[source_id_of(item)].append(item)
+        return [(source, groups[source.id]) for source in self.sources_newest_first if source.id in groups]
 
     def verdict_counts(self, claims: list[AnchoredClaim]) -> list[tuple[Verdict, int]]:
         """How many claims got each verdict, in scale order, verdicts with no claims left out."""
