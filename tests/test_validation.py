@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+from typing import Callable
+
 import pytest
 
 from conftest import ROOT, ScratchRepo
 from factcheck.problems import FactcheckError
 from factcheck.repository import load_repository
 from factcheck.site import build_site
+from factcheck.sources import sha256_of
 
 TEXT = "BT applied for a licence in Shanghai. The ministry has not answered yet."
 
@@ -190,3 +195,262 @@ def test_every_schema_is_a_valid_json_schema():
 
     for path in sorted((ROOT / "schemas").glob("*.schema.json")):
         Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+# --- Untrusted input through the command line: a message at the right line, exit 1, never a traceback. ---
+
+def validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str]:
+    from factcheck import cli
+
+    code = cli.main(["--root", str(repo.root), "validate", *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _claim_text(repo: ScratchRepo, replace_line: int, new_line: str) -> None:
+    """Replace one line (1-based) of the valid claim c1."""
+    path = repo.root / "claims/article/c1.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[replace_line - 1] = new_line
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _symlink(repo: ScratchRepo, relative: str, target: Path) -> None:
+    link = repo.root / relative
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+
+
+def _outside_secret(repo: ScratchRepo) -> Path:
+    secret = repo.root.parent / "outside" / "secret.txt"
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text(f"{SECRET}\n", encoding="utf-8")
+    return secret
+
+
+SECRET = "runner-secret-token-4f2a"
+LONG = "x" * 5_001
+
+
+def _entity_with_aliases(aliases: str, language_line: str = "") -> Callable[[ScratchRepo], None]:
+    def apply(repo: ScratchRepo) -> None:
+        repo.write("entities/acme.yml", f"id: acme\nname: Acme Corporation\ntype: organisation\ndescription: D.\naliases: {aliases}\n")
+    return apply
+
+
+def _line(n: int, text: str) -> Callable[[ScratchRepo], None]:
+    return lambda repo: _claim_text(repo, n, text)
+
+
+def _write(relative: str, content: str | bytes) -> Callable[[ScratchRepo], None]:
+    return lambda repo: repo.write(relative, content) and None
+
+
+def _source_yaml_with_text(text_bytes: bytes) -> Callable[[ScratchRepo], None]:
+    def apply(repo: ScratchRepo) -> None:
+        repo.write("sources/other.txt", text_bytes)
+        repo.write("sources/other.yml", f"id: other\ntitle: Other\nlanguage: en\nsha256: {hashlib.sha256(text_bytes).hexdigest()}\n")
+    return apply
+
+
+C1 = "claims/article/c1.yml"
+# (name, how to break the scratch repository, file reported, line, text of the message)
+UNTRUSTED_INPUTS = [
+    ("offset written as a decimal", _line(3, 'selector: {"exact": "BT applied", "start": 0.0, "end": 10}'), C1, 3,
+     "selector.start: expected a whole number, found a number (0.0)"),
+    ("offset written as true", _line(3, 'selector: {"exact": "BT applied", "start": true, "end": 10}'), C1, 3,
+     "selector.start: expected a whole number, found a true/false value"),
+    ("negative offset", _line(3, 'selector: {"exact": "BT applied", "start": -5, "end": 10}'), C1, 3,
+     "selector.start: -5 is less than the minimum of 0"),
+    ("rank written as a decimal", lambda repo: repo.write("rating-scale.yml", (repo.root / "rating-scale.yml").read_text().replace("rank: 4", "rank: 4.0", 1)) and None,
+     "rating-scale.yml", 8, "verdicts[0].rank: expected a whole number or nothing (null), found a number (4.0)"),
+    ("dangling symbolic link", lambda repo: _symlink(repo, "claims/article/c2.yml", repo.root / "nowhere.yml"),
+     "claims/article/c2.yml", 1, "claims/article/c2.yml is reached through a symbolic link"),
+    ("claim linked to a file outside", lambda repo: _symlink(repo, "claims/article/c2.yml", _outside_secret(repo)),
+     "claims/article/c2.yml", 1, "claims/article/c2.yml is reached through a symbolic link"),
+    ("claim linked to a file inside", lambda repo: _symlink(repo, "claims/article/c2.yml", repo.root / C1),
+     "claims/article/c2.yml", 1, "is reached through a symbolic link; the site is built only from regular files"),
+    ("claims folder linked outside", lambda repo: (_outside_secret(repo), _symlink(repo, "claims/linked", repo.root.parent / "outside"),
+                                                   repo.write("../outside/x.yml", "id: x\n")) and None,
+     "claims/linked/x.yml", 1, "(its folder claims/linked/ is a link)"),
+    ("entity linked outside", lambda repo: _symlink(repo, "entities/leak.yml", _outside_secret(repo)),
+     "entities/leak.yml", 1, "entities/leak.yml is reached through a symbolic link"),
+    ("source metadata linked", lambda repo: _symlink(repo, "sources/leak.yml", repo.root / "sources/article.yml"),
+     "sources/leak.yml", 1, "sources/leak.yml is reached through a symbolic link"),
+    ("source text linked outside", lambda repo: (_source_yaml_with_text(f"{SECRET}\n".encode())(repo),
+                                                 (repo.root / "sources/other.txt").unlink(),
+                                                 _symlink(repo, "sources/other.txt", _outside_secret(repo))) and None,
+     "sources/other.txt", 1, "sources/other.txt is reached through a symbolic link"),
+    ("rating scale linked", lambda repo: ((repo.root / "rating-scale.yml").rename(repo.root / "scale-copy.yml"),
+                                          _symlink(repo, "rating-scale.yml", repo.root / "scale-copy.yml")) and None,
+     "rating-scale.yml", 1, "rating-scale.yml is reached through a symbolic link"),
+    ("schema linked outside", lambda repo: ((repo.root / "schemas/claim.schema.json").unlink(),
+                                            _symlink(repo, "schemas/claim.schema.json", _outside_secret(repo))) and None,
+     C1, 1, "the schema schemas/claim.schema.json is reached through a symbolic link"),
+    ("folder named like a claim", lambda repo: (repo.root / "claims/article/c2.yml").mkdir(), "claims/article/c2.yml", 1,
+     "claims/article/c2.yml is a folder, not a file"),
+    ("folder named like an entity", lambda repo: (repo.root / "entities/x.yml").mkdir(), "entities/x.yml", 1,
+     "entities/x.yml is a folder, not a file"),
+    ("rating scale missing", lambda repo: (repo.root / "rating-scale.yml").unlink(), "rating-scale.yml", 1,
+     "rating-scale.yml is missing: it defines the verdicts"),
+    ("rating scale is a folder", lambda repo: ((repo.root / "rating-scale.yml").unlink(), (repo.root / "rating-scale.yml").mkdir()) and None,
+     "rating-scale.yml", 1, "rating-scale.yml is a folder, not a file"),
+    ("schema that is not JSON", _write("schemas/claim.schema.json", "{not json"), C1, 1,
+     "cannot be checked: the schema schemas/claim.schema.json cannot be used"),
+    ("schema missing", lambda repo: (repo.root / "schemas/entity.schema.json").unlink(), "entities/bt.yml", 1,
+     "the schema schemas/entity.schema.json is missing"),
+    ("raw bell character", _line(6, "summary: bad \x07 bell"), C1, 6, "the control character U+0007 is not allowed in the file"),
+    ("raw escape character", _line(12, "reviewer: Desk\x1b[31m"), C1, 12, "the control character U+001B is not allowed in the file"),
+    ("raw NUL", _line(4, "claim: a\x00b"), C1, 4, "the control character U+0000 is not allowed in the file"),
+    ("NUL written as a YAML escape", _line(6, r'summary: "a\0b"'), C1, 6, "summary: the text contains the control character U+0000"),
+    ("escape written as a YAML escape", _line(7, r'notes: "\e[2J cleared"'), C1, 7, "notes: the text contains the control character U+001B"),
+    ("bell written as a YAML escape", _line(4, r'claim: "ring \a"'), C1, 4, "claim: the text contains the control character U+0007"),
+    ("C1 control as a YAML escape", _line(12, r'reviewer: "\x9b31m"'), C1, 12, "reviewer: the text contains the control character U+009B"),
+    ("carriage return as a YAML escape", _line(6, r'summary: "a\rb"'), C1, 6, "summary: the text contains the control character U+000D"),
+    ("control character in an evidence field", _line(8, r'evidence: [{"url": "https://e.org/", "title": "T\u0008", "publisher": "P", "date": "2016-01-01", "shows": "S"}]'),
+     C1, 8, "evidence[0].title: the text contains the control character U+0008"),
+    ("escape in a field name", lambda repo: _claim_text(repo, 13, '"colour\\e[31m": red'), C1, 13,
+     "the field name contains the control character U+001B"),
+    ("line break and annotation in a field name", lambda repo: _claim_text(repo, 13, '"x\\n::error file=README.md::forged": 1'), C1, 13,
+     "the field name contains the control character U+000A"),
+    ("unclosed double quote", _line(6, 'summary: "Summary.'), C1, 6, "the quoted text opened here"),
+    ("unclosed single quote", _line(12, "reviewer: 'Desk"), C1, 12, "the quoted text opened here is never closed"),
+    ("unclosed quote before another quoted field", lambda repo: (_claim_text(repo, 4, 'claim: "A claim.'), _claim_text(repo, 6, 'summary: "S."')) and None,
+     C1, 4, "the quoted text opened here"),
+    ("binary tag", _line(6, "summary: !!binary aGVsbG8="), C1, 6, "YAML tags such as '!!binary' are not allowed"),
+    ("set tag", _line(9, "entities: !!set {bt}"), C1, 9, "YAML tags such as '!!set' are not allowed"),
+    ("timestamp tag", _line(10, "reviewed: !!timestamp 2026-11-25"), C1, 10, "YAML tags such as '!!timestamp' are not allowed"),
+    ("ordered-map tag", _line(9, "entities: !!omap [a: 1]"), C1, 9, "YAML tags such as '!!omap' are not allowed"),
+    ("local tag", _line(5, "verdict: !accurate x"), C1, 5, "YAML tags such as '!accurate' are not allowed"),
+    ("merge key", _line(13, "<<: {a: 1}"), C1, 13, "YAML merge keys (<<) are not allowed"),
+    ("a list as a key", _line(13, "? [a, b]\n: x"), C1, 13, "keys must be plain words"),
+    ("a number as a key", _line(13, "1: x"), C1, 13, "[1]: unknown field"),
+    ("nesting too deep", _line(7, "notes: " + "[" * 40 + "]" * 40), C1, 7, "values are nested more than 32 levels deep"),
+    ("libyaml's own nesting limit", _line(7, "notes: " + "[" * 2000 + "]" * 2000), C1, 7, "nested more than 32 levels deep"),
+    ("file too large", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, notes="n" * 300_000), C1, 1,
+     "claims/article/c1.yml is 300,"),
+    ("source text too large", _source_yaml_with_text(b"word " * 500_000), "sources/other.txt", 1, "is 2,500,000 bytes, more than the limit"),
+    ("summary too long", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, summary=LONG), C1, 6,
+     "summary: is 5,001 characters long, more than the limit of 5,000"),
+    ("quote too long", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, selector={"exact": LONG, "start": 0, "end": 10}), C1, 3,
+     "selector.exact: is 5,001 characters long"),
+    ("notes too long", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, notes="[" * 30_000), C1, 7,
+     "notes: is 30,000 characters long, more than the limit of 20,000"),
+    ("duplicate id reported at its line", lambda repo: repo.write("claims/other/c1.yml", (repo.root / C1).read_text()) and None,
+     "claims/other/c1.yml", 1, "id: duplicate id 'c1', already used by claims/article/c1.yml"),
+    ("empty alias", _entity_with_aliases('[""]'), "entities/acme.yml", 5, "aliases[0]: must not be empty"),
+    ("null alias", _entity_with_aliases("[null]"), "entities/acme.yml", 5, "aliases[0]: expected text, found nothing (null)"),
+    ("one-letter alias", _entity_with_aliases("[a]"), "entities/acme.yml", 5, "aliases[0]: the alias 'a' is shorter than 3 characters"),
+    ("two-letter alias object", _entity_with_aliases("[{text: AC}]"), "entities/acme.yml", 5, "the alias 'AC' is shorter than 3 characters"),
+    ("alias half-settled", _entity_with_aliases("[{text: AC, whole_word: true}]"), "entities/acme.yml", 5, "the alias 'AC' is shorter"),
+    ("common English word as an alias", _entity_with_aliases("[Acme, The]"), "entities/acme.yml", 5,
+     "aliases[1]: the alias 'The' is a common word in 'en'"),
+    ("common French word as a French alias", _entity_with_aliases("[{text: pour, language: fr}]"), "entities/acme.yml", 5,
+     "the alias 'pour' is a common word in 'fr'"),
+    ("alias setting that is not true or false", _entity_with_aliases("[{text: AC, whole_word: 'yes', case_sensitive: true}]"),
+     "entities/acme.yml", 5, "aliases[0].whole_word: expected true or false, found text ('yes')"),
+    ("raw control character in a source text", _source_yaml_with_text(b"A text.\nWith an \x1b[2J escape.\n"), "sources/other.txt", 2,
+     "the source text contains the control character U+001B"),
+    ("NUL in a source text", _source_yaml_with_text(b"A\x00text."), "sources/other.txt", 1, "the source text contains the control character U+0000"),
+    ("source text not UTF-8", _source_yaml_with_text("Line one.\nSoci\xe9t\xe9.\n".encode("latin-1")), "sources/other.txt", 2,
+     "the source text is not UTF-8 (byte 0xe9"),
+    ("UTF-16 claim file", _write("claims/article/c2.yml", "id: c2\n".encode("utf-16")), "claims/article/c2.yml", 1, "the file is not UTF-8 text (byte 0xff)"),
+    ("UTF-16 without byte-order mark", _write("claims/article/c2.yml", "id: c2\n".encode("utf-16-le")), "claims/article/c2.yml", 1,
+     "the control character U+0000 is not allowed"),
+    ("Windows-1252 claim file", _write("claims/article/c2.yml", "id: c2\nclaim: \u201cquoted\u201d\n".encode("cp1252")), "claims/article/c2.yml", 2,
+     "the file is not UTF-8 text (byte 0x93)"),
+    ("a file holding only null", _write("claims/article/c2.yml", "~\n"), "claims/article/c2.yml", 1, "the file must hold a mapping"),
+    ("a file holding only text", _write("claims/article/c2.yml", "just words\n"), "claims/article/c2.yml", 1, "the file must hold a mapping"),
+    ("an empty mapping", _write("claims/article/c2.yml", "{}\n"), "claims/article/c2.yml", 1, "id: required field is missing"),
+    ("encoded javascript: evidence address", _line(8, 'evidence: [{"url": "java&#115;cript:alert(1)", "title": "T", "publisher": "P", "date": "2016-01-01", "shows": "S"}]'),
+     C1, 8, "is not a web address"),
+    ("javascript: entity address", _entity_with_aliases("[Acme]\nurl: javascript:alert(1)"), "entities/acme.yml", 6, "url: 'javascript:alert(1)' is not a web address"),
+    ("huge offsets", _line(3, 'selector: {"exact": "BT applied", "start": 100000000000000000000, "end": 100000000000000000010}'), C1, 3,
+     "are beyond the end of the source text"),
+]
+
+
+@pytest.mark.parametrize("name, breakage, reported_file, line, fragment", UNTRUSTED_INPUTS, ids=[case[0] for case in UNTRUSTED_INPUTS])
+def test_untrusted_input_is_a_message_at_its_line(base, capsys, name, breakage, reported_file, line, fragment):
+    base.claim("c1", "article", "BT applied", 0, 10)
+    breakage(base)
+    code, output = validate(base, capsys)
+    assert code == 1, output
+    assert "Traceback" not in output and SECRET not in output
+    rows = [row for row in output.splitlines()
+            if row.startswith(f"{reported_file}:{line if line is not None else ''}") and fragment in row]
+    assert rows, f"expected {reported_file}:{line}: …{fragment}… in:\n{output}"
+
+
+def test_at_least_eighty_kinds_of_bad_input_are_covered():
+    from test_cli import BAD_INPUTS
+
+    kinds = {case[0] for case in UNTRUSTED_INPUTS} | {case[0] for case in BAD_INPUTS}
+    assert len(kinds) >= 80
+
+
+def test_an_empty_alias_is_one_error_not_one_per_claim(base, capsys):
+    base.write("entities/acme.yml", 'id: acme\nname: Acme Corporation\ntype: organisation\ndescription: D.\naliases: [""]\nrelated: [bt]\n')
+    base.entity("other", "Other", related=["acme"])
+    for number in range(1, 6):
+        base.claim(f"c{number}", "article", "BT applied", 0, 10, entities=["acme"], claimant="acme")
+    code, output = validate(base, capsys)
+    assert code == 1
+    assert [row for row in output.splitlines() if row.count(":") >= 3] == [
+        "entities/acme.yml:5:11: aliases[0]: must not be empty"]
+
+
+def test_a_short_alias_with_explicit_settings_is_linked_only_as_said(base):
+    base.write("sources/article.txt", "AC won. The ac unit and ACE stayed; AC lost.")
+    base.write("sources/article.yml", f"id: article\ntitle: T\nlanguage: en\nsha256: {sha256_of('AC won. The ac unit and ACE stayed; AC lost.')}\n")
+    base.write("entities/acme.yml", "id: acme\nname: Acme Corporation\ntype: organisation\ndescription: D.\n"
+                                    "aliases: [{text: AC, whole_word: true, case_sensitive: true}]\n")
+    model = build_site(load_repository(base.root))
+    found = [(m.span.start, m.span.end) for m in model.mentions["article"] if m.entity_id == "acme"]
+    assert found == [(0, 2), (36, 38)]
+
+
+def test_alias_settings_can_widen_matching(base):
+    text = "Acmeco and ACMECO and acmeco-like."
+    base.write("sources/article.txt", text)
+    base.write("sources/article.yml", f"id: article\ntitle: T\nlanguage: en\nsha256: {sha256_of(text)}\n")
+    base.write("entities/acme.yml", "id: acme\nname: Acme Corporation\ntype: organisation\ndescription: D.\n"
+                                    "aliases: [{text: acmeco, whole_word: false, case_sensitive: false}]\n")
+    model = build_site(load_repository(base.root))
+    assert [text[m.span.start:m.span.end] for m in model.mentions["article"]] == ["Acmeco", "ACMECO", "acmeco"]
+
+
+def test_a_missing_schema_field_is_reported_once(base, capsys):
+    base.write("claims/article/c2.yml", "{}\n")
+    code, output = validate(base, capsys)
+    assert output.count("claims/article/c2.yml:1:1: summary: required field is missing") == 1
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["validate", "/etc/passwd"], "/etc/passwd: outside the repository"),
+    (["validate", "../../../../../../../../etc/passwd"], "outside the repository"),
+])
+def test_files_outside_the_repository_are_a_usage_error(base, capsys, arguments, message):
+    from factcheck import cli
+
+    code = cli.main(["--root", str(base.root), *arguments])
+    error = capsys.readouterr().err
+    assert code == 2 and message in error and "Traceback" not in error
+
+
+def test_a_root_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
+    from factcheck import cli
+
+    code = cli.main(["--root", str(tmp_path / "nonexistent"), "validate"])
+    error = capsys.readouterr().err
+    assert code == 2 and "is not a folder" in error
+
+
+def test_a_symlinked_file_is_never_read_nor_published(base, tmp_path):
+    secret = _outside_secret(base)
+    (base.root / "sources/article.txt").unlink()
+    _symlink(base, "sources/article.txt", secret)
+    with pytest.raises(FactcheckError) as caught:
+        build_site(load_repository(base.root))
+    assert SECRET not in caught.value.report()
+    assert "sources/article.txt is reached through a symbolic link" in caught.value.report()

@@ -71,7 +71,7 @@ class Claim:
 
 def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None, list[Problem]]:
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
     if document is None:
         return None, _name_the_verdict(path, display, problems)
     data = dict(document.data)

@@ -31,12 +31,32 @@ from .yamlfile import load_yaml
 
 def _print_problems(problems: list[Problem], output_format: str) -> None:
     for problem in sorted(problems):
-        if output_format == "github":
-            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            level = "error" if problem.severity == "error" else "warning"
-            print(f"::{level} file={problem.path},line={problem.line},col={problem.column},title={problem.field}::{message}")
-        else:
-            print(problem)
+        print(github_annotation(problem) if output_format == "github" else terminal_safe(str(problem)))
+
+
+def github_annotation(problem: Problem) -> str:
+    """A workflow command, escaped as GitHub's toolkit does: a message or a file name from a pull request
+    cannot end the command early or start another one."""
+    level = "error" if problem.severity == "error" else "warning"
+    properties = ",".join(f"{name}={_escape_property(str(value))}" for name, value in (
+        ("file", problem.path), ("line", problem.line), ("col", problem.column), ("title", problem.field)))
+    return f"::{level} {properties}::{_escape_data(problem.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Control characters shown as escapes: text from a file cannot move the cursor, recolour or retitle the terminal."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _load(root: Path) -> tuple[SiteModel | None, list[Problem]]:
@@ -53,7 +73,7 @@ def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimCh
     except GitError as exc:
         print(f"factcheck: cannot read claims at {revision}: {exc}", file=sys.stderr)
         return None
-    return compare(repository.claims, past, revision, lambda c: load_yaml(root / c.file, c.file).data)
+    return compare(repository.claims, past, revision, lambda c: load_yaml(root / c.file, c.file, root).data)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -92,11 +112,11 @@ def _files_in_repository(root: Path, files: list[str]) -> set[str] | None:
         path = Path(name)
         resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
         if not resolved.exists():
-            print(f"factcheck: {name}: no such file; name a file of the repository, or none to check everything",
+            print(f"factcheck: {terminal_safe(name)}: no such file; name a file of the repository, or none to check everything",
                   file=sys.stderr)
             return None
         if not resolved.is_relative_to(root):
-            print(f"factcheck: {name}: outside the repository {root}; only its own files can be checked", file=sys.stderr)
+            print(f"factcheck: {terminal_safe(name)}: outside the repository {root}; only its own files can be checked", file=sys.stderr)
             return None
         wanted.add(resolved.relative_to(root).as_posix())
     return wanted
@@ -408,5 +428,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if not args.root.is_dir():
+        print(f"factcheck: --root {terminal_safe(str(args.root))} is not a folder; give the repository's folder", file=sys.stderr)
+        return 2
     args.root = args.root.resolve()
     return args.handler(args)

@@ -15,6 +15,13 @@ class Alias:
     text: str
     language: str | None = None
     note: str | None = None  # e.g. "misspelling in the source"
+    whole_word: bool | None = None  # None: not said (matched as a whole word)
+    case_sensitive: bool | None = None  # None: not said (matched case-sensitively)
+
+    @property
+    def explicit(self) -> bool:
+        """Whether the editor said how this form is matched (required of short and common words)."""
+        return self.whole_word is not None and self.case_sensitive is not None
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,18 @@ class Entity:
         return problem_at(self.file, self.positions, path, message, severity)
 
     @property
-    def names(self) -> tuple[str, ...]:
-        """Every form that marks a mention in a source: the name and each alias."""
-        return tuple(dict.fromkeys([self.name, *(alias.text for alias in self.aliases)]))
+    def forms(self) -> tuple[tuple[str, bool, bool], ...]:
+        """Every form that marks a mention in a source, with how it is matched: (text, whole word, case-sensitive).
+        The name is matched as a whole word, case-sensitively; aliases as their settings say."""
+        forms = {self.name: (self.name, True, True)}
+        for alias in self.aliases:
+            forms.setdefault(alias.text, (alias.text, alias.whole_word is not False, alias.case_sensitive is not False))
+        return tuple(forms.values())
 
 
 def load_entity(path: Path, root: Path, schema_path: Path) -> tuple[Entity | None, list[Problem]]:
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
     if document is None:
         return None, problems
     data = dict(document.data)

@@ -83,5 +83,16 @@ def claims_csv(claims: list[dict], model: SiteModel) -> str:
         row["verdict_label"] = model.claims[claim["id"]].verdict.label
         row["entities"] = " ".join(claim["entities"])
         row["evidence"] = " ".join(claim["evidence"])
-        writer.writerow({column: row[column] for column in CSV_COLUMNS})
+        writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
     return out.getvalue()
+
+
+# OWASP's CSV injection advice: a cell starting with one of these is run as a formula by spreadsheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula is prefixed with a quote mark, which makes it plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

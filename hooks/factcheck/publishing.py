@@ -91,7 +91,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
     path = root / SITE_FILE
     if not path.exists():
         return None, [Problem(SITE_FILE, 1, 1, "(file)", "site.yml is missing; it names the site and its publisher (see README.md)")]
-    document, problems = load_checked(path, SITE_FILE, root / "schemas" / "site.schema.json")
+    document, problems = load_checked(path, SITE_FILE, root / "schemas" / "site.schema.json", root)
     if document is None:
         return None, problems
     data = document.data

@@ -1,8 +1,8 @@
 """Render the site model to HTML: the annotated source, claim, entity and index pages.
 
 Everything from the repository's files is escaped by Jinja2's autoescaping or
-MarkupSafe; notes are Markdown with raw HTML shown as text and only web, mail
-and in-page links kept.
+MarkupSafe; Markdown fields go through the sanitiser (`sanitising`): raw HTML
+shown as text, only web, mail and in-page links kept.
 """
 
 from __future__ import annotations
@@ -10,13 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-from xml.etree.ElementTree import Element
 
-import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from .anchoring import Span, paragraphs
@@ -25,6 +20,7 @@ from .site import (
 )
 from .charts import verdict_chart
 from .publishing import SiteInfo
+from .sanitising import MarkdownRenderer
 from .sources import Source
 from .structured_data import annotations_url, claim_review, json_ld_script
 
@@ -36,7 +32,6 @@ INDEX_PAGES = (
     ("corrections.html", "Corrections", "corrections.html.j2"),
     ("about.html", "About us", "about.html.j2"),
 )
-_SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
 
 @dataclass(frozen=True)
@@ -50,50 +45,12 @@ class RenderedPage:
     verdict: str | None = None  # the verdict's label, on claim pages
 
 
-class _SafeLinks(Treeprocessor):
-    """Drop links and images whose address could run script (javascript:, data:, ...)."""
-
-    def run(self, root: Element) -> None:
-        for parent in root.iter():
-            for child in list(parent):
-                if child.tag == "img":
-                    # Notes carry no images: show the alternative text instead.
-                    index = list(parent).index(child)
-                    parent.remove(child)
-                    replacement = Element("span")
-                    replacement.text = child.get("alt", "")
-                    replacement.tail = child.tail
-                    parent.insert(index, replacement)
-                elif child.tag == "a" and urlsplit(child.get("href", "").strip()).scheme.lower() not in _SAFE_SCHEMES:
-                    child.tag = "span"
-                    child.attrib.clear()
-
-
-class _EscapeHtml(Extension):
-    """Raw HTML in notes is shown as text, never passed through."""
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
-
-
-class NotesRenderer:
-    """Markdown for notes; one converter, reset between texts (building one per text is slow)."""
-
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=[_EscapeHtml(), "tables", "sane_lists"], output_format="html")
-
-    def __call__(self, text: str) -> Markup:
-        return Markup(self._md.reset().convert(text))
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
-    env.filters["markdown"] = NotesRenderer()
+    env.filters["markdown"] = MarkdownRenderer()
     env.globals.update(source_url=source_url, claim_url=claim_url, entity_url=entity_url)
     return env
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,24 +61,34 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
 
     `corrected_sources` names sources whose text was deliberately corrected: their
     sha256 is not checked, so that claims can be re-anchored to the new text."""
+    root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
 
-    scale, found = load_scale(layout.scale, "rating-scale.yml", layout.schema("rating-scale"))
-    problems += found
+    if layout.scale.exists() or layout.scale.is_symlink():
+        scale, found = load_scale(layout.scale, "rating-scale.yml", layout.schema("rating-scale"), root)
+        problems += found
+    else:
+        scale = None
+        problems.append(Problem("rating-scale.yml", 1, 1, "(file)",
+                                "rating-scale.yml is missing: it defines the verdicts; restore it (git checkout rating-scale.yml)"))
 
     def source_loader(path: Path, root: Path, schema: Path):
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
 
     source_files = sorted(layout.sources.glob("*.yml"))
     sources = _load_all(source_files, source_loader, root, layout.schema("source"), problems)
-    entities = _load_all(sorted(layout.entities.glob("*.yml")), load_entity, root, layout.schema("entity"), problems)
+    entity_files = sorted(layout.entities.glob("*.yml"))
+    entities = _load_all(entity_files, load_entity, root, layout.schema("entity"), problems)
     claims = _load_all(sorted(layout.claims.glob("*/*.yml")), load_claim, root, layout.schema("claim"), problems)
     problems += stray_files(layout)
 
-    # A source that exists but failed to load has been reported already; its claims are not "unknown source".
+    # A source or entity that exists but failed to load has been reported already: what refers to it
+    # is not "unknown" too (one broken alias is one error, not one per claim that names the entity).
     unusable = {path.stem for path in source_files} - set(sources)
-    problems += _check_references(scale, sources, entities, claims, unusable)
+    unusable_entities = {path.stem for path in entity_files} - set(entities)
+    problems += _check_references(scale, sources, entities, claims, unusable, unusable_entities)
+    problems += check_aliases(entities, {source.language for source in sources.values()})
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
@@ -189,9 +200,10 @@ def _unknown_entity(entity_id: str) -> str:
 
 def _check_references(
     scale: RatingScale | None, sources: dict[str, Source], entities: dict[str, Entity], claims: dict[str, Claim],
-    unusable_sources: set[str],
+    unusable_sources: set[str], unusable_entities: set[str],
 ) -> list[Problem]:
     problems = []
+    known_entities = set(entities) | unusable_entities
     verdict_ids = [v.id for v in scale.verdicts] if scale else []
     for claim in claims.values():
         folder = claim.file.split("/")[-2]
@@ -203,17 +215,56 @@ def _check_references(
             problems.append(claim.problem(("source",), f"the claim is in claims/{folder}/ but its source is {claim.source!r}; move it to claims/{claim.source}/"))
         if scale and claim.verdict not in verdict_ids:
             problems.append(claim.problem(("verdict",), f"unknown verdict {claim.verdict!r}; use one of: {', '.join(verdict_ids)}"))
-        if claim.claimant and claim.claimant not in entities:
+        if claim.claimant and claim.claimant not in known_entities:
             problems.append(claim.problem(("claimant",), _unknown_entity(claim.claimant)))
         for index, entity_id in enumerate(claim.entities):
-            if entity_id not in entities:
+            if entity_id not in known_entities:
                 problems.append(claim.problem(("entities", index), _unknown_entity(entity_id)))
     for entity in entities.values():
         for index, related in enumerate(entity.related):
-            if related not in entities:
+            if related not in known_entities:
                 problems.append(entity.problem(("related", index), _unknown_entity(related)))
     for source in sources.values():
         if source.assessment and scale and source.assessment.verdict not in verdict_ids:
             problems.append(source.problem(("assessment", "verdict"),
                                            f"unknown verdict {source.assessment.verdict!r}; use one of: {', '.join(verdict_ids)}"))
     return problems
+
+
+# Below this length a form is usually a word or an abbreviation of the language itself.
+MIN_ALIAS_LENGTH = 3
+
+
+def check_aliases(entities: dict[str, Entity], languages: set[str]) -> list[Problem]:
+    """Short forms and common words would be linked all over a text ("a" in French): the editor must
+    say explicitly how such an alias is matched."""
+    problems = []
+    for entity in entities.values():
+        for index, alias in enumerate(entity.aliases):
+            if alias.explicit:
+                continue
+            reason = None
+            if len(alias.text.strip()) < MIN_ALIAS_LENGTH:
+                reason = f"is shorter than {MIN_ALIAS_LENGTH} characters"
+            else:
+                language = next((lang for lang in sorted({alias.language, *languages} - {None})
+                                 if alias.text.strip().lower() in common_words(lang)), None)
+                if language:
+                    reason = f"is a common word in {language!r}"
+            if reason:
+                problems.append(entity.problem(("aliases", index), (
+                    f"the alias {alias.text!r} {reason}, so it would be linked wherever that word occurs; remove it, or "
+                    f"write it as `{{text: {alias.text!r}, whole_word: true, case_sensitive: true}}` to say how it is matched"
+                )))
+    return problems
+
+
+@functools.lru_cache(maxsize=None)
+def common_words(language: str) -> frozenset[str]:
+    """The language's stop words (a maintained list), lower-case; none for a language the list lacks."""
+    from stop_words import StopWordError, get_stop_words
+
+    try:
+        return frozenset(word.lower() for word in get_stop_words(language.split("-")[0].lower()))
+    except StopWordError:
+        return frozenset()

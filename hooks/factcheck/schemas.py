@@ -8,23 +8,53 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+from .boundary import OutsideBoundary, read_bytes
 
 from .problems import Problem, field_name
 from .yamlfile import JsonPath, YamlDocument
 
 
+# JSON Schema counts 3210.0 as an integer; an offset or a rank written that way is a mistake, not a whole number.
+_Validator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+MAX_SCHEMA_BYTES = 256 * 1024
+
+
+class SchemaUnusable(Exception):
+    """A schema file that cannot be read or parsed; the message names it."""
+
+
 @lru_cache(maxsize=None)
-def validator(schema_path: Path) -> Draft202012Validator:
+def validator(schema_path: Path, root: Path) -> Draft202012Validator:
     # The schemas themselves are checked against the meta-schema by the test suite, not on every build.
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    display = schema_path.relative_to(root).as_posix() if schema_path.is_relative_to(root) else str(schema_path)
+    try:
+        schema = json.loads(read_bytes(schema_path, root, MAX_SCHEMA_BYTES).decode("utf-8"))
+        return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    except OutsideBoundary as exc:
+        raise SchemaUnusable(f"the schema {display} {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise SchemaUnusable(f"the schema {display} cannot be used ({exc}); restore it from the repository") from None
 
 
 # Text that `factcheck new` leaves for the editor to replace.
 PLACEHOLDER = "TODO"
 # Invisible characters that reorder how text displays ("Trojan Source"): never needed in metadata.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and line break: escape codes, NUL, bell… never text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A field name is one line: a line break in it could forge lines of a report.
+KEY_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Characters per field: Markdown fields hold the reasoning, the others a sentence or a paragraph.
+MARKDOWN_FIELDS = {("notes",), ("about",), ("assessment", "summary")}
+MAX_MARKDOWN_CHARS = 20_000
+MAX_TEXT_CHARS = 5_000
+
+
+def _limit(path: JsonPath) -> int:
+    return MAX_MARKDOWN_CHARS if path in MARKDOWN_FIELDS else MAX_TEXT_CHARS
 
 
 def _strings(value: Any, path: JsonPath = ()):
@@ -39,13 +69,48 @@ def _strings(value: Any, path: JsonPath = ()):
             yield from _strings(item, path + (index,))
 
 
-def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
+def _keys(value: Any, path: JsonPath = ()):
+    """Every field name in a parsed file, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield path + (key,), key
+            yield from _keys(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _keys(item, path + (index,))
+
+
+def _control_character(value: str, what: str, pattern: re.Pattern = CONTROL_CHARACTERS,
+                       allowed: str = "only tabs and line breaks are allowed in text") -> str | None:
+    control = pattern.search(value)
+    if control is None:
+        return None
+    return f"{what} contains the control character U+{ord(control.group()):04X} at character {control.start() + 1}; remove it ({allowed})"
+
+
+def check(document: YamlDocument, schema_path: Path, root: Path) -> list[Problem]:
     if not isinstance(document.data, dict):
         return [Problem(document.path, 1, 1, "(file)", "the file must hold a mapping of fields (name: value)")]
     problems = []
     placeholders = set()
+    refused = set()  # fields already reported: a schema message on top would only repeat them
+    for path, key in _keys(document.data):
+        message = _control_character(str(key), "the field name", KEY_CONTROL_CHARACTERS,
+                                     "a field name is one line of plain words") if isinstance(key, str) else None
+        if message:
+            line, column = document.position(path)
+            problems.append(Problem(document.path, line, column, field_name(path[:-1] + (repr(key)[1:-1],)), message))
+            refused.add(path[:-1])
     for path, value in _strings(document.data):
         line, column = document.position(path)
+        message = _control_character(value, "the text")
+        if message is None and len(value) > _limit(path):
+            message = (f"is {len(value):,} characters long, more than the limit of {_limit(path):,}; "
+                       "shorten it or move detail to the evidence")
+        if message:
+            problems.append(Problem(document.path, line, column, field_name(path), message))
+            refused.add(path)
+            continue
         if value.lstrip().startswith(PLACEHOLDER):
             placeholders.add(path)
             problems.append(Problem(document.path, line, column, field_name(path), "still holds the placeholder text; fill it in"))
@@ -56,13 +121,14 @@ def check(document: YamlDocument, schema_path: Path) -> list[Problem]:
                 f"contains the invisible bidirectional control U+{ord(control.group()):04X} at character {control.start() + 1}, "
                 "which makes text display differently from what it says; remove it",
             ))
-    for error in validator(schema_path).iter_errors(document.data):
-        if tuple(error.absolute_path) in placeholders:
-            continue  # already reported as a placeholder
+    for error in validator(schema_path, root).iter_errors(document.data):
+        if tuple(error.absolute_path) in placeholders | refused:
+            continue  # already reported
         for path, message in _explain(error):
             line, column = document.position(path)
             problems.append(Problem(document.path, line, column, field_name(path), message))
-    return problems
+    # jsonschema reports each missing field in its own error, each naming them all: say each once.
+    return list(dict.fromkeys(problems))
 
 
 def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
@@ -81,8 +147,8 @@ def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
         ]
     if error.validator == "type":
         expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return [(path, f"expected {_article(expected)}, found {_describe(instance)}")]
+        expected = " or ".join(map(_article, expected)) if isinstance(expected, list) else _article(expected)
+        return [(path, f"expected {expected}, found {_describe(instance)}")]
     if error.validator == "pattern":
         hint = _PATTERN_HINTS.get(error.validator_value, f"does not match the pattern {error.validator_value}")
         return [(path, f"{instance!r} {hint}")]
@@ -115,7 +181,8 @@ _PATTERN_HINTS = {
 
 
 def _article(word: str) -> str:
-    return {"object": "a mapping of fields", "array": "a list", "string": "text", "integer": "a whole number"}.get(word, word)
+    return {"object": "a mapping of fields", "array": "a list", "string": "text", "integer": "a whole number",
+            "null": "nothing (null)", "boolean": "true or false"}.get(word, word)
 
 
 def _describe(value: Any) -> str:
@@ -133,18 +200,21 @@ def _describe(value: Any) -> str:
 
 
 def load_checked(
-    path: Path, display_path: str, schema_path: Path, expect_id: str | None = None,
+    path: Path, display_path: str, schema_path: Path, root: Path, expect_id: str | None = None,
 ) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse a YAML file and check it against its schema; the document is None if unusable.
+    """Parse a YAML file inside `root` and check it against its schema; the document is None if unusable.
 
     With `expect_id`, the file's `id` must equal it (the file name), so ids stay findable."""
     from .yamlfile import YamlFileError, load_yaml
 
     try:
-        document = load_yaml(path, display_path)
+        document = load_yaml(path, display_path, root)
     except YamlFileError as exc:
         return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
-    problems = check(document, schema_path)
+    try:
+        problems = check(document, schema_path, root)
+    except SchemaUnusable as exc:
+        return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {exc}")]
     if not problems and expect_id is not None and document.data["id"] != expect_id:
         line, column = document.position(("id",))
         found = document.data["id"]

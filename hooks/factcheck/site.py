@@ -236,23 +236,34 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
 
 
 class MentionFinder:
-    """Finds every place an entity's name or alias occurs as a whole word, in one pass per text.
+    """Finds every place an entity's name or alias occurs, in one pass per text.
 
+    Forms are matched as whole words and case-sensitively unless an alias says otherwise.
     The alternatives are tried longest first, so "BT Chine" wins over "BT" and "Chine"."""
 
     def __init__(self, entities: dict[str, Entity]):
-        self.entity_of: dict[str, str] = {}
+        forms: dict[str, tuple[str, bool, bool]] = {}  # text → (entity id, whole word, case-sensitive)
         for entity in sorted(entities.values(), key=lambda e: e.id):
-            for name in entity.names:
-                self.entity_of.setdefault(name, entity.id)
-        names = sorted(self.entity_of, key=lambda n: (-len(n), n))
-        self.pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])") if names else None
+            for text, whole_word, case_sensitive in entity.forms:
+                forms.setdefault(text, (entity.id, whole_word, case_sensitive))
+        self.entity_of: dict[str, str] = {}  # regex group → entity id
+        alternatives = []
+        for number, text in enumerate(sorted(forms, key=lambda n: (-len(n), n))):
+            entity_id, whole_word, case_sensitive = forms[text]
+            body = re.escape(text)
+            if whole_word:
+                body = rf"(?<!\w){body}(?!\w)"
+            if not case_sensitive:
+                body = f"(?i:{body})"
+            self.entity_of[f"f{number}"] = entity_id
+            alternatives.append(f"(?P<f{number}>{body})")
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def find(self, source: Source) -> list[Mention]:
         if self.pattern is None:
             return []
         return [
-            Mention(self.entity_of[match.group()], source.id, Span(match.start(), match.end()), f"mention-{number}")
+            Mention(self.entity_of[match.lastgroup or ""], source.id, Span(match.start(), match.end()), f"mention-{number}")
             for number, match in enumerate(self.pattern.finditer(source.text), start=1)
         ]
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
+from .boundary import MAX_SOURCE_BYTES, OutsideBoundary, read_bytes
 from .problems import Problem, problem_at
 from .yamlfile import JsonPath
 from .schemas import load_checked
+
+
+SOURCE_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,26 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _with_actual_sha256(problem: Problem, text_path: Path) -> Problem:
+def _with_actual_sha256(problem: Problem, text_path: Path, root: Path) -> Problem:
     """A new source starts without its checksum: say what it must be."""
-    if problem.field != "sha256" or not text_path.exists():
+    if problem.field != "sha256":
         return problem
-    actual = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    try:
+        actual = hashlib.sha256(read_bytes(text_path, root, MAX_SOURCE_BYTES)).hexdigest()
+    except (OutsideBoundary, OSError):
+        return problem  # reported when the text itself is read
     return dataclasses.replace(problem, message=f"{problem.message}; the sha256 of {text_path.name} is {actual}")
+
+
+def _control_character_problem(text: str, display: str) -> Problem | None:
+    """A published text holds no escape codes, NUL or bell; line breaks, tabs and carriage returns are kept."""
+    found = SOURCE_CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    line, column = before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+    return Problem(display, line, column, "(file)",
+                   f"the source text contains the control character U+{ord(found.group()):04X}; remove it")
 
 
 def load_source(
@@ -83,20 +102,31 @@ def load_source(
 ) -> tuple[Source | None, list[Problem]]:
     """Load a source's metadata and text; `check_sha256=False` is for re-anchoring after a deliberate correction."""
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
     if document is None:
-        return None, [_with_actual_sha256(problem, path.with_suffix(".txt")) for problem in problems]
+        return None, [_with_actual_sha256(problem, path.with_suffix(".txt"), root) for problem in problems]
     data = dict(document.data)
     text_path = path.with_suffix(".txt")
     text_display = text_path.relative_to(root).as_posix()
-    if not text_path.exists():
+    if not text_path.exists() and not text_path.is_symlink():
         return None, [Problem(display, 1, 1, "(file)", f"the source text {text_display} is missing; put the verbatim text there")]
     # Bytes, not universal newlines: the text must stay exactly as published.
-    raw = text_path.read_bytes()
+    try:
+        raw = read_bytes(text_path, root, MAX_SOURCE_BYTES)
+    except OutsideBoundary as exc:
+        return None, [Problem(text_display, 1, 1, "(file)", f"{text_display} {exc}")]
+    except OSError as exc:
+        return None, [Problem(text_display, 1, 1, "(file)", f"{text_display} cannot be read ({exc.strerror})")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(text_display, 1, 1, "(file)", f"the source text is not UTF-8 (byte offset {exc.start})")]
+        before = raw[: exc.start]
+        return None, [Problem(text_display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1, "(file)",
+                              f"the source text is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                              "save it with UTF-8 encoding")]
+    control = _control_character_problem(text, text_display)
+    if control:
+        return None, [control]
     actual = sha256_of(text)
     if check_sha256 and actual != data["sha256"]:
         line, column = document.position(("sha256",))

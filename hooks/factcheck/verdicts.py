@@ -34,8 +34,8 @@ class RatingScale:
         return min(v.rank for v in self.verdicts if v.rank is not None)
 
 
-def load_scale(path: Path, display_path: str, schema_path: Path) -> tuple[RatingScale | None, list[Problem]]:
-    document, problems = load_checked(path, display_path, schema_path)
+def load_scale(path: Path, display_path: str, schema_path: Path, root: Path) -> tuple[RatingScale | None, list[Problem]]:
+    document, problems = load_checked(path, display_path, schema_path, root)
     if document is None:
         return None, problems
     verdicts = [Verdict(**item) for item in document.data["verdicts"]]
