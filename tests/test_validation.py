@@ -396,7 +396,7 @@ def test_an_empty_alias_is_one_error_not_one_per_claim(base, capsys):
         base.claim(f"c{number}", "article", "BT applied", 0, 10, entities=["acme"], claimant="acme")
     code, output = validate(base, capsys)
     assert code == 1
-    assert [row for row in output.splitlines() if row.count(":") >= 3] == [
+    assert [row for row in output.splitlines() if row.count(":") >= 3 and not row.startswith("site.yml")] == [
         "entities/acme.yml:5:11: aliases[0]: must not be empty"]
 
 

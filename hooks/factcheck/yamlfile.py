@@ -84,7 +84,10 @@ def read_text(path: Path, display_path: str, root: Path) -> str:
     return text.replace("\r\n", "\n")
 
 
-def load_yaml(path: Path, display_path: str, root: Path) -> YamlDocument:
+def load_yaml(path: Path, display_path: str, root: Path | None = None) -> YamlDocument:
+    """Parse a repository file; `display_path` is its path from the root (the root, if not given, is where it starts)."""
+    if root is None:
+        root = path.parents[len(Path(display_path).parts) - 1]
     return parse_yaml(read_text(path, display_path, root), display_path)
 
 
