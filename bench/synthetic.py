@@ -110,7 +110,7 @@ def generate(target: Path, sources: int, claims_per_source: int, seed: int = 1, 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")
     config = config.replace("  custom_dir: overrides", f"  custom_dir: {ROOT / 'overrides'}")
-    config = config.replace("site_name: ", "site_name: Synthetic site, ", 1)
+    (target / "site.yml").write_text("name: Synthetic site\nlanguage: en\npublisher:\n  name: Bench desk\n", encoding="utf-8")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 
     verdicts = ["accurate", "mostly-accurate", "misleading", "inaccurate", "unverifiable"]
