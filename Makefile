@@ -17,8 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Validate first, build into a scratch directory, then swap it in: a failed
-# build leaves the last good site/ exactly as it was.
+# build leaves the last good site/ exactly as it was. A run stopped between the
+# swap's two moves left no site/ and the last good one in .site-old: the next run
+# puts it back before anything else.
 site: $(STAMP)
+	if [ ! -d site ] && [ -d .site-old ]; then mv .site-old site; fi
 	$(BIN)/factcheck validate
 	rm -rf .site-build
 	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build

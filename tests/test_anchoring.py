@@ -143,3 +143,24 @@ def test_drift_is_a_warning_giving_the_corrected_offsets(repo: ScratchRepo):
     assert f"start: {start}, end: {start + 9}" in str(warning)
     assert str(warning).startswith("claims/a/c1.yml:3:")
     assert ": warning: selector.start: the offsets no longer select the quote exactly" in str(warning)
+
+
+def test_the_closest_passage_search_compares_a_bounded_part_of_a_huge_quote(monkeypatch):
+    """Its cost is the compared quote's length times the text's: the compared part is bounded, whatever the quote."""
+    from rapidfuzz import fuzz
+
+    from factcheck import anchoring
+
+    compared: list[tuple[int, int]] = []
+    real = fuzz.partial_ratio_alignment
+
+    def recording(needle, haystack, *args, **kwargs):
+        compared.append((len(needle), len(haystack)))
+        return real(needle, haystack, *args, **kwargs)
+
+    monkeypatch.setattr(fuzz, "partial_ratio_alignment", recording)
+    text = "Le réseau privé virtuel de l'entreprise est autorisé. " * 2_000
+    quote = "Le réseau privé virtual de l'entreprise est autorisé. " * 20_000  # about 1 MB, not in the text
+    found = anchoring.closest_passage(text, quote)
+    assert compared == [(anchoring.CLOSEST_QUOTE_CHARS, len(text))]
+    assert found is not None and "réseau privé virtuel" in text[found[0].start:found[0].end]

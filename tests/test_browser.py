@@ -294,3 +294,33 @@ def test_markers_show_number_and_verdict_drawn_from_the_data(page, base_url):
     drawn = marker.evaluate("m => getComputedStyle(m, '::before').content")
     assert marker.get_attribute("data-verdict") in drawn and marker.get_attribute("data-number") in drawn
     assert marker.bounding_box()["width"] > 10, "the marker is visible"
+
+
+@pytest.mark.parametrize("path", ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html"])
+def test_every_encoded_and_evasive_link_stays_inert_when_clicked_and_hovered(browser, hostile_base_url, path):
+    """The OWASP evasion cases and every encoding of a script address, in every Markdown and plain-text field:
+    no dialog opens and no script runs when a reader hovers, focuses or clicks anything (the search index is
+    checked as data in test_hostile)."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_base_url + path)
+    page.wait_for_load_state("networkidle")
+    # Every address in the content, as the browser resolves it (character references decoded).
+    protocols = page.evaluate("Array.from(document.querySelectorAll('.md-content a[href], .md-content [src]'))"
+                              ".map(e => new URL(e.href || e.src, location.href).protocol)")
+    assert set(protocols) <= {"http:", "https:", "mailto:"}, set(protocols)
+    # Links that stay on the page (in-page anchors, links whose unsafe address was removed): click them all.
+    clickable = page.locator(".md-content a:not([href]), .md-content a[href^='#']")
+    for index in range(clickable.count()):
+        link = clickable.nth(index)
+        if link.is_visible():
+            link.hover()
+            link.click(no_wait_after=True)
+    for link in page.locator("a.fc-hl-link, a.fc-entity").all():
+        link.hover()
+        link.focus()
+    pwned = page.evaluate("window.__pwned")
+    context.close()
+    assert pwned is None and dialogs == []

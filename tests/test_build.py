@@ -225,6 +225,23 @@ def test_a_quote_missing_from_its_source_fails_make_site_and_keeps_the_last_good
     assert digest(project_copy / "site") == before
 
 
+def test_make_site_recovers_the_last_good_site_after_a_stop_in_the_middle_of_its_swap(project_copy: Path):
+    make = ["make", "--no-print-directory", "site", f"VENV={VENV_BIN.parent}", "-o", f"{VENV_BIN.parent}/.installed"]
+    first = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = digest(project_copy / "site")
+    # Stopped after `mv site .site-old`, before `mv .site-build site`: no site/ at all.
+    (project_copy / "site").rename(project_copy / ".site-old")
+    (project_copy / ".site-build").mkdir()
+    (project_copy / ".site-build" / "index.html").write_text("half written")
+    # The next run fails on a bad file, and still gives the last good site back.
+    break_a_quote(project_copy)
+    second = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
+    assert second.returncode != 0 and "Traceback" not in second.stdout + second.stderr
+    assert digest(project_copy / "site") == before
+    assert not (project_copy / ".site-old").exists()
+
+
 def test_mkdocs_alone_also_refuses_a_bad_file_before_touching_the_output(project_copy: Path, tmp_path: Path):
     site = tmp_path / "out"
     site.mkdir()

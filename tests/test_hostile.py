@@ -27,14 +27,60 @@ HOSTILE_TEXT = (
 )
 
 
+# Every encoding of a script address that got past a filter checking the scheme before decoding,
+# then cases from OWASP's XSS Filter Evasion Cheat Sheet, as Markdown links and as raw HTML.
+ENCODED_SCHEMES = ["&#106;avascript:", "&#x6A;avascript:", "javascript&#58;", "javascript&colon;", "java&#115;cript:",
+                   "java&#09;script:", "&Tab;javascript:", "data&colon;text/html,", "vbscript&colon;",
+                   "&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058",
+                   "&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A", "jav&#x0A;ascript:", "jav&#x0D;ascript:",
+                   " &#14;  javascript:", "JaVaScRiPt:", "javascript://%0A", "javascript:/**/"]
+OWASP_EVASIONS = [
+    "<IMG SRC=\"javascript:alert('XSS');\">", "<IMG SRC=JaVaScRiPt:alert('XSS')>", "<IMG SRC=`javascript:alert(\"XSS\")`>",
+    "<a onmouseover=\"alert(document.cookie)\">xxs link</a>", "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\">",
+    "<IMG SRC=javascript:alert(String.fromCharCode(88,83,83))>", "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    "<IMG SRC=/ onerror=\"alert(String.fromCharCode(88,83,83))\"></img>", "<SCRIPT/XSS SRC=\"http://xss.rocks/xss.js\"></SCRIPT>",
+    "<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert(\"XSS\")>", "<<SCRIPT>alert(\"XSS\");//<</SCRIPT>",
+    "<SCRIPT SRC=//xss.rocks/.j>", "<iframe src=http://xss.rocks/scriptlet.html <", "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT>",
+    "<INPUT TYPE=\"IMAGE\" SRC=\"javascript:alert('XSS');\">", "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<svg/onload=alert('XSS')>", "<BODY ONLOAD=alert('XSS')>", "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">",
+    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:alert('XSS');\">", "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">", "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<DIV STYLE=\"width: expression(alert('XSS'));\">", "<BASE HREF=\"javascript:alert('XSS');//\">",
+    "<OBJECT TYPE=\"text/x-scriptlet\" DATA=\"http://xss.rocks/scriptlet.html\"></OBJECT>",
+    "<EMBED SRC=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">", "<a href=\"javascript&colon;alert(1)\">x</a>",
+    "<details open ontoggle=alert(1)>", "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "\\\";alert('XSS');//", "{{constructor.constructor('alert(1)')()}}",
+]
+
+
+def hostile_markdown() -> str:
+    """Every encoded scheme as inline, angle-bracket, reference and image links, then each evasion on its own."""
+    lines = []
+    for number, scheme in enumerate(ENCODED_SCHEMES):
+        lines += [f"[inline {number}]({scheme}alert({number})) [angle {number}](<{scheme}alert({number})>) "
+                  f"![image {number}]({scheme}alert({number})) [ref {number}][r{number}]", "",
+                  f"[r{number}]: {scheme}alert({number})", ""]
+    for evasion in OWASP_EVASIONS:
+        lines += [evasion, ""]
+    return "\n".join(lines)
+
+
+def hostile_plain_text() -> str:
+    """The same cases for a plain-text field (escaped, never parsed)."""
+    return " ".join([f"[y]({scheme}alert(1))" for scheme in ENCODED_SCHEMES] + OWASP_EVASIONS)
+
+
 def hostile_project(project: Path) -> Path:
     """Add a source, entity and claim made of hostile content to a copy of the project."""
     repo = ScratchRepo.__new__(ScratchRepo)
     repo.root = project
+    plain = hostile_plain_text()
     repo.source("hostile", HOSTILE_TEXT, language="fr", title=f"<script>{CANARY}=3</script> Titre",
-                publisher='"><svg onload=alert(1)>', url='https://example.org/"><script>alert(1)</script>')
+                publisher='"><svg onload=alert(1)>', url='https://example.org/"><script>alert(1)</script>',
+                title_en=plain, about=hostile_markdown(), assessment={"verdict": "misleading", "summary": hostile_markdown()},
+                not_checked=[{"quote": "Un paragraphe", "reason": plain}])
     repo.entity("hostile-entity", f"<svg onload={CANARY}=4>Nom", aliases=["texte"],
-                description="<b onmouseover=alert(1)>desc</b>", url="https://example.org/a?b=<c>&d=\"e\"")
+                description="<b onmouseover=alert(1)>desc</b> " + plain, url="https://example.org/a?b=<c>&d=\"e\"")
     quote = "<script>" + CANARY + "=1</script>"
     start = HOSTILE_TEXT.index(quote)
     notes = "\n".join([
@@ -46,12 +92,15 @@ def hostile_project(project: Path) -> Path:
         f"[r]: vbscript:{CANARY}=14",
         "",
         "{{ config }} {% raw %} <style>body{display:none}</style>",
+        "",
+        hostile_markdown(),
     ])
     repo.claim("hostile-claim", "hostile", quote, start, start + len(quote),
-               claim=f'<img src=x onerror="{CANARY}=15"> "claim"', summary=f"</p><script>{CANARY}=16</script>",
-               translation="{{ 7 * 7 }}", notes=notes, entities=["hostile-entity"],
-               evidence=[{"url": 'https://example.org/"><script>alert(1)</script>', "title": "</a><script>alert(1)</script>",
-                          "publisher": "<b>P</b>", "date": "2016-01-01", "shows": "<i onclick=alert(1)>x</i>"}])
+               claim=f'<img src=x onerror="{CANARY}=15"> "claim" ' + plain, summary=f"</p><script>{CANARY}=16</script> " + plain,
+               translation="{{ 7 * 7 }} " + plain, notes=notes, entities=["hostile-entity"], reviewer=plain[:200],
+               evidence=[{"url": 'https://example.org/"><script>alert(1)</script>', "title": "</a><script>alert(1)</script> " + plain,
+                          "publisher": "<b>P</b> " + plain, "date": "2016-01-01", "shows": "<i onclick=alert(1)>x</i> " + plain}],
+               corrections=[{"date": "2026-11-25", "change": plain, "reason": plain}])
     return project
 
 
@@ -120,6 +169,26 @@ def test_hostile_content_is_inert_in_the_built_html(hostile_site, page):
     assert audit.findings == []
 
 
+def test_the_search_index_holds_hostile_content_as_inert_text(hostile_site):
+    """Material renders search results from the index as HTML: what it holds must be escaped text."""
+    index = json.loads((hostile_site / "search/search_index.json").read_text(encoding="utf-8"))
+    hostile = [doc for doc in index["docs"] if "hostile" in doc["location"]]
+    assert hostile
+    for doc in hostile:
+        for field in ("title", "text"):
+            audit = _Audit()
+            audit.feed(doc[field])
+            assert audit.findings == [], (doc["location"], field)
+
+
+def test_open_data_keeps_hostile_content_as_data(hostile_site):
+    claims = json.loads((hostile_site / "claims.json").read_text(encoding="utf-8"))
+    [claim] = [c for c in claims if c["id"] == "hostile-claim"]
+    assert claim["summary"].endswith(hostile_plain_text())
+    rows = (hostile_site / "claims.csv").read_text(encoding="utf-8")
+    assert hostile_plain_text().split(" ")[0] in rows
+
+
 def test_hostile_text_is_shown_as_text(hostile_site):
     claim = (hostile_site / "claims/hostile-claim.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__pwned=5&lt;/script&gt;" in claim
@@ -134,7 +203,7 @@ def test_json_ld_of_hostile_claim_stays_inside_its_script(hostile_site):
     claim = (hostile_site / "claims/hostile-claim.html").read_text(encoding="utf-8")
     block = claim.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block
-    assert json.loads(block)["reviewBody"] == "</p><script>window.__pwned=16</script>"
+    assert json.loads(block)["reviewBody"] == "</p><script>window.__pwned=16</script> " + hostile_plain_text()
 
 
 def test_bidirectional_controls_in_metadata_are_refused(repo: ScratchRepo):
@@ -225,3 +294,40 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
     if start not in "\t\r":
         assert rows[0]["claim"] == "'" + formula
+
+
+# --- Bounded work: no Markdown field can make a build crawl. ---
+
+def _function_calls(render, text: str) -> int:
+    """Python function calls made while rendering: a measure of work that does not depend on the machine."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event == "call":
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        render(text)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+# Runs that make backtracking Markdown parsers quadratic: 30,000 "[" once took a build 317 s.
+PATHOLOGICAL_MARKDOWN = ["[", "[a", "![[", "[](", "[^", "[x]: ", "*a", "**a", "_a", "<", "<a", "&#", "\\", "- ", "> "]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL_MARKDOWN)
+def test_markdown_work_grows_linearly_with_the_worst_runs(unit):
+    from factcheck.schemas import MAX_MARKDOWN_CHARS
+    from factcheck.sanitising import MarkdownRenderer
+
+    render = MarkdownRenderer()
+    small = _function_calls(render, unit * 1_000)
+    double = _function_calls(render, unit * 2_000)
+    assert double <= 2.2 * small + 100, (small, double)  # twice the input, about twice the work, never four times
+    # At the longest a field may be, the work stays within a fixed budget per character.
+    longest = (unit * (MAX_MARKDOWN_CHARS // len(unit) + 1))[:MAX_MARKDOWN_CHARS]
+    assert double / (len(unit) * 2_000) * len(longest) <= 150 * MAX_MARKDOWN_CHARS

@@ -454,3 +454,16 @@ def test_a_symlinked_file_is_never_read_nor_published(base, tmp_path):
         build_site(load_repository(base.root))
     assert SECRET not in caught.value.report()
     assert "sources/article.txt is reached through a symbolic link" in caught.value.report()
+
+
+def test_an_ambiguous_quote_names_a_bounded_number_of_places(repo: ScratchRepo):
+    """A one-letter quote in a long text: the message stays one readable line, not 50,000 offsets."""
+    from factcheck.site import MAX_PLACES_LISTED
+
+    text = "a " * 50_000
+    repo.source("s", text)
+    repo.claim("c1", "s", "a", 1, 2)  # equally far from the occurrences at 0 and 2
+    problems = problems_of(repo)
+    assert len(problems) == 1 and problems[0].startswith("claims/s/c1.yml:3:")
+    assert "the quote occurs 50000 times" in problems[0]
+    assert problems[0].count("–") == MAX_PLACES_LISTED and f"and {50_000 - MAX_PLACES_LISTED} more" in problems[0]

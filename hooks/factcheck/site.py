@@ -203,6 +203,9 @@ def build_site(repository: Repository) -> SiteModel:
                      dict(by_claimant), problems)
 
 
+MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message
+
+
 def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[Problem]:
     """What an editor must be told about one claim's span."""
     field = claim.selector.field
@@ -216,7 +219,10 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
             message += f"; the most similar passage ({score:.0f}% alike) is at {span.start}–{span.end}: {text[span.start:span.end]!r}"
         return [claim.problem(("selector", "exact"), message)]
     if result.outcome == "ambiguous":
-        places = ", ".join(f"{s.start}–{s.end}" for s in result.candidates)
+        shown = MAX_PLACES_LISTED
+        places = ", ".join(f"{s.start}–{s.end}" for s in result.candidates[:shown])
+        if len(result.candidates) > shown:
+            places += f" and {len(result.candidates) - shown} more"
         return [claim.problem(("selector", "exact"),
                               f"the quote occurs {len(result.candidates)} times in {source.id!r} (at {places}) and its prefix, "
                               "suffix and offsets do not tell which; lengthen the quote or give prefix, suffix, start and end")]
