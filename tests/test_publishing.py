@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
+import yaml
 
-from conftest import ScratchRepo
+from conftest import ROOT, ScratchRepo
 from factcheck.cli import main
 from factcheck.publishing import CONTENT_LICENCE_URL, load_site_info, about_problems
 from factcheck.rendering import Renderer, social_meta
@@ -152,3 +154,16 @@ def test_a_missing_site_yml_is_an_error_saying_what_it_is_for(content: ScratchRe
     assert info is None
     assert [str(p) for p in problems] == [
         "site.yml:1:1: (file): site.yml is missing; it names the site and its publisher (see README.md)"]
+
+
+def test_the_deploy_workflow_stops_with_a_clear_message_without_the_published_address(tmp_path):
+    workflow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("name", "") for step in steps]
+    check = next(step for step in steps if "make validate-deploy" in step.get("run", ""))
+    assert names.index(check["name"]) < next(i for i, step in enumerate(steps) if step.get("run") == "make site")
+    environment = {"PATH": "/usr/bin:/bin", "PAGES_URL": "", "GITHUB_ENV": str(tmp_path / "env")}
+    result = subprocess.run(["bash", "-e", "-c", check["run"]], env=environment, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "::error title=No published address::" in result.stdout and "enable Pages" in result.stdout
+    assert "validate --deploy" in (ROOT / "Makefile").read_text(encoding="utf-8")
