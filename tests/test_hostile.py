@@ -331,3 +331,16 @@ def test_markdown_work_grows_linearly_with_the_worst_runs(unit):
     # At the longest a field may be, the work stays within a fixed budget per character.
     longest = (unit * (MAX_MARKDOWN_CHARS // len(unit) + 1))[:MAX_MARKDOWN_CHARS]
     assert double / (len(unit) * 2_000) * len(longest) <= 150 * MAX_MARKDOWN_CHARS
+
+
+def test_a_failed_builds_report_carries_no_control_characters(repo: ScratchRepo):
+    """MkDocs prints the same report: a file name or field from a pull request cannot drive the terminal."""
+    repo.source("s", "A text.")
+    repo.write("claims/s/evil\x1b[2J\x07.yml", "id: evil\n")
+    repo.write("entities/x.yml", '"k\\x1b]0;t\\x07": 1\n')
+    with pytest.raises(FactcheckError) as caught:
+        build_site(load_repository(repo.root))
+    report = caught.value.report()
+    assert "evil\\x1b[2J\\x07.yml" in report
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in report)
+    assert all(line.count("\n") == 0 for line in map(str, caught.value.problems))

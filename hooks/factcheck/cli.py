@@ -18,7 +18,7 @@ from typing import Callable
 from .anchoring import Span, anchor, closest_passage, context, locate, near_occurrences
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .linkcheck import check_external, check_internal
-from .problems import FactcheckError, Problem, errors
+from .problems import FactcheckError, Problem, errors, terminal_safe
 from .publishing import about_problems, load_site_info
 from .reanchoring import rewrite_selector, set_sha256
 from .repository import RESERVED_IDS, Drafting, Repository, load_for_drafting, load_repository
@@ -31,7 +31,7 @@ from .yamlfile import load_yaml
 
 def _print_problems(problems: list[Problem], output_format: str) -> None:
     for problem in sorted(problems):
-        print(github_annotation(problem) if output_format == "github" else terminal_safe(str(problem)))
+        print(github_annotation(problem) if output_format == "github" else str(problem))
 
 
 def github_annotation(problem: Problem) -> str:
@@ -50,13 +50,6 @@ def _escape_data(text: str) -> str:
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """Control characters shown as escapes: text from a file cannot move the cursor, recolour or retitle the terminal."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _load(root: Path) -> tuple[SiteModel | None, list[Problem]]:

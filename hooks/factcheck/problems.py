@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Control characters shown as escapes: text from a file cannot move the cursor, recolour or retitle a terminal."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +27,8 @@ class Problem:
         where = f"{self.path}:{self.line}:{self.column}"
         field = f" {self.field}:" if self.field else ""
         prefix = "" if self.severity == "error" else f" {self.severity}:"
-        return f"{where}:{prefix}{field} {self.message}"
+        # One line of plain text, wherever it is printed (the command line, MkDocs' log).
+        return terminal_safe(f"{where}:{prefix}{field} {self.message}").replace("\n", "\\n").replace("\t", " ")
 
 
 class FactcheckError(Exception):
