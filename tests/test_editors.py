@@ -140,6 +140,16 @@ def test_new_source_copies_the_text_byte_for_byte_and_writes_its_metadata(desk: 
     assert code == 1 and "sources/breve-du-jour.txt already exists; choose another --id" in output
 
 
+def test_new_source_never_writes_through_a_link(desk: ScratchRepo, capsys, tmp_path: Path):
+    given = tmp_path / "brief.txt"
+    given.write_text("A brief.", encoding="utf-8")
+    target = tmp_path / "outside.txt"
+    (desk.root / "sources/brief.txt").symlink_to(target)
+    code, output = run(desk, capsys, "new-source", str(given))
+    assert code == 1 and "sources/brief.txt already exists" in output
+    assert not target.exists()
+
+
 def test_new_source_refuses_text_that_is_not_utf8(desk: ScratchRepo, capsys, tmp_path: Path):
     given = tmp_path / "latin.txt"
     given.write_bytes("Société".encode("latin-1"))

@@ -73,7 +73,7 @@ def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None,
     display = path.relative_to(root).as_posix()
     document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
     if document is None:
-        return None, _name_the_verdict(path, display, problems)
+        return None, _name_the_verdict(path, display, root, problems)
     data = dict(document.data)
     selector = Selector(**data.pop("selector"))
     evidence = tuple(Evidence(**item) for item in data.pop("evidence", []))
@@ -89,13 +89,13 @@ def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None,
     return (None if problems else claim), problems
 
 
-def _name_the_verdict(path: Path, display: str, problems: list[Problem]) -> list[Problem]:
+def _name_the_verdict(path: Path, display: str, root: Path, problems: list[Problem]) -> list[Problem]:
     """"evidence is missing" on a claim that lists what was searched means the verdict is not quite
     `unverifiable` (a misspelling, say): say so at the verdict's line, naming it."""
     if not any(p.field == "evidence" and "required field is missing" in p.message for p in problems):
         return problems
     try:
-        document = load_yaml(path, display)
+        document = load_yaml(path, display, root)
     except YamlFileError:
         return problems
     data = document.data

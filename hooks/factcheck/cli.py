@@ -231,7 +231,7 @@ def cmd_new_source(args: argparse.Namespace) -> int:
         return 2
     text_path, meta_path = root / "sources" / f"{source_id}.txt", root / "sources" / f"{source_id}.yml"
     for existing in (text_path, meta_path):
-        if existing.exists():
+        if existing.exists() or existing.is_symlink():  # a dangling link would be written through
             print(f"factcheck: {existing.relative_to(root).as_posix()} already exists; choose another --id", file=sys.stderr)
             return 1
     text_path.parent.mkdir(parents=True, exist_ok=True)
