@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from factcheck.exports import export_files
 from factcheck.problems import FactcheckError, errors
-from factcheck.publishing import SiteInfo, load_site_info
+from factcheck.publishing import SiteInfo, licence_notice, load_site_info
 from factcheck.rendering import RenderedPage, Renderer, social_meta, verdict_css
 from factcheck.repository import Layout, load_repository
 from factcheck.site import SiteModel, build_site
@@ -92,6 +92,8 @@ def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
     config["edit_uri"] = f"edit/{info.branch}/docs/" if info.repository else None
     config["edit_uri_template"] = None
     config.theme["language"] = info.language
+    # Material shows it in every page's footer.
+    config["copyright"] = str(licence_notice(info))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

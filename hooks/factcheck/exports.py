@@ -1,4 +1,5 @@
-"""Open data at the site root: sources.json, claims.json and entities.json (URLs relative to the root)."""
+"""Open data at the site root: sources.json, claims.json, entities.json and claims.csv (URLs relative
+to the root), the Web Annotation collections, and datapackage.json describing them and their licence."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import csv
 import io
 import json
 
+from .datapackage import data_package
+from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
 from .site import SiteModel, claim_url, entity_url, source_url
 from .structured_data import (
@@ -66,6 +69,8 @@ def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
         files[annotations_url(source_id)] = _json(annotation_collection(model, source_id, info))
         files[annotation_page_url(source_id)] = _json(annotation_page(model, source_id, info))
         files[source_text_url(source_id)] = model.sources[source_id].text
+    files["datapackage.json"] = _json(data_package(files, model, info))
+    files[FEED_URL] = atom_feed(model, info)
     return files
 
 

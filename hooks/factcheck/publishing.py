@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+
 from .problems import Problem, problem_at
 from .schemas import load_checked
 from .yamlfile import JsonPath
@@ -154,3 +156,11 @@ def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
 CONTENT_LICENCE = "CC-BY-4.0"
 CONTENT_LICENCE_NAME = "Creative Commons Attribution 4.0 International"
 CONTENT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def licence_notice(info: SiteInfo) -> Markup:
+    """The footer's licence line: what readers may reuse, on what terms, and what they may not."""
+    return Markup(
+        'Fact-checks and open data by {publisher}: <a href="{url}" rel="license">CC BY 4.0</a>. '
+        "Quoted source documents remain their publishers'. Software: MIT."
+    ).format(publisher=info.publisher.name, url=CONTENT_LICENCE_URL)

@@ -65,6 +65,7 @@ def claim_review(model: SiteModel, item: AnchoredClaim, info: SiteInfo) -> dict:
         "reviewRating": rating,
         "itemReviewed": item_reviewed,
         "inLanguage": info.language,
+        "license": CONTENT_LICENCE_URL,
     })
     if claim.corrections or claim.updated != claim.reviewed:
         review["dateModified"] = claim.updated
