@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from factcheck.exports import export_files
 from factcheck.problems import FactcheckError, errors
 from factcheck.publishing import SiteInfo, licence_notice, load_site_info
-from factcheck.rendering import RenderedPage, Renderer, social_meta, verdict_css
+from factcheck.rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
 from factcheck.repository import Layout, load_repository
 from factcheck.site import SiteModel, build_site
 
@@ -117,15 +117,30 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _build()
     url = page.file.src_uri.removesuffix(".md") + ".html"
+    # The sitemap's lastmod: the content's own date, or none where the content gives none.
     if url in build.pages:
-        # Read by overrides/main.html for link previews.
-        page.meta["social"] = social_meta(build.pages[url], build.info)
+        page.update_date = build.pages[url].updated or ""
+    else:
+        page.update_date = (build.model.latest_update() if url == "index.html" else None) or ""
+    if url in build.pages:
         return build.pages[url].html
     if OVERVIEW_MARKER in html:
         html = html.replace(OVERVIEW_MARKER, build.renderer.overview(url))
     if SCALE_MARKER in html:
         html = html.replace(SCALE_MARKER, build.renderer.scale(url))
     return html
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    """Link previews for every page (read by overrides/main.html); hand-written pages use the site's card."""
+    build = _build()
+    url = page.file.src_uri.removesuffix(".md") + ".html"
+    rendered = build.pages.get(url) or RenderedPage(
+        url, page.title or build.info.name, "", "home" if url == "index.html" else "page",
+        description=page.meta.get("description") or build.info.description,
+    )
+    page.meta["social"] = meta_elements(social_meta(rendered, build.info))
+    return context
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:

@@ -231,7 +231,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
         assert result.returncode == 0, result.stderr
         sites.append(_digests(site))
     assert sites[0].keys() == sites[1].keys()
-    assert "feed.xml" in sites[0] and "datapackage.json" in sites[0]
+    assert "feed.xml" in sites[0] and "datapackage.json" in sites[0] and "cards/site.png" in sites[0]
     different = [name for name in sites[0] if sites[0][name] != sites[1][name]]
     assert different == []
 

@@ -91,7 +91,7 @@ def test_claim_pages_have_link_previews_with_verdict_and_summary(site, model):
         html = (site / item.url).read_text()
         assert f'<meta property="og:title" content="{escape(item.verdict.label)}: {escape(item.claim.claim)}">' in html
         assert f'<meta property="og:description" content="{escape(item.verdict.label)}. {escape(item.claim.summary)}' in html
-        assert '<meta name="twitter:card" content="summary">' in html
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
         assert f'<meta property="og:url" content="{PUBLISHED["SITE_URL"]}{item.url}">' in html
 
 

@@ -22,6 +22,7 @@ MARGIN = 64
 FONTS = Path(__file__).parent / "fonts"
 INK, MUTED, PAPER = "#1a1a1a", "#4d4d4d", "#ffffff"
 SITE_CARD = "cards/site.png"
+MAX_CHARACTERS = 600
 
 
 def card_url(claim_id: str) -> str:
@@ -73,10 +74,12 @@ def _paragraph(draw: ImageDraw.ImageDraw, text: str, top: int, bottom: int, size
     """Text wrapped to the card's width at the largest size that fits between top and bottom (the last
     line cut with an ellipsis if even the smallest does not); returns where the text ends."""
     width = WIDTH - 2 * MARGIN
+    # More than the card can hold at its smallest size: the rest would be cut anyway.
+    text = " ".join(text.split())[:MAX_CHARACTERS]
     for size in sizes:
         font = _font(size, bold)
         line_height = round(size * 1.25)
-        lines = _wrap(draw, " ".join(text.split()), font, width)
+        lines = _wrap(draw, text, font, width)
         if len(lines) * line_height <= bottom - top or size == sizes[-1]:
             break
     room = max(1, (bottom - top) // line_height)
@@ -100,9 +103,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
         if line:
             lines.append(line)
         while draw.textlength(word, font=font) > width:
-            cut = len(word)
-            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
-                cut -= 1
+            cut = _longest_fitting(draw, word, font, width)
             lines.append(word[:cut])
             word = word[cut:]
         line = word
@@ -117,14 +118,25 @@ def _fit_line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont
     text = " ".join(text.split())
     if draw.textlength(text, font=font) <= width and not force_ellipsis:
         return text
-    text = text.removesuffix(" …").removesuffix("…")
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    text = text[:MAX_CHARACTERS].removesuffix(" …").removesuffix("…")
+    room = width - draw.textlength("…", font=font)
+    return text[:_longest_fitting(draw, text, font, room) if text else 0].rstrip() + "…"
+
+
+def _longest_fitting(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """How many characters of `text` fit in the width (at least 1), by bisection."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if draw.textlength(text[:middle], font=font) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     # No metadata chunk (no time, no software name): the bytes depend on the pixels alone.
-    image.save(out, format="PNG", optimize=False, compress_level=9)
+    image.save(out, format="PNG", optimize=False, compress_level=3)
     return out.getvalue()

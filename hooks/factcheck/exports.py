@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from .cards import SITE_CARD, card_url, claim_card, site_card
 from .datapackage import data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
@@ -18,8 +19,9 @@ from .structured_data import (
 CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "field", "quote", "start", "end", "url", "entities", "evidence"]
 
 
-def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
-    """File name → JSON text, with stable ordering so that identical input gives identical files."""
+def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str | bytes]:
+    """File name → content (text, or bytes for the share cards), with stable ordering so that identical
+    input gives identical files."""
     sources = [
         {
             "id": source.id,
@@ -71,6 +73,9 @@ def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str]:
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info))
     files[FEED_URL] = atom_feed(model, info)
+    files[SITE_CARD] = site_card(model, info)
+    for item in sorted(model.claims.values(), key=lambda c: c.id):
+        files[card_url(item.id)] = claim_card(item, info)
     return files
 
 

@@ -18,6 +18,7 @@ from .anchoring import Span, paragraphs
 from .site import (
     AnchoredClaim, Mention, SiteModel, claim_url, entity_url, relative_url, source_url,
 )
+from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
 from .charts import verdict_chart
 from .publishing import SiteInfo
 from .sanitising import MarkdownRenderer
@@ -43,6 +44,9 @@ class RenderedPage:
     edit_path: str | None = None  # repository file an editor changes to change this page
     description: str = ""  # for search results and link previews
     verdict: str | None = None  # the verdict's label, on claim pages
+    updated: str | None = None  # the latest date of the content shown (YYYY-MM-DD), if the content gives one
+    image: str = SITE_CARD  # the share card for link previews
+    image_alt: str = ""
 
 
 def _environment() -> Environment:
@@ -76,8 +80,11 @@ class Renderer:
         pages += [self.claim_page(item) for item in sorted(model.claims.values(), key=lambda c: c.id)]
         pages += [self.entity_page(entity_id) for entity_id in sorted(model.entities)]
         corrections = model.corrections()
+        latest = model.latest_update()
+        dates = {"corrections.html": max((c.date for c, _ in corrections), default=None), "about.html": None}
         for url, title, template in INDEX_PAGES:
-            pages.append(RenderedPage(url, title, self._render(template, url, corrections=corrections), "index"))
+            pages.append(RenderedPage(url, title, self._render(template, url, corrections=corrections), "index",
+                                      description=self.info.description, updated=dates.get(url, latest)))
         return pages
 
     def source_page(self, source: Source) -> RenderedPage:
@@ -91,7 +98,8 @@ class Renderer:
                             title=title, title_notes=title_notes)
         counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
         description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
-        return RenderedPage(url, source.title, html, "source", source.file, description)
+        return RenderedPage(url, source.title, html, "source", source.file, description,
+                            updated=max((c.claim.updated for c in claims), default=None))
 
     def claim_page(self, item: AnchoredClaim) -> RenderedPage:
         source = self.model.sources[item.claim.source]
@@ -104,7 +112,9 @@ class Renderer:
             guidance=methodology_sections(item),
         )
         description = f"{item.verdict.label}. {item.claim.summary}"
-        return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file, description, item.verdict.label)
+        return RenderedPage(item.url, item.claim.claim, html, "claim", item.claim.file, description, item.verdict.label,
+                            updated=item.claim.updated, image=card_url(item.id),
+                            image_alt=f"{item.verdict.label}: {item.claim.claim}")
 
     def entity_page(self, entity_id: str) -> RenderedPage:
         entity = self.model.entities[entity_id]
@@ -121,7 +131,9 @@ class Renderer:
             claims_by_source=self.model.by_source(claims), made_by_source=self.model.by_source(made),
             mentions_by_source=self.model.by_source(mentions, lambda found: found[0].source_id),
         )
-        return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description)
+        about = self.model.claims_by_entity.get(entity_id, []) + self.model.claims_by_claimant.get(entity_id, [])
+        return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description,
+                            updated=max((c.claim.updated for c in about), default=None))
 
     def overview(self, page_url: str) -> str:
         """The sources with their verdict counts (the home page's main block)."""
@@ -320,21 +332,36 @@ def _interest_note(claim: AnchoredClaim) -> Markup:
 def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:
     """OpenGraph and Twitter card fields for link previews (escaped by the page template).
 
-    og:url is left out when the site's published address is not configured."""
+    OpenGraph needs absolute addresses: without the site's address, og:url and the image are left
+    out rather than given as addresses a preview could not load."""
     title = f"{page.verdict}: {page.title}" if page.verdict else page.title
+    description = page.description or info.description
     meta = {
-        "og:type": "article",
+        "og:type": "article" if page.kind in ("source", "claim", "entity") else "website",
         "og:site_name": info.name,
         "og:title": title,
-        "og:description": page.description,
+        "og:description": description,
+        "og:locale": info.language.replace("-", "_"),
         "twitter:card": "summary",
         "twitter:title": title,
-        "twitter:description": page.description,
+        "twitter:description": description,
     }
-    address = info.absolute(page.url)
-    if address:
-        meta["og:url"] = address
+    url, image = info.absolute(page.url), info.absolute(page.image)
+    if url:
+        meta["og:url"] = url
+    if image:
+        alt = page.image_alt or (f"{info.name}: {description}" if description else info.name)
+        meta.update({
+            "og:image": image, "og:image:type": "image/png", "og:image:width": str(WIDTH),
+            "og:image:height": str(HEIGHT), "og:image:alt": alt,
+            "twitter:card": "summary_large_image", "twitter:image": image, "twitter:image:alt": alt,
+        })
     return meta
+
+
+def meta_elements(meta: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(attribute, key, value) of each <meta> element: OpenGraph keys go in `property`, others in `name`."""
+    return [("property" if key.split(":")[0] == "og" else "name", key, value) for key, value in sorted(meta.items())]
 
 
 def verdict_css(model: SiteModel) -> str:

@@ -103,12 +103,15 @@ class SiteModel:
             counts[item.verdict.id] += 1
         return [(v, counts[v.id]) for v in self.repository.scale.verdicts if counts[v.id]]
 
+    def latest_update(self) -> str | None:
+        """The latest `updated` date of any claim (YYYY-MM-DD), if there is a claim."""
+        return max((item.claim.updated for item in self.claims.values()), default=None)
+
     def latest_update_timestamp(self) -> int:
         """Midnight UTC of the latest `updated` date of any claim, as a Unix timestamp (0 if none)."""
-        dates = [item.claim.updated for item in self.claims.values()]
-        if not dates:
+        if not self.latest_update():
             return 0
-        latest = datetime.date.fromisoformat(max(dates))
+        latest = datetime.date.fromisoformat(self.latest_update())
         return int(datetime.datetime(latest.year, latest.month, latest.day, tzinfo=datetime.timezone.utc).timestamp())
 
     def corrections(self) -> list[tuple[Correction, AnchoredClaim]]:
