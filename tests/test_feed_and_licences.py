@@ -181,12 +181,15 @@ def test_entry_ids_stay_the_same_when_a_check_is_updated_or_the_site_moves(repo)
     assert after_move.entries[0].link.startswith("claims/"), "without an address, links are relative to the feed"
 
 
-def test_characters_xml_cannot_carry_do_not_break_the_feed(repo):
+def test_markup_and_characters_xml_cannot_carry_do_not_break_the_feed(repo):
     repo.source("doc", "Un texte à vérifier.")
-    repo.claim("odd", "doc", "Un texte", 0, 8, claim="Control \u0007 and <tags> & \"quotes\" 💥.", summary="Bell \u0007 here.")
+    repo.claim("odd", "doc", "Un texte", 0, 8, claim="Markup <tags> & \"quotes\" ]]> 💥 שלום.", summary="Fine.")
     model = build_site(load_repository(repo.root))
-    parsed = strictly_parsed(export_files(model, INFO)["feed.xml"].encode("utf-8"))
-    assert "<tags> & \"quotes\" 💥" in parsed.entries[0].title
+    # The files refuse control characters; a name given by other means cannot break the XML either.
+    info = SiteInfo("Checks \u0007\ufffe", "", Publisher("Desk \x1b"))
+    parsed = strictly_parsed(export_files(model, info)["feed.xml"].encode("utf-8"))
+    assert "<tags> & \"quotes\" ]]> 💥" in parsed.entries[0].title
+    assert parsed.feed.title.startswith("Checks ")
 
 
 # --- Licences ------------------------------------------------------------------------------------
