@@ -345,3 +345,67 @@ def test_a_failed_builds_report_carries_no_control_characters(repo: ScratchRepo)
     assert "evil\\x1b[2J\\x07.yml" in report
     assert not any(ord(ch) < 32 and ch != "\n" for ch in report)
     assert all(line.count("\n") == 0 for line in map(str, caught.value.problems))
+
+
+def test_a_linked_file_fails_the_mkdocs_build_and_is_published_nowhere(project_copy: Path, tmp_path: Path):
+    secret = tmp_path / "runner-secret.txt"
+    secret.write_text("runner-secret-value-93c1\n", encoding="utf-8")
+    (project_copy / "sources/leak.txt").symlink_to(secret)
+    (project_copy / "sources/leak.yml").write_text(
+        "id: leak\ntitle: Leak\nlanguage: en\nsha256: " + hashlib.sha256(secret.read_bytes()).hexdigest() + "\n", encoding="utf-8")
+    site = tmp_path / "out"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode != 0
+    assert "sources/leak.txt:1:1: (file): sources/leak.txt is reached through a symbolic link" in result.stderr
+    assert "runner-secret-value" not in result.stdout + result.stderr
+    assert not site.exists() or not any("runner-secret-value" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+
+
+# --- The sanitiser on its own: what it keeps and what it removes. ---
+
+@pytest.mark.parametrize("scheme", ENCODED_SCHEMES)
+def test_the_sanitiser_removes_every_encoded_script_address(scheme):
+    from factcheck.sanitising import MarkdownRenderer, sanitise
+
+    render = MarkdownRenderer()
+    for html in (render(f"[y]({scheme}alert(1)) <{scheme}alert(1)>\n\n[r]\n\n[r]: {scheme}alert(1)"),
+                 sanitise(f'<a href="{scheme}alert(1)">y</a><img src="{scheme}x"><iframe src="{scheme}x"></iframe>')):
+        audit = _Audit()
+        audit.feed(str(html))
+        assert audit.findings == [], html
+        assert "<a" not in str(html) or 'href="' not in str(html)
+
+
+@pytest.mark.parametrize("evasion", OWASP_EVASIONS)
+def test_the_sanitiser_leaves_no_element_or_attribute_outside_its_allowlist(evasion):
+    from factcheck.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, MarkdownRenderer, sanitise
+
+    for html in (str(MarkdownRenderer()(evasion)), str(sanitise(evasion))):
+        parser = _Elements()
+        parser.feed(html)
+        for tag, attributes in parser.found:
+            assert tag in ALLOWED_ELEMENTS, html
+            assert set(attributes) <= ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}, html
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, [name for name, _ in attrs]))
+
+
+def test_the_sanitiser_keeps_what_notes_need():
+    from factcheck.sanitising import MarkdownRenderer
+
+    html = str(MarkdownRenderer()(
+        "**Bold**, *emphasis*, `code` and [a source](https://example.org/a?b=1&c=2 \"Its title\"), "
+        "[mail](mailto:desk@example.org), [below](#evidence).\n\n"
+        "| Year | £ bn |\n|:-----|-----:|\n| 2015 | 18.0 |\n\n1. one\n2. two\n\n> quoted\n\n![chart](https://example.org/c.png)"))
+    assert "<strong>Bold</strong>" in html and "<em>emphasis</em>" in html and "<code>code</code>" in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2" title="Its title" rel="nofollow noopener noreferrer">a source</a>' in html
+    assert 'href="mailto:desk@example.org"' in html and 'href="#evidence"' in html
+    assert '<td style="text-align:right">18.0</td>' in html and "<ol>" in html and "<blockquote>" in html
+    assert "<img" not in html and "chart" in html  # an image shows its alternative text
