@@ -98,7 +98,7 @@ def _spans(rng: random.Random, text: str, count: int) -> list[tuple[int, int]]:
 
 
 def generate(target: Path, sources: int, claims_per_source: int, seed: int = 1, entities: int = 60) -> Path:
-    """Write a complete repository (files, schemas, docs, mkdocs.yml using this project's hook) into `target`."""
+    """Write a complete repository (files, schemas, docs, site.yml, mkdocs.yml using this project's hook) into `target`."""
     rng = random.Random(seed)
     if target.exists():
         shutil.rmtree(target)
@@ -106,6 +106,7 @@ def generate(target: Path, sources: int, claims_per_source: int, seed: int = 1, 
         (target / folder).mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", target / "schemas")
     shutil.copy(ROOT / "rating-scale.yml", target / "rating-scale.yml")
+    shutil.copy(ROOT / "site.yml", target / "site.yml")
     shutil.copytree(ROOT / "docs", target / "docs", dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")

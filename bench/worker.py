@@ -1,7 +1,15 @@
-"""Build one site in this process and report its timings as JSON (run by bench/run.py).
+"""Build one site in this process and report as JSON (run by bench/run.py, one process per build).
 
-The fact-check hook's event handlers are wrapped with timers, so the report
-separates the hook's own time from the rest of the MkDocs build."""
+`worker.py build CONFIG SITE`: a full build, MkDocs + Material + the fact-check hook; the
+hook's event handlers are wrapped with CPU timers, so the report separates its own time.
+
+`worker.py floor CONFIG SITE PAGES`: the floor. CONFIG is the project's own MkDocs
+configuration without the hook; PAGES (written by bench/run.py) holds the pages the engine
+rendered, each with its HTML, edit address and link-preview fields. Those pages skip the
+Markdown step: MkDocs and Material do everything else they do for a page of the real site.
+
+Peak memory is this process's maximum resident set; CPU time is measured by the parent.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +24,19 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
 
 
-def main(config_file: str, site_dir: str) -> None:
-    started = time.perf_counter()
-    config = load_config(config_file=config_file, site_dir=site_dir, strict=True)
+def _timed_hook(config) -> list[float]:
     hook_seconds = [0.0]
 
     def timed(handler):
         def wrapper(*args, **kwargs):
-            begin = time.perf_counter()
+            begin = time.process_time()
             try:
                 return handler(*args, **kwargs)
             finally:
-                hook_seconds[0] += time.perf_counter() - begin
+                hook_seconds[0] += time.process_time() - begin
         return wrapper
 
     for name, handlers in config.plugins.events.items():
@@ -37,12 +44,45 @@ def main(config_file: str, site_dir: str) -> None:
             timed(h) if getattr(getattr(h, "__code__", None), "co_filename", "").endswith("factcheck_hook.py") else h
             for h in handlers
         ]
+    return hook_seconds
+
+
+def _serve_prerendered(config, pages_file: str) -> None:
+    """Hand MkDocs the engine's finished HTML for the generated pages, as the hook does."""
+    pages = json.loads(Path(pages_file).read_text(encoding="utf-8"))
+    original_render = Page.render
+
+    def render(self, config, files):
+        page = pages.get(self.file.src_uri)
+        if page is None:
+            return original_render(self, config, files)
+        self.content = page["html"]
+        self.meta["social"] = page["social"]
+        return None
+
+    Page.render = render
+
+    def on_files(files, config):
+        for file in files:
+            page = pages.get(file.src_uri)
+            if page is not None:
+                file.edit_uri = page["edit_uri"]
+        return files
+
+    config.plugins.events["files"].append(on_files)
+
+
+def main(mode: str, config_file: str, site_dir: str, pages_file: str | None = None) -> None:
+    config = load_config(config_file=config_file, site_dir=site_dir, strict=True)
+    hook_seconds = _timed_hook(config) if mode == "build" else [0.0]
+    if mode == "floor":
+        assert pages_file is not None
+        _serve_prerendered(config, pages_file)
     build(config)
-    total = time.perf_counter() - started
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    json.dump({"seconds": total, "hook_seconds": hook_seconds[0], "pages": pages, "peak_mib": peak_kib / 1024}, sys.stdout)
+    json.dump({"hook_seconds": hook_seconds[0], "pages": pages, "peak_mib": peak_kib / 1024}, sys.stdout)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])
