@@ -177,9 +177,14 @@ def build_site(repository: Repository) -> SiteModel:
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
     if errors(problems):
         raise FactcheckError(errors(problems))
+    # One pass over the claims to group them: looping over every claim once per source is
+    # quadratic when a site has thousands of both.
+    claims_of_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in repository.claims.values():
+        claims_of_source[claim.source].append(claim)
     for source_id in sorted(repository.sources):
         ordered = sorted(
-            (c for c in repository.claims.values() if c.source == source_id),
+            claims_of_source[source_id],
             key=lambda c: (not c.selector.in_title, spans[c.id].start, -spans[c.id].end, c.id),
         )
         for number, claim in enumerate(ordered, start=1):
