@@ -43,7 +43,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
 # CPU time of builds, rebuilds and validation against an honest MkDocs floor (not part of
-# `make test`): 1,000, 10,000 and 30,000 claims by default, which takes about an hour on
+# `make test`): 1,000, 10,000 and 30,000 claims by default, which takes more than an hour on
 # 2 cores; `make bench SIZES=1000 ROUNDS=3` for a quick look.
 SIZES ?= 1000,10000,30000
 ROUNDS ?= 5
