@@ -20,6 +20,8 @@ $(STAMP): requirements.txt pyproject.toml
 # build leaves the last good site/ exactly as it was. A run stopped between the
 # swap's two moves left no site/ and the last good one in .site-old: the next run
 # puts it back before anything else.
+# The build reuses what validation parsed and checked (.factcheck-cache/), so each
+# file is parsed and checked once.
 site: $(STAMP)
 	if [ ! -d site ] && [ -d .site-old ]; then mv .site-old site; fi
 	$(BIN)/factcheck validate
@@ -74,4 +76,4 @@ pins:
 	rm -rf .venv-pins
 
 clean:
-	rm -rf site .site-build .site-old $(VENV)
+	rm -rf site .site-build .site-old .factcheck-cache $(VENV)

@@ -26,16 +26,27 @@ class SchemaUnusable(Exception):
     """A schema file that cannot be read or parsed; the message names it."""
 
 
-@lru_cache(maxsize=None)
-def validator(schema_path: Path, root: Path) -> Draft202012Validator:
-    # The schemas themselves are checked against the meta-schema by the test suite, not on every build.
-    display = schema_path.relative_to(root).as_posix() if schema_path.is_relative_to(root) else str(schema_path)
+def _display(schema_path: Path, root: Path) -> str:
+    return schema_path.relative_to(root).as_posix() if schema_path.is_relative_to(root) else str(schema_path)
+
+
+def schema_bytes(schema_path: Path, root: Path) -> bytes:
+    """The schema file as it is now (read on every load, so a long-running preview sees edits)."""
+    display = _display(schema_path, root)
     try:
-        schema = json.loads(read_bytes(schema_path, root, MAX_SCHEMA_BYTES).decode("utf-8"))
-        return _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return read_bytes(schema_path, root, MAX_SCHEMA_BYTES)
     except OutsideBoundary as exc:
         raise SchemaUnusable(f"the schema {display} {exc}") from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise SchemaUnusable(f"the schema {display} cannot be used ({exc}); restore it from the repository") from None
+
+
+@lru_cache(maxsize=32)
+def compiled(schema: bytes, display: str) -> Draft202012Validator:
+    # The schemas themselves are checked against the meta-schema by the test suite, not on every build.
+    try:
+        return _Validator(json.loads(schema.decode("utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    except ValueError as exc:
         raise SchemaUnusable(f"the schema {display} cannot be used ({exc}); restore it from the repository") from None
 
 
@@ -88,7 +99,7 @@ def _control_character(value: str, what: str, pattern: re.Pattern = CONTROL_CHAR
     return f"{what} contains the control character U+{ord(control.group()):04X} at character {control.start() + 1}; remove it ({allowed})"
 
 
-def check(document: YamlDocument, schema_path: Path, root: Path) -> list[Problem]:
+def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]:
     if not isinstance(document.data, dict):
         return [Problem(document.path, 1, 1, "(file)", "the file must hold a mapping of fields (name: value)")]
     problems = []
@@ -121,7 +132,7 @@ def check(document: YamlDocument, schema_path: Path, root: Path) -> list[Problem
                 f"contains the invisible bidirectional control U+{ord(control.group()):04X} at character {control.start() + 1}, "
                 "which makes text display differently from what it says; remove it",
             ))
-    for error in validator(schema_path, root).iter_errors(document.data):
+    for error in schema.iter_errors(document.data):
         if tuple(error.absolute_path) in placeholders | refused:
             continue  # already reported
         for path, message in _explain(error):
@@ -205,19 +216,32 @@ def load_checked(
     """Parse a YAML file inside `root` and check it against its schema; the document is None if unusable.
 
     With `expect_id`, the file's `id` must equal it (the file name), so ids stay findable."""
-    from .yamlfile import YamlFileError, load_yaml
+    from .checkcache import CheckedFileCache
+    from .yamlfile import YamlFileError, parse_yaml, read_text
 
     try:
-        document = load_yaml(path, display_path, root)
+        text = read_text(path, display_path, root)
+        schema = schema_bytes(schema_path, root)
     except YamlFileError as exc:
         return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
-    try:
-        problems = check(document, schema_path, root)
     except SchemaUnusable as exc:
         return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {exc}")]
-    if not problems and expect_id is not None and document.data["id"] != expect_id:
-        line, column = document.position(("id",))
-        found = document.data["id"]
-        problems.append(Problem(display_path, line, column, "id",
-                                f"id {found!r} differs from the file name; rename the file to {found}.yml or fix the id"))
-    return (None if problems else document), problems
+
+    def parse_and_check() -> tuple[YamlDocument | None, list[Problem]]:
+        try:
+            document = parse_yaml(text, display_path)
+        except YamlFileError as exc:
+            return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
+        try:
+            problems = check(document, compiled(schema, _display(schema_path, root)))
+        except SchemaUnusable as exc:
+            return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {exc}")]
+        if not problems and expect_id is not None and document.data["id"] != expect_id:
+            line, column = document.position(("id",))
+            found = document.data["id"]
+            problems.append(Problem(display_path, line, column, "id",
+                                    f"id {found!r} differs from the file name; rename the file to {found}.yml or fix the id"))
+        return (None if problems else document), problems
+
+    # Unchanged files (same text, same schema, same engine) are not parsed and checked again.
+    return CheckedFileCache(root).outcome(text, display_path, schema, expect_id, parse_and_check)

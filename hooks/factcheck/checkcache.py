@@ -1,0 +1,133 @@
+"""A cache of parsed and checked files, so that unchanged files are not parsed and checked again.
+
+Parsing YAML and checking it against its JSON Schema is most of what loading a
+repository costs. The outcome for one file (its data and field positions, or its
+problems) depends only on the file's text, the name it is reported under, its schema,
+the engine's code and the libraries it uses: the entry's name is a digest of all of
+them, so a change to any one is a miss and nothing stale is ever served.
+
+Entries are JSON in `.factcheck-cache/` at the repository root (git-ignored). Their
+names also mix in a secret kept outside the repository, so entries planted by a pull
+request can never match: the checks of untrusted files cannot be skipped that way. Any
+trouble with the cache (no home directory, a read-only disk, a damaged entry) means
+checking the file again, never a different result.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import secrets
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from .problems import Problem
+from .yamlfile import JsonPath, YamlDocument
+
+CACHE_FOLDER = ".factcheck-cache"
+FORMAT = b"checked-file 1"
+Outcome = tuple[YamlDocument | None, list[Problem]]
+
+
+def _secret_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factcheck" / "cache-secret"
+
+
+@functools.lru_cache(maxsize=None)
+def _secret() -> bytes | None:
+    path = _secret_file()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(32))
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _engine_version() -> bytes:
+    """The engine's own code and the versions of the libraries that parse and check."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in ("PyYAML", "jsonschema"):
+        try:
+            digest.update(f"{library}=={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} not installed\0".encode())
+    digest.update(sys.version.encode())
+    return digest.digest()
+
+
+class CheckedFileCache:
+    """Outcomes of parsing and checking files of one repository, by content."""
+
+    def __init__(self, root: Path):
+        self.folder = root / CACHE_FOLDER
+        self.secret = _secret()
+
+    def outcome(self, text: str, display_path: str, schema: bytes, expect_id: str | None,
+                compute: Callable[[], Outcome]) -> Outcome:
+        """The cached outcome for this text checked against this schema, or `compute()`'s, stored for next time."""
+        if self.secret is None:
+            return compute()
+        key = hashlib.sha256(b"\0".join(
+            hashlib.sha256(part).digest() for part in (
+                FORMAT, self.secret, _engine_version(), schema, display_path.encode(), (expect_id or "").encode(),
+                text.encode("utf-8", "surrogatepass"))
+        )).hexdigest()
+        entry = self.folder / key[:2] / f"{key[2:]}.json"
+        found = _read(entry, display_path)
+        if found is not None:
+            return found
+        result = compute()
+        _write(entry, result)
+        return result
+
+
+def _read(entry: Path, display_path: str) -> Outcome | None:
+    try:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        problems = [Problem(**fields) for fields in stored["problems"]]
+        if stored["document"] is None:
+            return None, problems
+        positions: dict[JsonPath, tuple[int, int]] = {
+            tuple(path): (line, column) for path, line, column in stored["document"]["positions"]
+        }
+        return YamlDocument(display_path, stored["document"]["data"], positions), problems
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(entry: Path, outcome: Outcome) -> None:
+    document, problems = outcome
+    stored: dict[str, Any] = {"problems": [vars(problem) for problem in problems], "document": None}
+    if document is not None:
+        stored["document"] = {"data": document.data,
+                              "positions": [[list(path), line, column] for path, (line, column) in document.positions.items()]}
+    try:
+        text = json.dumps(stored, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return
+    # Only what JSON gives back exactly is kept (a mapping with numeric keys, say, is not).
+    if document is not None and json.loads(text)["document"]["data"] != document.data:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(entry)  # atomic: a reader never sees half an entry
+    except OSError:
+        return
