@@ -106,7 +106,6 @@ def generate(target: Path, sources: int, claims_per_source: int, seed: int = 1, 
         (target / folder).mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", target / "schemas")
     shutil.copy(ROOT / "rating-scale.yml", target / "rating-scale.yml")
-    shutil.copy(ROOT / "site.yml", target / "site.yml")
     shutil.copytree(ROOT / "docs", target / "docs", dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")
