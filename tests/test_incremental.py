@@ -135,3 +135,18 @@ def test_entries_planted_in_the_repository_never_match(repo: ScratchRepo, tmp_pa
     finally:
         checkcache._secret.cache_clear()
     assert "claims/report/profits.yml" in report and "placeholder" in report
+
+
+@pytest.mark.parametrize("secret", ["", "abcd"])
+def test_no_cache_with_a_secret_that_could_be_guessed(repo: ScratchRepo, tmp_path: Path, monkeypatch, secret: str):
+    scratch(repo)
+    (tmp_path / "weak" / "factcheck").mkdir(parents=True)
+    (tmp_path / "weak" / "factcheck" / "cache-secret").write_text(secret, encoding="ascii")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "weak"))
+    checkcache._secret.cache_clear()
+    try:
+        report = outcome(repo.root)
+    finally:
+        checkcache._secret.cache_clear()
+    assert report.startswith("exit 0")
+    assert not (repo.root / CACHE_FOLDER).exists()

@@ -30,6 +30,7 @@ from .yamlfile import JsonPath, YamlDocument
 
 CACHE_FOLDER = ".factcheck-cache"
 FORMAT = b"checked-file 1"
+SECRET_BYTES = 32
 Outcome = tuple[YamlDocument | None, list[Problem]]
 
 
@@ -40,19 +41,22 @@ def _secret_file() -> Path:
 
 @functools.lru_cache(maxsize=None)
 def _secret() -> bytes | None:
+    """This machine's secret; None (no cache) when it cannot be read whole or created."""
     path = _secret_file()
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(secrets.token_hex(SECRET_BYTES))
+        except OSError:
+            pass  # another process created it first, or nowhere to keep it
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(secrets.token_hex(32))
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
+    # An empty or cut-short secret (a full disk, a race with its writer) could be guessed.
+    return secret if len(secret) == SECRET_BYTES else None
 
 
 @functools.lru_cache(maxsize=None)
