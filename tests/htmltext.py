@@ -11,10 +11,12 @@ class _Collector(HTMLParser):
     def __init__(self, skip_classes: set[str]):
         super().__init__(convert_charrefs=True)
         self.skip_classes = skip_classes
-        self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipping, is an annotated paragraph)
+        self.stack: list[tuple[str, bool, bool, str | None]] = []  # (tag, skipping, annotated paragraph, claim id)
         self.paragraphs: list[tuple[dict[str, str], list[str]]] = []
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.claim_text: dict[str, list[str]] = {}  # the visible text inside each claim's elements
+        self.claim_links: dict[str, list[str]] = {}  # each claim's links (<a data-claim>): their addresses
 
     @property
     def skipping(self) -> bool:
@@ -26,12 +28,14 @@ class _Collector(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a" and "href" in attributes:
             self.links.append(attributes["href"])
+            if "data-claim" in attributes:
+                self.claim_links.setdefault(attributes["data-claim"], []).append(attributes["href"])
         if tag in _VOID:
             return
         classes = set(attributes.get("class", "").split())
         skip = self.skipping or bool(self.skip_classes & classes)
         paragraph = tag == "p" and "fc-paragraph" in classes
-        self.stack.append((tag, skip, paragraph))
+        self.stack.append((tag, skip, paragraph, attributes.get("data-claim")))
         if paragraph:
             self.paragraphs.append((attributes, []))
 
@@ -44,17 +48,19 @@ class _Collector(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self.skipping and any(paragraph for _, _, paragraph in self.stack):
+        if not self.skipping and any(frame[2] for frame in self.stack):
             self.paragraphs[-1][1].append(data)
+            for claim_id in {frame[3] for frame in self.stack if frame[3]}:
+                self.claim_text.setdefault(claim_id, []).append(data)
 
 
-def read(html: str, skip_classes: set[str] = frozenset({"fc-marker"})) -> _Collector:
+def read(html: str, skip_classes: set[str] = frozenset()) -> _Collector:
     collector = _Collector(set(skip_classes))
     collector.feed(html)
     return collector
 
 
 def annotated_paragraphs(html: str) -> list[tuple[int, int, str]]:
-    """(start, end, visible text) of each paragraph of an annotated source, markers left out."""
+    """(start, end, text) of each paragraph of an annotated source."""
     collector = read(html)
     return [(int(a["data-start"]), int(a["data-end"]), "".join(parts)) for a, parts in collector.paragraphs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -120,6 +121,16 @@ def test_claim_and_entity_pages_stay_out_of_the_navigation_but_in_search(built_s
     search = json.loads((built_site / "search/search_index.json").read_text())
     locations = {doc["location"].split("#")[0] for doc in search["docs"]}
     assert claims[0]["url"] in locations and entities[0]["url"] in locations
+
+
+def test_search_finds_the_text_as_published_without_markers_or_notes_run_into_it(built_site: Path):
+    search = json.loads((built_site / "search/search_index.json").read_text())
+    for source in load_json(built_site, "sources.json"):
+        text = (ROOT / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
+        indexed = " ".join(doc["text"] for doc in search["docs"] if doc["location"] == f"{source['url']}#text")
+        found = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in re.findall(r"<p>(.*?)</p>", indexed, re.S)]
+        published = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+        assert found[-len(published):] == published, source["id"]
 
 
 # --- The site's identity ---------------------------------------------------------------

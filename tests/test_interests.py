@@ -27,7 +27,7 @@ def visible(html: str) -> str:
 
 
 def note_of(source_html: str, number: int) -> str:
-    return re.search(rf'<li id="note-{number}".*?</li>', source_html, re.S).group(0)
+    return re.search(rf'<li [^>]*id="note-{number}".*?</li>', source_html, re.S).group(0)
 
 
 def assert_interest_shown(model, pages, item) -> None:

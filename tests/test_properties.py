@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from factcheck.anchoring import anchor, context
 from factcheck.claims import Claim, Selector
-from factcheck.rendering import annotate
+from factcheck.annotated_text import annotate
 from factcheck.site import AnchoredClaim, Span
 from factcheck.sources import Source, sha256_of
 from factcheck.verdicts import Verdict

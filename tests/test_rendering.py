@@ -90,20 +90,35 @@ def test_overlapping_nested_and_identical_spans_all_render(overlapping):
     view = read(html)
     for claim_id, quote in spans.items():
         item = model.claims[claim_id]
-        # Each claim's highlighted pieces, put together, give back its quote.
-        pieces = re.findall(rf'<mark class="fc-hl[^"]*" data-claim="{claim_id}"[^>]*>(.*?)</mark>', html, re.S)
-        assert pieces, claim_id
+        # One link per claim, to its page, however its passage is cut by the others.
+        assert view.claim_links[claim_id] == [f"../{item.url}"], claim_id
         assert item.anchor_id in view.ids
-        assert f"#note-{item.number}" in view.links
         assert f'id="note-{item.number}"' in html
-    text_of = lambda claim_id: "".join(  # noqa: E731
-        re.sub(r"<[^>]+>", "", piece) for piece in
-        re.findall(rf'data-claim="{claim_id}"[^>]*>((?:(?!</mark>).)*)', html, re.S)
-    )
-    assert not re.search(r"<a (?![^>]*aria-label=\"[^\"]+\")[^>]*>\s*</a>", html), "a link without a name"
-    assert text_of("nested") == "gamma"
-    assert text_of("first") == "Alpha"
-    assert text_of("last") == "kappa."
+        # Its highlighted pieces, put together, give back its quote (across the paragraph break too).
+        assert "".join(view.claim_text[claim_id]) == quote.replace("\n\n", ""), claim_id
+    links = re.findall(r'<a class="fc-claim.*?</a>', html, re.S)
+    assert len(links) == len(spans) and all('class="fc-claim-name" data-label=" (claim ' in link for link in links), \
+        "every claim's link is named with its number and verdict"
+    # Nested claims are told apart: the enclosing ones are drawn beneath the inner one's link, one level each.
+    assert re.search(r'<a class="fc-claim[^"]*"[^>]*data-claim="nested"[^>]*><mark class="fc-hl fc-depth-2[^"]*" data-claim="outer">'
+                     r'<mark class="fc-hl fc-depth-1[^"]*" data-claim="twin">gamma</mark></mark>', html)
+
+
+def test_each_claim_is_one_link_whose_name_gives_its_number_and_verdict():
+    model, pages = render(ROOT)
+    for source in model.sources.values():
+        html = pages[f"sources/{source.id}.html"].html
+        view = read(html)
+        for item in model.claims_by_source.get(source.id, []):
+            assert view.claim_links[item.id] == [f"../{item.url}"], item.id
+            link = re.search(rf'<a class="fc-claim[^"]*"[^>]*data-claim="{item.id}"[^>]*>(.*?)</a>', html, re.S).group(1)
+            label = re.search(r'<span class="fc-claim-name" data-label="([^"]*)"></span>', link).group(1)
+            assert label == str(escape(f" (claim {item.number}: {item.verdict.label})"))
+        # Names inside the text are marked, not linked; each entity is linked once, after the text.
+        text = html[html.index('class="fc-annotated"'):html.index("</div>", html.index('class="fc-annotated"'))]
+        assert not re.search(r"<a [^>]*fc-entity", text)
+        for entity_id in {m.entity_id for m in model.mentions.get(source.id, [])}:
+            assert view.links.count(f"../entities/{entity_id}.html") == 1, entity_id
 
 
 def test_claims_are_numbered_in_reading_order(overlapping):
@@ -141,18 +156,24 @@ def test_text_names_and_notes_are_escaped(repo: ScratchRepo):
     assert "&lt;b&gt;AT&amp;T&lt;/b&gt;" in pages["entities/evil.html"].html
 
 
-def test_the_verdict_is_given_next_to_each_highlight_without_adding_to_the_text():
-    """The marker's number and verdict are drawn by the stylesheet and named for assistive technology, so
-    that the paragraph's text (what a reader copies, what quote selectors match) is the source's."""
+def test_the_verdict_is_given_in_words_after_each_paragraph_without_adding_to_the_text():
+    """The marker's number and the link's spoken label are drawn by the stylesheet from data, so that
+    the paragraph's text (what a reader copies, what quote selectors match) is the source's; the
+    verdict in words is in the note that follows the paragraph."""
     model, pages = render(ROOT)
     for item in model.claims.values():
         html = pages[f"sources/{item.claim.source}.html"].html
-        marker = re.search(rf'<a class="fc-marker[^"]*" href="#note-{item.number}"([^>]*)>(.*?)</a>', html, re.S)
+        marker = re.search(rf'<span class="fc-marker[^"]*" data-number="{item.number}" aria-hidden="true"></span>', html)
         assert marker, item.id
-        assert f'aria-label="Claim {item.number}: {item.verdict.label}"' in marker.group(1)
-        assert f'data-verdict="{item.verdict.label}"' in marker.group(1) and marker.group(2) == ""
+        note = re.search(rf'<li class="fc-note" id="note-{item.number}"[^>]*>(.*?)</li>', html, re.S)
+        assert note and str(escape(item.verdict.label)) in note.group(1), item.id
+        assert str(escape(item.claim.claim)) in note.group(1), item.id
+        if not item.in_title:
+            # The note follows the paragraph that holds the marker.
+            assert html.rindex('<p class="fc-paragraph"', 0, note.start()) < marker.start() < html.rindex("</p>", 0, note.start())
     css = (ROOT / "docs/assets/factcheck.css").read_text(encoding="utf-8")
-    assert re.search(r"a\.fc-marker::before\s*\{[^}]*content:[^}]*attr\(data-verdict\)", css)
+    assert re.search(r"\.fc-marker::before\s*\{[^}]*content:[^}]*attr\(data-number\)", css)
+    assert re.search(r"\.fc-claim-name::before\s*\{[^}]*content:[^}]*attr\(data-label\)", css)
 
 
 def test_claim_pages_show_quote_translation_evidence_and_dates():
@@ -166,4 +187,21 @@ def test_claim_pages_show_quote_translation_evidence_and_dates():
         for evidence in item.claim.evidence:
             assert evidence.url in read(html).links
         assert item.claim.reviewed in html and str(escape(item.claim.reviewer)) in html
-        assert "Verdict: " in html and str(escape(item.verdict.label)) in html
+        head = html[html.index('class="fc-claim-head'):]
+        # The claim, then its verdict in words, lead the page.
+        assert head.index(str(escape(item.claim.claim))) < head.index("Verdict") < head.index(f">{escape(item.verdict.label)}<")
+
+
+def test_index_and_source_pages_speak_plain_english(repo: ScratchRepo):
+    text = "Ada Lovelace wrote the first program."
+    repo.source("s", text, language="fr")
+    repo.write("entities/ada.yml", "id: ada\nname: Ada Lovelace\ntype: person\ndescription: A mathematician.\n")
+    repo.claim("c1", "s", "Ada Lovelace wrote the first program", 0, 36, entities=["ada"])
+    model, pages = render(repo.root)
+    entities = pages["entities/index.html"].html
+    assert ">People</h2>" in entities and "Persons" not in entities
+    assert "(1 claim)" in entities and "(1 claims)" not in entities
+    source = pages["sources/s.html"].html
+    assert "in French" in source and "<dd>French</dd>" in source and "<dd>fr</dd>" not in source
+    claim = pages["claims/c1.html"].html
+    assert "See claim 1 in the annotated text" in claim

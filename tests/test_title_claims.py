@@ -100,15 +100,18 @@ def test_the_source_page_highlights_the_headline_with_marker_note_and_link(headl
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     view = read(heading)
     assert visible(heading) == TITLE
-    assert re.search(r'<mark class="fc-hl fc-v-inaccurate" data-claim="title-tests" id="claim-title-tests">', heading)
-    assert "../claims/title-tests.html" in view.links and "#note-1" in view.links
-    assert 'aria-label="Claim 1: Inaccurate"' in heading and 'data-verdict="Inaccurate"' in heading
+    # One link for the claim, as in the text: named with its number and verdict, its marker drawn from data.
+    assert re.search(r'<a class="fc-claim fc-v-inaccurate" href="../claims/title-tests.html" id="claim-title-tests"'
+                     r' data-claim="title-tests" data-note="note-1">', heading)
+    assert view.claim_links["title-tests"] == ["../claims/title-tests.html"]
+    assert 'data-label=" (claim 1: Inaccurate)"' in heading and 'data-number="1"' in heading
     # The note follows the heading, and the text below is still the source, untouched by the title's offsets.
     notes = html[html.index("</h1>"):html.index('class="fc-source-text"')]
     assert 'id="note-1"' in notes and "BT was testing its VPN service." in notes
     assert [visible for _, _, visible in annotated_paragraphs(html)] == [TEXT]
     body = html[html.index('class="fc-source-text"'):]
-    assert body.count('data-claim="text-applied"') == 1 and "title-tests" not in body.split("fc-claims-table")[0]
+    assert read(body).claim_links == {"text-applied": ["../claims/text-applied.html"]}
+    assert "title-tests" not in body.split("fc-claims-table")[0]
 
 
 def test_the_claim_page_quotes_the_headline(headline):

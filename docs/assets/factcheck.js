@@ -3,57 +3,108 @@
 (function () {
   "use strict";
 
-  /* Popovers on the annotated text: hovering or focusing a highlight shows its verdict and
-     summary; Escape dismisses; the popover describes the focused link for screen readers. */
-  function setUpPopovers() {
-    var links = document.querySelectorAll("a.fc-hl-link[data-note]");
-    if (!links.length) return;
-    var popover = document.createElement("div");
-    popover.id = "fc-popover";
-    popover.className = "fc-popover";
-    popover.setAttribute("role", "tooltip");
-    popover.hidden = true;
-    document.body.appendChild(popover);
-    var current = null;
+  /* The annotated text. Each claim is one link; hovering or focusing it lights up every
+     piece of its passage and its note, and shows a popover with its verdict and summary.
+     The popover (WCAG 1.4.13) stays while the pointer is on the passage or on the popover
+     itself, or while the link has focus; Escape dismisses it. */
+  function setUpAnnotatedText() {
+    /* The headline's claims and the text's, with their notes. */
+    var text = document.querySelector(".fc-source-page");
+    if (!text || !text.querySelector("a.fc-claim")) return;
+    var popover = document.getElementById("fc-popover");
+    if (!popover) {
+      popover = document.createElement("div");
+      popover.id = "fc-popover";
+      popover.className = "fc-popover";
+      popover.setAttribute("role", "tooltip");
+      popover.hidden = true;
+      document.body.appendChild(popover);
+    }
+    var current = null, hideTimer = null;
 
-    function show(link) {
-      var note = document.getElementById(link.getAttribute("data-note"));
+    function pieces(claimId) {
+      return text.querySelectorAll('[data-claim="' + claimId + '"]');
+    }
+    function link(claimId) {
+      return text.querySelector('a.fc-claim[data-claim="' + claimId + '"]');
+    }
+    function setActive(claimId, on) {
+      pieces(claimId).forEach(function (piece) { piece.classList.toggle("fc-active", on); });
+    }
+
+    function show(claimId, anchor) {
+      clearTimeout(hideTimer);
+      if (current === claimId) return;
+      if (current) hide();
+      var owner = link(claimId);
+      var note = owner && document.getElementById(owner.getAttribute("data-note"));
       if (!note) return;
       popover.textContent = "";
-      ["fc-badge", "fc-note-claim", "fc-note-summary"].forEach(function (name) {
-        var part = note.querySelector("." + name);
-        if (part) {
-          var copy = document.createElement(name === "fc-note-claim" ? "strong" : "span");
-          copy.className = part.className;
-          copy.textContent = part.textContent;
-          popover.appendChild(copy);
-          popover.appendChild(document.createTextNode(" "));
-        }
+      [["fc-note-number", "span"], ["fc-badge", "span"], ["fc-note-claim", "strong"], ["fc-note-summary", "span"]].forEach(function (part) {
+        var source = note.querySelector("." + part[0]);
+        if (!source) return;
+        var copy = document.createElement(part[1]);
+        copy.className = source.className + (part[0] === "fc-note-claim" ? " fc-popover-claim" : "");
+        copy.textContent = source.textContent;
+        if (part[0] === "fc-note-summary") copy.style.display = "block";
+        popover.appendChild(copy);
+        popover.appendChild(document.createTextNode(" "));
       });
       popover.hidden = false;
-      var box = link.getBoundingClientRect();
-      var top = window.scrollY + box.bottom + 6;
-      var left = Math.max(8, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - popover.offsetWidth - 8));
-      popover.style.top = top + "px";
-      popover.style.left = left + "px";
-      if (current && current !== link) current.removeAttribute("aria-describedby");
-      link.setAttribute("aria-describedby", "fc-popover");
-      current = link;
+      var box = anchor.getClientRects()[0] || anchor.getBoundingClientRect();
+      var width = document.documentElement.clientWidth;
+      var left = Math.max(8, Math.min(box.left, width - popover.offsetWidth - 8));
+      popover.style.left = (window.scrollX + left) + "px";
+      popover.style.top = (window.scrollY + anchor.getBoundingClientRect().bottom + 4) + "px";
+      owner.setAttribute("aria-describedby", "fc-popover");
+      setActive(claimId, true);
+      current = claimId;
     }
 
     function hide() {
+      clearTimeout(hideTimer);
       popover.hidden = true;
-      if (current) current.removeAttribute("aria-describedby");
+      if (current) {
+        var owner = link(current);
+        if (owner) owner.removeAttribute("aria-describedby");
+        setActive(current, false);
+      }
       current = null;
     }
 
-    links.forEach(function (link) {
-      link.removeAttribute("title"); // the popover replaces the browser's tooltip
-      link.addEventListener("mouseenter", function () { show(link); });
-      link.addEventListener("focus", function () { show(link); });
-      link.addEventListener("mouseleave", hide);
-      link.addEventListener("blur", hide);
+    function hideSoon() {
+      clearTimeout(hideTimer);
+      hideTimer = setTimeout(function () {
+        var focused = document.activeElement;
+        if (current && focused && focused.getAttribute("data-claim") === current) return;
+        hide();
+      }, 300);
+    }
+
+    function claimOf(target) {
+      var piece = target.closest && target.closest(".fc-claim");
+      return piece ? piece.getAttribute("data-claim") : null;
+    }
+
+    text.addEventListener("mouseover", function (event) {
+      var claimId = claimOf(event.target);
+      if (claimId) show(claimId, event.target.closest(".fc-claim"));
     });
+    text.addEventListener("mouseout", function (event) {
+      if (claimOf(event.target) && !(event.relatedTarget && claimOf(event.relatedTarget) === current)) hideSoon();
+    });
+    text.addEventListener("focusin", function (event) {
+      var claimId = claimOf(event.target);
+      if (claimId) show(claimId, event.target);
+    });
+    text.addEventListener("focusout", function () { hide(); });
+    /* The rest of a passage interrupted by another claim is not a second link, but a click on it still opens the claim. */
+    text.addEventListener("click", function (event) {
+      var more = event.target.closest && event.target.closest(".fc-claim-more");
+      if (more && !window.getSelection().toString()) window.location.href = more.getAttribute("data-href");
+    });
+    popover.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    popover.addEventListener("mouseleave", hideSoon);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !popover.hidden) hide();
     });
@@ -162,8 +213,8 @@
 
   /* Material's instant navigation would replace the page without reloading this script. */
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { setUpPopovers(); setUpTables(); });
+    window.document$.subscribe(function () { setUpAnnotatedText(); setUpTables(); });
   } else {
-    document.addEventListener("DOMContentLoaded", function () { setUpPopovers(); setUpTables(); });
+    document.addEventListener("DOMContentLoaded", function () { setUpAnnotatedText(); setUpTables(); });
   }
 })();

@@ -7,17 +7,21 @@ from markupsafe import Markup, escape
 
 from .verdicts import Verdict
 
-WIDTH = 640
-BAR_HEIGHT = 22
-ROW_GAP = 10
-LABEL_WIDTH = 150
+# Drawn at its natural size (CSS caps it at WIDTH px), so its text is 16 px on a wide screen and
+# still about 13 px when scaled down to a 360 px phone.
+WIDTH = 400
+FONT_SIZE = 16
+BAR_HEIGHT = 24
+ROW_GAP = 8
+LABEL_WIDTH = 140
+COUNT_ROOM = 88  # "100 (100%)" after the longest bar
 
 
 def verdict_chart(counts: list[tuple[Verdict, int]], chart_id: str, title: str) -> Markup:
     """A horizontal bar per verdict, with its label and count written beside it."""
     total = sum(count for _, count in counts)
     biggest = max((count for _, count in counts), default=0) or 1
-    bar_room = WIDTH - LABEL_WIDTH - 60
+    bar_room = WIDTH - LABEL_WIDTH - COUNT_ROOM
     height = max(1, len(counts)) * (BAR_HEIGHT + ROW_GAP)
     description = "; ".join(f"{verdict.label}: {count}" for verdict, count in counts) or "No claims yet"
     rows = []
@@ -33,9 +37,9 @@ def verdict_chart(counts: list[tuple[Verdict, int]], chart_id: str, title: str) 
             "</g>"
         )
     return Markup(
-        f'<figure class="fc-chart">'
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" font-size="14">'
+        f'<figure class="fc-chart" data-search-exclude>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" font-size="{FONT_SIZE}">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
         + "".join(rows)

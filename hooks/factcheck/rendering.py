@@ -8,18 +8,19 @@ shown as text, only web, mail and in-page links kept.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .anchoring import Span, paragraphs
-from .site import (
-    AnchoredClaim, Mention, SiteModel, claim_url, entity_url, relative_url, source_url,
-)
+from .anchoring import Span
+from .annotated_text import annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
+from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
 from .charts import verdict_chart
+from .languages import language_name
 from .publishing import SiteInfo
 from .sanitising import MarkdownRenderer
 from .sources import Source
@@ -55,7 +56,7 @@ def _environment() -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
     env.filters["markdown"] = MarkdownRenderer()
-    env.globals.update(source_url=source_url, claim_url=claim_url, entity_url=entity_url)
+    env.globals.update(source_url=source_url, claim_url=claim_url, entity_url=entity_url, language_name=language_name)
     return env
 
 
@@ -90,12 +91,16 @@ class Renderer:
     def source_page(self, source: Source) -> RenderedPage:
         url = source_url(source.id)
         claims = self.model.claims_by_source.get(source.id, [])
+        mentions = self.model.mentions.get(source.id, [])
         in_title = [c for c in claims if c.in_title]
-        body = annotate(source, [c for c in claims if not c.in_title], self.model.mentions.get(source.id, []), url)
+        body = annotate(source, [c for c in claims if not c.in_title], mentions, url)
         title = annotate_title(source.title, in_title, url)
-        title_notes = Markup(_side_notes(in_title, url, "Claims in the headline")) if in_title else Markup("")
-        html = self._render("source.html.j2", url, source=source, claims=claims, body=body,
-                            title=title, title_notes=title_notes)
+        title_notes = side_notes(in_title, "Claims in the headline") if in_title else Markup("")
+        named = Counter(mention.entity_id for mention in mentions)
+        html = self._render(
+            "source.html.j2", url, source=source, claims=claims, body=body, title=title, title_notes=title_notes,
+            named=sorted(((self.model.entities[e], n) for e, n in named.items()), key=lambda pair: pair[0].name.lower()),
+        )
         counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
         description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
         return RenderedPage(url, source.title, html, "source", source.file, description,
@@ -156,101 +161,6 @@ def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:
     return before, after
 
 
-def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention], page_url: str) -> Markup:
-    """The source text as HTML: paragraphs, nested highlights per claim, numbered markers, entity links.
-
-    The text is cut wherever a span, mention or paragraph starts or ends; each piece is
-    wrapped in one <mark> per claim covering it (outermost first), so overlapping and
-    nested spans both stay visible. The visible text, markers aside, is the source text.
-    """
-    text = source.text
-    out: list[str] = []
-    first_piece_done: set[str] = set()
-    first_mention_done: set[str] = set()
-    blocks = paragraphs(text)
-    marker_at = {c.id: _marker_position(c.span, blocks) for c in claims}
-    for paragraph in blocks:
-        inside = [c for c in claims if c.span.start < paragraph.end and c.span.end > paragraph.start]
-        ending_here = [c for c in claims if paragraph.start < marker_at[c.id] <= paragraph.end]
-        local_mentions = [m for m in mentions if m.span.start < paragraph.end and m.span.end > paragraph.start]
-        cuts = {paragraph.start, paragraph.end}
-        for c in inside:
-            cuts.update(p for p in (c.span.start, c.span.end) if paragraph.start < p < paragraph.end)
-        for m in local_mentions:
-            cuts.update(p for p in (m.span.start, m.span.end) if paragraph.start < p < paragraph.end)
-        cuts.update(marker_at[c.id] for c in ending_here)
-        points = sorted(cuts)
-        pieces: list[str] = []
-        for a, b in zip(points, points[1:]):
-            covering = sorted(
-                (c for c in inside if c.span.start <= a and c.span.end >= b),
-                key=lambda c: (-(c.span.end - c.span.start), c.number),
-            )
-            mention = next((m for m in local_mentions if m.span.start <= a and m.span.end >= b), None)
-            piece = escape(text[a:b])
-            if not text[a:b].strip():
-                pass  # a link must have text: whitespace between two links stays plain
-            elif mention is not None:
-                attributes = ""
-                if mention.anchor_id not in first_mention_done:
-                    first_mention_done.add(mention.anchor_id)
-                    attributes = f' id="{mention.anchor_id}"'
-                piece = Markup(
-                    f'<a class="fc-entity"{attributes} href="{escape(relative_url(page_url, entity_url(mention.entity_id)))}"'
-                    f' data-entity="{escape(mention.entity_id)}">{piece}</a>'
-                )
-            elif covering:
-                innermost = covering[-1]
-                piece = Markup(
-                    f'<a class="fc-hl-link" href="{escape(relative_url(page_url, innermost.url))}"'
-                    f' data-note="note-{innermost.number}" title="{escape(_tooltip(innermost))}">{piece}</a>'
-                )
-            for c in reversed(covering):
-                attributes = f' data-claim="{escape(c.id)}"'
-                if c.id not in first_piece_done:
-                    first_piece_done.add(c.id)
-                    attributes += f' id="{escape(c.anchor_id)}"'
-                piece = Markup(f'<mark class="fc-hl fc-v-{escape(c.verdict.id)}"{attributes}>') + piece + Markup("</mark>")
-            pieces.append(piece)
-            for c in sorted((c for c in ending_here if marker_at[c.id] == b), key=lambda c: c.number):
-                pieces.append(_marker(c))
-        out.append(
-            f'<p class="fc-paragraph" data-start="{paragraph.start}" data-end="{paragraph.end}">{"".join(pieces)}</p>'
-        )
-        if ending_here:
-            out.append(_side_notes(sorted(ending_here, key=lambda c: c.number), page_url))
-    return Markup("\n".join(out))
-
-
-def annotate_title(title: str, claims: list[AnchoredClaim], page_url: str) -> Markup:
-    """The source's title as HTML, with the headline claims highlighted as in the text, each followed by its marker.
-
-    The title is cut wherever a span starts or ends, and each piece wrapped in one <mark>
-    per claim covering it, so nested and overlapping spans stay visible."""
-    cuts = sorted({0, len(title), *(p for c in claims for p in (c.span.start, c.span.end))})
-    first_piece_done: set[str] = set()
-    pieces: list[Markup] = []
-    for a, b in zip(cuts, cuts[1:]):
-        covering = sorted((c for c in claims if c.span.start <= a and c.span.end >= b),
-                          key=lambda c: (-(c.span.end - c.span.start), c.number))
-        piece = escape(title[a:b])
-        if covering and title[a:b].strip():
-            innermost = covering[-1]
-            piece = Markup(
-                f'<a class="fc-hl-link" href="{escape(relative_url(page_url, innermost.url))}"'
-                f' data-note="note-{innermost.number}" title="{escape(_tooltip(innermost))}">{piece}</a>'
-            )
-        for c in reversed(covering):
-            attributes = f' data-claim="{escape(c.id)}"'
-            if c.id not in first_piece_done:
-                first_piece_done.add(c.id)
-                attributes += f' id="{escape(c.anchor_id)}"'
-            piece = Markup(f'<mark class="fc-hl fc-v-{escape(c.verdict.id)}"{attributes}>') + piece + Markup("</mark>")
-        pieces.append(piece)
-        pieces += [_marker(c) for c in sorted(claims, key=lambda c: c.number) if c.span.end == b]
-    return Markup("").join(pieces)
-
-
 # The methodology's sections, by the heading ids that claim pages link to.
 METHODOLOGY_SECTIONS = {
     "selection": "Selection: how we choose what to check, headlines included",
@@ -276,57 +186,6 @@ def methodology_sections(item: AnchoredClaim) -> list[tuple[str, str]]:
     if claim.claimant:
         wanted += ["opinion-and-predictions", "interests"]
     return [(section, METHODOLOGY_SECTIONS[section]) for section in wanted]
-
-
-def _marker_position(span: Span, blocks: list[Span]) -> int:
-    """Where a claim's numbered marker goes: at the span's end, or, if that falls between
-    paragraphs, at the end of the last paragraph the span reaches."""
-    position = 0
-    for block in blocks:
-        if block.start < span.end:
-            position = min(span.end, block.end)
-    return position
-
-
-def _tooltip(claim: AnchoredClaim) -> str:
-    return f"Claim {claim.number}: {claim.verdict.label}. {claim.claim.summary}"
-
-
-def _marker(claim: AnchoredClaim) -> Markup:
-    """The claim's number and verdict after its span. They are drawn by the stylesheet from data
-    attributes and named by aria-label, so that the paragraph's text stays the source text: a
-    copied passage is the source's, and quote selectors anchor in the page as in the text file."""
-    label = escape(claim.verdict.label)
-    return Markup(
-        f'<a class="fc-marker fc-v-{escape(claim.verdict.id)}" href="#note-{claim.number}" id="ref-{claim.number}"'
-        f' aria-label="Claim {claim.number}: {label}" data-number="{claim.number}" data-verdict="{label}"></a>'
-    )
-
-
-def _side_notes(claims: list[AnchoredClaim], page_url: str, label: str = "Claims in the paragraph above") -> str:
-    items = []
-    for c in claims:
-        items.append(
-            f'<li id="note-{c.number}" value="{c.number}">'
-            f'<span class="fc-badge fc-v-{escape(c.verdict.id)}">{escape(c.verdict.label)}</span> '
-            f'<strong class="fc-note-claim">{escape(c.claim.claim)}</strong> '
-            f'<span class="fc-note-summary">{escape(c.claim.summary)}</span> '
-            f'{_interest_note(c)}'
-            f'<a href="{escape(relative_url(page_url, c.url))}">Full check of claim {c.number}</a> '
-            f'<a class="fc-back" href="#{escape(c.anchor_id)}" aria-label="Back to claim {c.number} in the text">↩</a>'
-            "</li>"
-        )
-    return f'<ol class="fc-notes" aria-label="{escape(label)}">{"".join(items)}</ol>'
-
-
-def _interest_note(claim: AnchoredClaim) -> Markup:
-    """The claimant's declared interest, for the note beside the text; empty when none is declared."""
-    if claim.claimant is None or not claim.claimant.interest:
-        return Markup("")
-    return Markup(
-        f'<span class="fc-note-interest"><span class="fc-label">Interest of {escape(claim.claimant.name)}:</span> '
-        f'{escape(claim.claimant.interest)}</span> '
-    )
 
 
 def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:

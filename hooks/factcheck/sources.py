@@ -27,6 +27,7 @@ class NotChecked:
 class Assessment:
     verdict: str
     summary: str
+    reason: str | None = None  # the verdict's reason in one sentence, shown beside it
 
 
 @dataclass(frozen=True)
