@@ -8,10 +8,14 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve validate validate-deploy bench pins generators clean
 
-$(STAMP): requirements.txt pyproject.toml
+# The locked tree to install: everything (requirements.txt), or for a job that only builds
+# the site, the engine and MkDocs alone (REQUIREMENTS=generators/mkdocs.txt).
+REQUIREMENTS ?= requirements.txt
+
+$(STAMP): $(REQUIREMENTS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(REQUIREMENTS)
 	# The editors' command line, `factcheck`, from the engine in hooks/ (editable: no copy to keep in sync).
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -102,6 +106,8 @@ pins:
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip
 	.venv-pins/bin/python -m pip install --quiet $(PIP_TOOLS)
 	$(PIP_COMPILE) --all-extras --output-file requirements.txt pyproject.toml requirements.in
+	# For jobs that only build the site: the engine, MkDocs and setuptools (for the editable install).
+	$(PIP_COMPILE) --extra mkdocs --output-file generators/mkdocs.txt pyproject.toml requirements.in
 	# The other generators' environments: the engine's own dependencies and the generator.
 	$(PIP_COMPILE) --output-file generators/properdocs.txt pyproject.toml generators/properdocs.in
 	$(PIP_COMPILE) --output-file generators/zensical.txt generators/zensical.in

@@ -34,7 +34,6 @@ ENGINE = Path(__file__).resolve().parent / "factcheck"
 @dataclass
 class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
-    engine_version: int | None = None  # newest modification time among the engine's files when imported
 
 
 # The hook's cache, used by the events after on_config.
@@ -42,16 +41,12 @@ _cache = _Cache()
 
 
 def _engine() -> ModuleType:
-    """The `factcheck` package, imported anew when its files changed: MkDocs loads a hook only
-    once, so without this `make serve` would keep running the engine it started with."""
-    version = max(path.stat().st_mtime_ns for path in ENGINE.rglob("*") if path.suffix in (".py", ".j2"))
-    if _cache.engine_version is not None and version != _cache.engine_version:
-        for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
-            del sys.modules[name]
-        importlib.invalidate_caches()
-        log.info("The fact-check engine changed: using the new code.")
-    _cache.engine_version = version
-    # As MkDocs does when it loads the hook: the engine beside this file, installed or not.
+    """The `factcheck` package, imported afresh for each build. `make serve` rebuilds in one
+    process: MkDocs reads this hook anew each time, but Python would keep the engine it imported
+    first, so engine edits would not show until a restart."""
+    for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
+        del sys.modules[name]
+    # As MkDocs does while it loads the hook: the engine beside this file, installed or not.
     sys.path.insert(0, str(ENGINE.parent))
     try:
         importlib.import_module("factcheck.generation")
@@ -148,7 +143,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-    for path in _engine().repository.Layout(_root(config)).watched:
+    for path in sys.modules["factcheck.repository"].Layout(_root(config)).watched:
         if path.exists():
             server.watch(str(path))
     # Engine edits rebuild too: on_config then imports the changed engine (see _engine).

@@ -89,6 +89,6 @@ def repo(tmp_path: Path) -> ScratchRepo:
 def project_copy(tmp_path: Path) -> Path:
     """A copy of this project's files (not its virtual environment or built site)."""
     target = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts", "node_modules")
+    ignore = shutil.ignore_patterns(".venv", ".venv-*", ".zensical", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts", "node_modules")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
