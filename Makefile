@@ -27,11 +27,13 @@ GENERATOR_STAMP_mkdocs := $(STAMP)
 GENERATOR_STAMP_properdocs := .venv-properdocs/.installed
 GENERATOR_STAMP_zensical := .venv-zensical/.installed
 # Each builds into .site-build. MkDocs and ProperDocs run the hook; Zensical runs no hooks,
-# so it builds the folder `factcheck render` writes (pages, data files, settings).
+# so it builds the folder `factcheck render` writes (pages, data files, settings, overrides);
+# its theme's own search box already has the accessible name Material's lacks (partials/search.html).
 BUILD_mkdocs := $(BIN)/mkdocs build --strict --quiet --site-dir .site-build
 BUILD_properdocs := .venv-properdocs/bin/properdocs build --strict --quiet --site-dir .site-build
 BUILD_zensical := rm -rf .zensical && mkdir .zensical \
 	&& $(BIN)/factcheck render --out .zensical/docs --settings .zensical/mkdocs.yml \
+	&& rm .zensical/overrides/partials/search.html \
 	&& (cd .zensical && ../.venv-zensical/bin/zensical build --strict) && mv .zensical/site .site-build && rm -rf .zensical
 
 ifeq ($(GENERATOR_STAMP_$(GENERATOR)),)

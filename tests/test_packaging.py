@@ -70,6 +70,15 @@ def test_the_lock_file_pins_every_declared_dependency_with_hashes():
     assert not missing, f"not in requirements.txt: {missing}; run `make pins`"
 
 
+def test_each_generator_environment_locks_the_engine_dependencies_with_hashes():
+    runtime = {_name(r) for r in _project()["dependencies"]}
+    for lock in ("generators/mkdocs.txt", "generators/properdocs.txt"):
+        text = (ROOT / lock).read_text(encoding="utf-8")
+        pinned = {_name(name) for name in re.findall(r"^([A-Za-z0-9._-]+)==\S+ \\\n    --hash=sha256:", text, re.M)}
+        missing = sorted(runtime - pinned)
+        assert not missing, f"{lock} lacks {missing}: run `make pins`"
+
+
 def test_version_is_the_installed_package_version(capsys):
     from factcheck.cli import main
 

@@ -366,7 +366,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     staging.rename(out)
     if args.settings:
         settings_file: Path = args.settings.resolve()
-        settings_file.write_text(settings_for(root / "mkdocs.yml", site.info, out, settings_file.parent), encoding="utf-8")
+        text, overrides = settings_for(root / "mkdocs.yml", site.info, out, settings_file.parent)
+        settings_file.write_text(text, encoding="utf-8")
+        if overrides:
+            shutil.rmtree(settings_file.parent / "overrides", ignore_errors=True)
+            shutil.copytree(overrides, settings_file.parent / "overrides")
     print(f"Wrote {len(written)} files to {out}: {len(site.pages)} generated pages, {len(site.files())} data files "
           f"and the pages of {args.docs}.", file=sys.stderr)
     return 0
@@ -456,7 +460,7 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--docs", type=Path, default=Path("docs"), help="the hand-written pages (default: docs)")
     render.add_argument("--settings", type=Path, metavar="FILE",
                         help="also write FILE: mkdocs.yml for a generator without the hook (docs folder OUT, "
-                             "the site's identity from site.yml), e.g. for Zensical")
+                             "the site's identity from site.yml), and the theme overrides beside it, e.g. for Zensical")
 
     links = command("links", cmd_links, "check the links of the built site",
                     "Check internal links and #anchors of the built site; with --online also every external address, "

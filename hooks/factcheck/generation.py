@@ -125,19 +125,15 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
     return written
 
 
-def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) -> str:
+def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) -> tuple[str, Path | None]:
     """`settings_file` (mkdocs.yml) rewritten for a generator that runs no hook, to be saved in
     `folder`: pages from the rendered `docs`, output into `folder`/site, the site's identity
-    from site.yml, paths relative to `folder`. Edit links are left out: the generated pages'
+    from site.yml, the theme overrides from `folder`/overrides. Returns the text and the theme
+    overrides folder to copy there, if any. Edit links are left out: the generated pages'
     files live in no repository folder an editor could open."""
     settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
-    base = settings_file.parent
-
-    def relative(path: Path) -> str:
-        return os.path.relpath(path, folder)
-
     settings.pop("hooks", None)
-    settings.update(site_name=info.name, docs_dir=relative(docs), site_dir="site", edit_uri="")
+    settings.update(site_name=info.name, docs_dir=os.path.relpath(docs, folder), site_dir="site", edit_uri="")
     for key, value in (("site_description", info.description), ("site_url", info.url), ("repo_url", info.repository)):
         if value:
             settings[key] = value
@@ -145,7 +141,8 @@ def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) 
             settings.pop(key, None)
     theme = settings.setdefault("theme", {})
     theme["language"] = info.language
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = relative(base / theme["custom_dir"])
+    overrides = settings_file.parent / theme["custom_dir"] if theme.get("custom_dir") else None
+    if overrides:
+        theme["custom_dir"] = "overrides"
     header = f"# Written by 'factcheck render' from {settings_file.name} and site.yml; the next render replaces it.\n"
-    return header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
+    return header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), overrides
