@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from conftest import ROOT
 from factcheck.cli import main
@@ -84,7 +85,7 @@ def test_render_writes_every_generated_page_as_front_matter_and_the_built_html(e
     docs = rendered / "docs"
     for url, page in engine.pages.items():
         front, body = split_page(docs / (url.removesuffix(".html") + ".md"))
-        assert front["title"] and front["description"] == page.description
+        assert front["title"] == str(escape(page.title)) and front["description"] == str(escape(page.description))
         assert front["social"]["og:url"] == ENV["SITE_URL"] + url
         written, built = generated_content(body), generated_content(reference / url)
         assert written.found and built.found, url

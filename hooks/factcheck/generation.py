@@ -76,10 +76,10 @@ def markdown_path(page_url: str) -> str:
 
 
 def front_matter(page: RenderedPage, info: SiteInfo) -> str:
-    # Material's templates insert page titles unescaped: the title is escaped here.
+    # Material's templates insert the title and description unescaped: they are escaped here.
     fields = {
         "title": str(escape(page.title)),
-        "description": page.description,
+        "description": str(escape(page.description)),
         "hide": ["toc"],
         "social": meta_elements(social_meta(page, info)),  # read by overrides/main.html for link previews
     }
