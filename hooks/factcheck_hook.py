@@ -99,7 +99,7 @@ def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
     config["edit_uri_template"] = None
     config.theme["language"] = info.language
     # Material shows it in every page's footer.
-    config["copyright"] = str(licence_notice(info))
+    config["copyright"] = str(sys.modules["factcheck.publishing"].licence_notice(info))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
