@@ -41,7 +41,7 @@ class GeneratedSite:
     pages: dict[str, RenderedPage]  # by URL, relative to the site root
     warnings: list[Problem] = field(default_factory=list)
 
-    def files(self) -> dict[str, str]:
+    def files(self) -> dict[str, str | bytes]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
         return {**export_files(self.model, self.info), VERDICT_CSS: verdict_css(self.model)}
 
@@ -104,10 +104,13 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
     (generated blocks filled in), every generated page and every export. Returns the paths written."""
     written = []
 
-    def write(relative: str, content: str) -> None:
+    def write(relative: str, content: str | bytes) -> None:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):  # images such as share cards
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
         written.append(relative)
 
     for path in sorted(p for p in docs.rglob("*") if p.is_file()):
