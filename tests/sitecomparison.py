@@ -31,7 +31,7 @@ class GeneratedContent:
 
     links: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
-    highlights: list[tuple[str, str]] = field(default_factory=list)  # (claim id, verdict class) per <mark>
+    highlights: list[tuple[str, str]] = field(default_factory=list)  # (claim id, verdict class) per highlighted piece
     found: bool = False
 
 
@@ -53,8 +53,10 @@ class _ContentParser(HTMLParser):
             self.content.ids.append(attributes["id"])
         if tag == "a" and "href" in attributes:
             self.content.links.append(attributes["href"])
-        if tag == "mark" and "data-claim" in attributes:
-            verdict = next((c for c in attributes.get("class", "").split() if c.startswith("fc-v-")), "")
+        classes = attributes.get("class", "").split()
+        # A claim's passage: its link (or its continuation after another claim), or a nested highlight.
+        if "data-claim" in attributes and ("fc-claim" in classes or "fc-hl" in classes):
+            verdict = next((c for c in classes if c.startswith("fc-v-")), "")
             self.content.highlights.append((attributes["data-claim"], verdict))
 
     def handle_endtag(self, tag: str) -> None:

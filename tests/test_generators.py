@@ -86,7 +86,7 @@ def test_render_writes_every_generated_page_as_front_matter_and_the_built_html(e
     for url, page in engine.pages.items():
         front, body = split_page(docs / (url.removesuffix(".html") + ".md"))
         assert front["title"] == str(escape(page.title)) and front["description"] == str(escape(page.description))
-        assert front["social"]["og:url"] == ENV["SITE_URL"] + url
+        assert ["property", "og:url", ENV["SITE_URL"] + url] in front["social"]
         written, built = generated_content(body), generated_content(reference / url)
         assert written.found and built.found, url
         assert (written.links, written.ids, written.highlights) == (built.links, built.ids, built.highlights), url
