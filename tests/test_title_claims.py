@@ -123,6 +123,8 @@ def test_the_claim_page_quotes_the_headline(headline):
     assert '<mark class="fc-hl fc-v-inaccurate">BT tests its VPN service</mark>' in quote
     assert "../sources/article.html#claim-title-tests" in read(html).links
     assert "../methodology.html#selection" in read(html).links
+    assert "Characters 0 to 24 of the source's headline" in html
+    assert "of the source's text" in pages["claims/text-applied.html"].html
 
 
 def test_open_data_says_which_part_a_quote_is_from(headline):

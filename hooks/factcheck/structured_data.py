@@ -121,7 +121,7 @@ def _collection_summary(model: SiteModel, source_id: str, info: SiteInfo, from_f
         "id": info.address(annotations_url(source_id), from_file),
         "type": "AnnotationCollection",
         "label": f"Fact-check of: {model.sources[source_id].title}",
-        "creator": _publisher_agent(info),
+        "creator": _annotation_creator(info),
         "total": len(model.claims_by_source.get(source_id, [])),
     }
 
@@ -142,7 +142,7 @@ def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo, from_file:
         }]
     else:
         targets = _text_targets(source, span, info, from_file)
-    creator = _publisher_agent(info)
+    creator = _annotation_creator(info)
     return {
         "id": info.address(f"{item.url}#annotation", from_file),
         "type": "Annotation",
@@ -197,7 +197,7 @@ def _quote_selector(exact: str, context: tuple[str, str] | None) -> dict:
     return selector
 
 
-def _publisher_agent(info: SiteInfo) -> dict:
+def _annotation_creator(info: SiteInfo) -> dict:
     """The publisher as a Web Annotation agent."""
     agent = {"type": "Organization", "name": info.publisher.name}
     if info.publisher.url:
