@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +20,8 @@ settings.load_profile("untimed")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
+from factcheck.repository import load_repository  # noqa: E402
+from factcheck.site import build_site  # noqa: E402
 from factcheck.sources import sha256_of  # noqa: E402
 
 
@@ -92,3 +96,43 @@ def project_copy(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".venv-*", ".zensical", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts", "node_modules")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
+
+
+# A build as on a fresh machine: none of the variables that name the site's addresses.
+ENV = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "REPO_URL")}
+ENV["NO_MKDOCS_2_WARNING"] = "1"
+PUBLISHED = {"SITE_URL": "https://desk.news.test/checks/", "REPO_URL": "https://git.news.test/desk/checks"}
+VENV_BIN = Path(sys.executable).parent
+
+
+def mkdocs_build(project: Path, site: Path, **environment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project, env={**ENV, **environment}, capture_output=True, text=True,
+    )
+
+
+def build_into(folder: Path, project: Path = ROOT, **environment: str) -> Path:
+    site = folder / "site"
+    result = mkdocs_build(project, site, **environment)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's own content, built once per run as on a fresh machine (no addresses set)."""
+    return build_into(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """Built as the deploy workflow builds it, with the site's and the repository's addresses."""
+    return build_into(tmp_path_factory.mktemp("published"), **PUBLISHED)
+
+
+@pytest.fixture(scope="session")
+def real_model():
+    """The site model of the repository's own content."""
+    return build_site(load_repository(ROOT))

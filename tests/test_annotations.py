@@ -18,7 +18,6 @@ from factcheck.publishing import Publisher, SiteInfo
 from factcheck.repository import load_repository
 from factcheck.site import build_site
 from htmltext import annotated_paragraphs
-from test_build import mkdocs_build
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # §3.4 Motivation and Purpose: the motivations the model defines.
@@ -208,16 +207,13 @@ def resolved(document: dict, base: str) -> dict:
 # --- The real content, as built ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("annotations") / "site"
-    result = mkdocs_build(ROOT, target)
-    assert result.returncode == 0, result.stderr
-    return target
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")
-def model():
-    return build_site(load_repository(ROOT))
+def model(real_model):
+    return real_model
 
 
 def published(site: Path, relative: str, site_url: str) -> tuple[dict, str]:

@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_build import mkdocs_build
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -75,12 +74,9 @@ def _serve(site: Path):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(built_site: Path) -> Path:
     _require_browser()
-    site = tmp_path_factory.mktemp("browser") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built_site
 
 
 @pytest.fixture(scope="module")

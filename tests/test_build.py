@@ -5,51 +5,14 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT
+from conftest import ENV, PUBLISHED, ROOT, VENV_BIN, mkdocs_build
 from factcheck.linkcheck import check_internal
 from factcheck.yamlfile import load_yaml
 from htmltext import annotated_paragraphs, read
-
-# A build as on a fresh machine: none of the variables that name the site's addresses.
-ENV = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "REPO_URL")}
-ENV["NO_MKDOCS_2_WARNING"] = "1"
-PUBLISHED = {"SITE_URL": "https://desk.news.test/checks/", "REPO_URL": "https://git.news.test/desk/checks"}
-VENV_BIN = Path(sys.executable).parent
-
-
-def mkdocs_build(project: Path, site: Path, **environment: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project, env={**ENV, **environment}, capture_output=True, text=True,
-    )
-
-
-def build_into(folder: Path, project: Path = ROOT, **environment: str) -> Path:
-    site = folder / "site"
-    result = mkdocs_build(project, site, **environment)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    return build_into(tmp_path_factory.mktemp("built"))
-
-
-@pytest.fixture(scope="module")
-def published_site(tmp_path_factory) -> Path:
-    """Built as the deploy workflow builds it, with the site's and the repository's addresses."""
-    return build_into(tmp_path_factory.mktemp("published"), **PUBLISHED)
-
 
 def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))

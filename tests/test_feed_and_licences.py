@@ -23,7 +23,6 @@ from factcheck.publishing import CONTENT_LICENCE_URL, Publisher, SiteInfo
 from factcheck.repository import load_repository
 from factcheck.site import build_site
 from htmltext import read
-from test_build import mkdocs_build
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -31,16 +30,13 @@ INFO = SiteInfo("Checks", "https://checks.test/", Publisher("Desk", "https://des
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("outreach") / "site"
-    result = mkdocs_build(ROOT, target)
-    assert result.returncode == 0, result.stderr
-    return target
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")
-def model():
-    return build_site(load_repository(ROOT))
+def model(real_model):
+    return real_model
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from conftest import ROOT, ScratchRepo
 from factcheck.problems import FactcheckError
 from factcheck.repository import load_repository
 from factcheck.site import build_site
-from test_build import mkdocs_build
+from conftest import mkdocs_build
 
 CANARY = "window.__pwned"
 HOSTILE_TEXT = (

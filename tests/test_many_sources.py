@@ -15,7 +15,7 @@ from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
 from test_browser import ARGS, CHROMIUM, SCREENSHOTS, _require_browser, _serve
-from test_build import build_into
+from conftest import build_into
 from test_content import add_brief
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}

@@ -16,7 +16,7 @@ from factcheck.cards import claim_card, site_card
 from factcheck.publishing import Publisher, SiteInfo
 from factcheck.repository import load_repository
 from factcheck.site import build_site
-from test_build import PUBLISHED, mkdocs_build
+from conftest import PUBLISHED, mkdocs_build
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")  # the protocol's four required properties
 OG_COMPLETE = OG_REQUIRED + ("og:description", "og:site_name", "og:image:alt", "og:image:width", "og:image:height",

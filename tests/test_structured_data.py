@@ -10,23 +10,18 @@ import re
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT
-from factcheck.anchoring import anchor
-from factcheck.claims import Selector
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from test_build import PUBLISHED, build_into
+from conftest import PUBLISHED
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(published_site):
     """Built with the published address, which ClaimReview and link previews state."""
-    return build_into(tmp_path_factory.mktemp("readers"), **PUBLISHED)
+    return published_site
 
 
 @pytest.fixture(scope="module")
-def model():
-    return build_site(load_repository(ROOT))
+def model(real_model):
+    return real_model
 
 
 def json_ld(html: str) -> list[dict]:
