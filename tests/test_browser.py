@@ -448,15 +448,21 @@ def hostile_base_url(tmp_path_factory):
     yield from _serve(build_hostile_site(tmp_path_factory.mktemp("hostile-browser")))
 
 
-@pytest.mark.parametrize("path", ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",
-                                  "claims/index.html", "index.html"])
-def test_hostile_content_runs_no_script_in_the_browser(browser, hostile_base_url, path):
+def open_watching_dialogs(browser, url: str):
+    """A fresh page at `url`, with every dialog it opens recorded (and dismissed): a dialog means script ran."""
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(hostile_base_url + path)
+    page.goto(url)
     page.wait_for_load_state("networkidle")
+    return context, page, dialogs
+
+
+@pytest.mark.parametrize("path", ["sources/hostile.html", "claims/hostile-claim.html", "entities/hostile-entity.html",
+                                  "claims/index.html", "index.html"])
+def test_hostile_content_runs_no_script_in_the_browser(browser, hostile_base_url, path):
+    context, page, dialogs = open_watching_dialogs(browser, hostile_base_url + path)
     for link in page.locator("a.fc-claim, .fc-entity").all()[:10]:
         link.hover()
         link.focus()
@@ -560,12 +566,7 @@ def test_every_encoded_and_evasive_link_stays_inert_when_clicked_and_hovered(bro
     """The OWASP evasion cases and every encoding of a script address, in every Markdown and plain-text field:
     no dialog opens and no script runs when a reader hovers, focuses or clicks anything (the search index is
     checked as data in test_hostile)."""
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(hostile_base_url + path)
-    page.wait_for_load_state("networkidle")
+    context, page, dialogs = open_watching_dialogs(browser, hostile_base_url + path)
     # Every address in the content, as the browser resolves it (character references decoded).
     protocols = page.evaluate("Array.from(document.querySelectorAll('.md-content a[href], .md-content [src]'))"
                               ".map(e => new URL(e.href || e.src, location.href).protocol)")

@@ -116,24 +116,30 @@ def test_unchanged_files_are_served_from_the_cache(repo: ScratchRepo):
     assert len(after) == len(entries) + 1, "only the edited claim was checked again"
 
 
+@contextlib.contextmanager
+def secret_from(monkeypatch, cache_home: Path):
+    """The cache's secret read from `cache_home`, and forgotten afterwards so that other tests read their own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    checkcache._secret.cache_clear()
+    try:
+        yield
+    finally:
+        checkcache._secret.cache_clear()
+
+
 def test_entries_planted_in_the_repository_never_match(repo: ScratchRepo, tmp_path: Path, monkeypatch):
     """A pull request may commit a cache folder; made without this machine's secret, its entries are ignored."""
     scratch(repo)
     repo.claim("profits", "report", "profits rose by 12 percent", 15, 41, verdict="TODO")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-    checkcache._secret.cache_clear()
-    outcome(repo.root)
+    with secret_from(monkeypatch, tmp_path / "elsewhere"):
+        outcome(repo.root)
     planted = sorted((repo.root / CACHE_FOLDER).rglob("*.json"))
     for entry in planted:  # every outcome rewritten as "no problem"
         stored = json.loads(entry.read_text(encoding="utf-8"))
         stored["problems"] = []
         entry.write_text(json.dumps(stored), encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "here"))
-    checkcache._secret.cache_clear()
-    try:
+    with secret_from(monkeypatch, tmp_path / "here"):
         report = outcome(repo.root)
-    finally:
-        checkcache._secret.cache_clear()
     assert "claims/report/profits.yml" in report and "placeholder" in report
 
 
@@ -142,11 +148,7 @@ def test_no_cache_with_a_secret_that_could_be_guessed(repo: ScratchRepo, tmp_pat
     scratch(repo)
     (tmp_path / "weak" / "factcheck").mkdir(parents=True)
     (tmp_path / "weak" / "factcheck" / "cache-secret").write_text(secret, encoding="ascii")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "weak"))
-    checkcache._secret.cache_clear()
-    try:
+    with secret_from(monkeypatch, tmp_path / "weak"):
         report = outcome(repo.root)
-    finally:
-        checkcache._secret.cache_clear()
     assert report.startswith("exit 0")
     assert not (repo.root / CACHE_FOLDER).exists()

@@ -8,7 +8,7 @@ import io
 import json
 
 from .cards import SITE_CARD, card_url, claim_card, site_card
-from .datapackage import data_package
+from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
 from .site import SiteModel, claim_url, entity_url, source_url
@@ -16,7 +16,8 @@ from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
 )
 
-CSV_COLUMNS = ["id", "source", "verdict", "verdict_label", "claim", "summary", "field", "quote", "start", "end", "url", "entities", "evidence"]
+# The columns the data package describes, in the same order: one list, so the two cannot drift apart.
+CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
 def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str | bytes]:
