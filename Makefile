@@ -76,8 +76,10 @@ test: $(STAMP) $(NODE_STAMP) generators
 	$(BIN)/python -m pytest
 
 # Live preview with MkDocs; engine edits (hooks/factcheck/) are picked up at the next rebuild.
+# `make bench` runs the same command, with these flags, to measure the preview.
+SERVE_FLAGS ?=
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve $(SERVE_FLAGS)
 
 # CPU time of builds, rebuilds and validation against an honest MkDocs floor (not part of
 # `make test`): 1,000, 10,000 and 30,000 claims by default, which takes more than an hour on

@@ -9,9 +9,14 @@ For each size (claims; 50 claims per source), from the same synthetic repository
   hook; the build can be no cheaper than this while it uses MkDocs and Material;
 - rebuild after one claim edit, and after one entity edit: the same full build after
   changing one claim's summary, or one entity's description;
-- validate: `factcheck validate FILE` after the claim edit.
+- validate: `factcheck validate FILE` after the claim edit;
+- serve (`bench/serve.py`): `make serve`'s own command on the same site: save-to-reload of
+  10 successive claim edits, idle CPU, and resident memory after each edit.
 
-Every figure is CPU time (user + system) of the child process that does the work, from
+Cold builds and the floor start with no cache (`.factcheck-cache/` removed), as on a fresh
+clone; the rebuilds and `validate` after an edit find the cache the build before left.
+
+Every build figure is CPU time (user + system) of the child process that does the work, from
 getrusage(RUSAGE_CHILDREN) deltas, so that other work on the machine moves it less than it
 moves wall-clock time. The kinds of run are interleaved, round after round, and each
 figure is the median over the rounds with its range; the ratio is the median of the
@@ -33,16 +38,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from markupsafe import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
+from bench.serve import ServeFigures, measure_serve  # noqa: E402
 from bench.synthetic import generate  # noqa: E402
 from factcheck.exports import export_files  # noqa: E402
+from factcheck.generation import front_matter, page_body  # noqa: E402
 from factcheck.publishing import load_site_info  # noqa: E402
-from factcheck.rendering import Renderer, social_meta, verdict_css  # noqa: E402
+from factcheck.rendering import Renderer, meta_elements, social_meta, verdict_css  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
 
@@ -83,14 +89,16 @@ def write_floor(repo: Path, target: Path) -> tuple[Path, Path]:
         src_uri = page.url.removesuffix(".html") + ".md"
         path = docs / src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The hook's front matter (an escaped title, no table of contents); the body comes finished.
-        title = json.dumps(str(escape(page.title)), ensure_ascii=False)
-        path.write_text(f"---\ntitle: {title}\nhide:\n  - toc\n---\n", encoding="utf-8")
-        prerendered[src_uri] = {"html": page.html, "social": social_meta(page, info),
+        # The hook's own front matter; the body comes finished.
+        path.write_text(front_matter(page, info), encoding="utf-8")
+        prerendered[src_uri] = {"html": page_body(page), "social": meta_elements(social_meta(page, info)),
                                 "edit_uri": "../" + page.edit_path if page.edit_path else None}
     for name, content in {**export_files(model, info), "assets/verdicts.css": verdict_css(model)}.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):  # share cards, given to the floor already drawn
+            (docs / name).write_bytes(content)
+        else:
+            (docs / name).write_text(content, encoding="utf-8")
     # Markers the hook fills in on hand-written pages: the floor fills them in once, here.
     for page in docs.glob("*.md"):
         text = page.read_text(encoding="utf-8")
@@ -109,12 +117,12 @@ def write_floor(repo: Path, target: Path) -> tuple[Path, Path]:
     return target / "mkdocs.yml", pages_file
 
 
-def edit_line(path: Path, key: str, round_number: int) -> None:
+def edit_line(path: Path, key: str, text: str) -> None:
     """Change one top-level scalar field of a YAML file, as an editor saving a change does."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for index, line in enumerate(lines):
         if line.startswith(f"{key}: "):
-            lines[index] = f"{key}: Edited in round {round_number}.\n"
+            lines[index] = f"{key}: {text}.\n"
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -126,6 +134,7 @@ class Row:
     ratios: list[float] = field(default_factory=list)
     hook: list[float] = field(default_factory=list)
     peak: dict[str, float] = field(default_factory=lambda: {"cold": 0.0, "floor": 0.0})
+    serve: ServeFigures = field(default_factory=ServeFigures)
 
 
 def measure(claims: int, rounds: int, scratch: Path) -> Row:
@@ -140,6 +149,7 @@ def measure(claims: int, rounds: int, scratch: Path) -> Row:
         # Alternate which build goes first, so that neither always follows the other.
         order = ("floor", "cold") if round_number % 2 == 0 else ("cold", "floor")
         for kind in order:
+            shutil.rmtree(repo / ".factcheck-cache", ignore_errors=True)  # a fresh clone's first build
             if kind == "floor":
                 seconds, report = worker("floor", floor_config, scratch / f"floor-site-{claims}", pages_file)
             else:
@@ -149,11 +159,12 @@ def measure(claims: int, rounds: int, scratch: Path) -> Row:
             row.seconds[kind].append(seconds)
             row.peak[kind] = max(row.peak[kind], report["peak_mib"])
         row.ratios.append(row.seconds["cold"][-1] / row.seconds["floor"][-1])
-        edit_line(claim_file, "summary", round_number)
+        edit_line(claim_file, "summary", f"Edited in round {round_number}")
         row.seconds["claim edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
         row.seconds["validate"].append(child_cpu([sys.executable, "-m", "factcheck", "validate", str(claim_file)], cwd=repo)[0])
-        edit_line(entity_file, "description", round_number)
+        edit_line(entity_file, "description", f"Edited in round {round_number}")
         row.seconds["entity edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
+    row.serve = measure_serve(repo, claim_file, lambda path, marker: edit_line(path, "summary", marker), IDENTITY)
     return row
 
 
@@ -163,15 +174,23 @@ def spread(values: list[float], digits: int = 1) -> str:
 
 def report(rows: list[Row], rounds: int) -> str:
     header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "entity edit s", "validate 1 s",
-              "hook s", "peak MiB")
-    lines = [f"CPU seconds (user+sys), median (min–max) of {rounds} interleaved rounds", "",
+              "hook s", "peak MiB", "save-to-reload s", "serve idle CPU", "serve MiB")
+    lines = [f"CPU seconds (user+sys), median (min–max) of {rounds} interleaved rounds; save-to-reload in wall-clock "
+             "seconds over 10 successive edits; serve memory after the first build → after each edit (highest)", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = (f"{r.claims:,}", f"{r.pages:,}", spread(r.seconds["cold"]), spread(r.seconds["floor"]), spread(r.ratios, 2),
                  spread(r.seconds["claim edit"]), spread(r.seconds["entity edit"]), spread(r.seconds["validate"]),
-                 spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})")
+                 spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})",
+                 spread(r.serve.reload_seconds, 2), f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _memory(resident: list[float]) -> str:
+    if not resident:
+        return "–"
+    return f"{resident[0]:.0f} → {resident[-1]:.0f} ({max(resident):.0f})"
 
 
 def main() -> None:
