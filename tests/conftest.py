@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ settings.load_profile("untimed")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
+from factcheck import checkcache  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
 from factcheck.sources import sha256_of  # noqa: E402
@@ -82,6 +84,17 @@ class ScratchRepo:
         # JSON is YAML: one field per line keeps line numbers predictable.
         text = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items())
         return self.write(f"claims/{source_id}/{claim_id}.yml", text)
+
+
+@contextlib.contextmanager
+def secret_from(monkeypatch, cache_home: Path):
+    """The cache's secret read from `cache_home`, and forgotten afterwards so that other tests read their own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    checkcache._secret.cache_clear()
+    try:
+        yield
+    finally:
+        checkcache._secret.cache_clear()
 
 
 @pytest.fixture

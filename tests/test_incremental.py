@@ -12,8 +12,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, ScratchRepo
-from factcheck import checkcache
+from conftest import ROOT, ScratchRepo, secret_from
 from factcheck.checkcache import CACHE_FOLDER
 from factcheck.cli import main
 from factcheck.problems import FactcheckError
@@ -114,17 +113,6 @@ def test_unchanged_files_are_served_from_the_cache(repo: ScratchRepo):
     after = {path: path.stat().st_mtime_ns for path in (repo.root / CACHE_FOLDER).rglob("*.json")}
     assert {path: after[path] for path in entries} == entries, "entries of unchanged files are kept as they were"
     assert len(after) == len(entries) + 1, "only the edited claim was checked again"
-
-
-@contextlib.contextmanager
-def secret_from(monkeypatch, cache_home: Path):
-    """The cache's secret read from `cache_home`, and forgotten afterwards so that other tests read their own."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    checkcache._secret.cache_clear()
-    try:
-        yield
-    finally:
-        checkcache._secret.cache_clear()
 
 
 def test_entries_planted_in_the_repository_never_match(repo: ScratchRepo, tmp_path: Path, monkeypatch):

@@ -3,20 +3,25 @@ sitemap dated from the content."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import PUBLISHED, ROOT, ScratchRepo, mkdocs_build, secret_from
+from factcheck import cards
 from factcheck.cards import claim_card, site_card
+from factcheck.checkcache import CACHE_FOLDER
+from factcheck.exports import export_files
+from factcheck.generation import generate
 from factcheck.publishing import Publisher, SiteInfo
 from factcheck.repository import load_repository
 from factcheck.site import build_site
-from conftest import PUBLISHED, mkdocs_build
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")  # the protocol's four required properties
 OG_COMPLETE = OG_REQUIRED + ("og:description", "og:site_name", "og:image:alt", "og:image:width", "og:image:height",
@@ -136,3 +141,137 @@ def test_the_sitemap_dates_each_page_from_its_content(published, model):
         assert lastmod[f"{SITE_URL}sources/{source_id}.html"] == expected
     assert lastmod[SITE_URL + "index.html"] == model.latest_update()
     assert lastmod[SITE_URL + "methodology.html"] is None, "a hand-written page gives no date: none is made up"
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def on_ramp(pixel: tuple[int, ...], ink: tuple[int, ...], background: tuple[int, ...]) -> bool:
+    """The pixel is a blend of the ink over the background (one coverage for all three channels, within 2)."""
+    span = max(abs(i - b) for i, b in zip(ink, background))
+    channel = max(range(3), key=lambda c: abs(ink[c] - background[c]))
+    coverage = (pixel[channel] - background[channel]) / (ink[channel] - background[channel]) if span else 0
+    return -0.01 <= coverage <= 1.01 and all(
+        abs(p - (b + (i - b) * coverage)) <= 2 for p, i, b in zip(pixel, ink, background))
+
+
+@pytest.mark.parametrize("colour", ["#1b6e3a", "#a11b1b", "#4a4f57", "#000000"])
+def test_card_text_is_anti_aliased_in_its_exact_colours(repo, colour):
+    """Ink, background and the verdict's colour are exact; glyph edges are smooth blends between them."""
+    repo.source("doc", "A sentence.")
+    repo.claim("c", "doc", "A sentence.", 0, 11, claim="Profits rose by 12 percent in 2015, the chairman said.")
+    item = build_site(load_repository(repo.root)).claims["c"]
+    item = type(item)(item.claim, item.span, item.number, type(item.verdict)(
+        item.verdict.id, item.verdict.label, item.verdict.description, item.verdict.rank, colour))
+    image = Image.open(io.BytesIO(claim_card(item, SiteInfo("Checks", "", Publisher("Desk"))))).convert("RGB")
+    white, ink = (255, 255, 255), rgb(cards.INK)
+    regions = {"claim": ((64, 120, 1136, 440), ink, white), "badge": ((64, 470, 300, 570), white, rgb(colour))}
+    for name, (box, foreground, background) in regions.items():
+        counts = {pixel: count for count, pixel in image.crop(box).getcolors(maxcolors=1 << 20)}
+        assert counts.get(foreground, 0) > 500 and counts.get(background, 0) > 500, name
+        assert all(on_ramp(pixel, foreground, background) for pixel in counts), name
+        assert len(counts) > 40, f"{name}: glyph edges are blended, not jagged"
+    assert image.getpixel((5, 300)) == rgb(colour), "the edge stripe"
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch):
+    with secret_from(monkeypatch, tmp_path / "cache-home"):
+        yield tmp_path / "cache-home"
+
+
+def card_repo(repo: ScratchRepo):
+    repo.source("doc", "Profits rose. Costs fell.")
+    repo.claim("c", "doc", "Profits rose.", 0, 13, claim="Profits rose by 12 percent in 2015.")
+    repo.claim("d", "doc", "Costs fell.", 14, 25, claim="Costs fell.", verdict="misleading")
+    return build_site(load_repository(repo.root))
+
+
+def card_entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_FOLDER).rglob("*.card"))
+
+
+INFO = SiteInfo("Checks", "What we checked.", Publisher("Desk"))
+
+
+def test_cached_cards_are_the_bytes_drawn_and_are_read_without_drawing(repo, cache_home, monkeypatch):
+    model = card_repo(repo)
+    drawn = {item.id: claim_card(item, INFO) for item in model.claims.values()}
+    assert card_entries(repo.root) == [], "without a cache root nothing is stored"
+    first = {item.id: claim_card(item, INFO, repo.root) for item in model.claims.values()}
+    assert first == drawn and len(card_entries(repo.root)) == 2
+    site = site_card(model, INFO, repo.root)
+    assert site == site_card(model, INFO)
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a cached card was drawn again")
+
+    monkeypatch.setattr(cards, "_Card", no_drawing)
+    assert {item.id: claim_card(item, INFO, repo.root) for item in model.claims.values()} == drawn
+    assert site_card(model, INFO, repo.root) == site
+
+
+@pytest.mark.parametrize("change", ["claim", "verdict label", "verdict colour", "site name", "site description"])
+def test_a_changed_input_gives_its_own_card_from_a_warm_cache(repo, cache_home, change):
+    model = card_repo(repo)
+    item = model.claims["c"]
+    claim_card(item, INFO, repo.root), site_card(model, INFO, repo.root)
+    verdict, info = item.verdict, INFO
+    if change == "claim":
+        item = type(item)(type(item.claim)(**{**vars(item.claim), "claim": "Profits rose by 13 percent in 2015."}),
+                          item.span, item.number, verdict)
+    elif change.startswith("verdict"):
+        field = "label" if change == "verdict label" else "colour"
+        item = type(item)(item.claim, item.span, item.number,
+                          type(verdict)(**{**vars(verdict), field: "Wrong" if field == "label" else "#a11b1b"}))
+    else:
+        field = "name" if change == "site name" else "description"
+        info = SiteInfo(**{**vars(INFO), field: "Other"})
+    if change != "site description":
+        assert claim_card(item, info, repo.root) == claim_card(item, info) != claim_card(model.claims["c"], INFO)
+    if change.startswith("site"):
+        assert site_card(model, info, repo.root) == site_card(model, info) != site_card(model, INFO)
+
+
+def test_card_entries_made_with_another_secret_are_ignored(repo, tmp_path, monkeypatch):
+    """A pull request may commit a cache folder full of cards; without this machine's secret they never match."""
+    model = card_repo(repo)
+    item, other = model.claims["c"], model.claims["d"]
+    with secret_from(monkeypatch, tmp_path / "elsewhere"):
+        claim_card(item, INFO, repo.root)
+        claim_card(other, INFO, repo.root)
+    wrong = claim_card(other, INFO)
+    for entry in card_entries(repo.root):  # every entry now holds the other claim's card, well formed
+        entry.write_bytes(hashlib.sha256(wrong).digest() + wrong)
+    with secret_from(monkeypatch, tmp_path / "here"):
+        assert claim_card(item, INFO, repo.root) == claim_card(item, INFO) != wrong
+
+
+@pytest.mark.parametrize("damage", ["cut short", "one byte changed", "empty", "digest alone", "a folder"])
+def test_a_damaged_card_entry_is_drawn_again_not_served(repo, cache_home, damage):
+    model = card_repo(repo)
+    item = model.claims["c"]
+    drawn = claim_card(item, INFO, repo.root)
+    [entry] = card_entries(repo.root)
+    stored = entry.read_bytes()
+    if damage == "a folder":
+        entry.unlink()
+        entry.mkdir()
+    else:
+        entry.write_bytes({"cut short": stored[:-100], "one byte changed": stored[:500] + bytes([stored[500] ^ 1]) + stored[501:],
+                           "empty": b"", "digest alone": stored[:32]}[damage])
+    assert claim_card(item, INFO, repo.root) == drawn
+    if damage != "a folder":
+        assert entry.read_bytes() == stored, "the entry is repaired"
+
+
+def test_a_build_stores_its_cards_and_the_next_build_gives_the_same_files(repo, cache_home):
+    shutil.copy(ROOT / "site.yml", repo.root / "site.yml")
+    model = card_repo(repo)
+    first = generate(repo.root, {}).files()
+    assert len(card_entries(repo.root)) == len(model.claims) + 1, "one entry per claim card and one for the site card"
+    second = generate(repo.root, {})
+    assert second.files() == first
+    assert {name: content for name, content in first.items() if name.startswith("cards/")} == {
+        name: content for name, content in export_files(second.model, second.info).items() if name.startswith("cards/")}

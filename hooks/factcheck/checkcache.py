@@ -10,7 +10,9 @@ Entries are JSON in `.factcheck-cache/` at the repository root (git-ignored). Th
 names also mix in a secret kept outside the repository, so entries planted by a pull
 request can never match: the checks of untrusted files cannot be skipped that way. Any
 trouble with the cache (no home directory, a read-only disk, a damaged entry) means
-checking the file again, never a different result.
+checking the file again, never a different result. Other results computed from
+content alone (the share cards) are kept the same way: `keyed_entry` names them, `store`
+writes them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import secrets
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .problems import Problem
 from .yamlfile import JsonPath, YamlDocument
@@ -75,24 +77,41 @@ def _engine_version() -> bytes:
     return digest.digest()
 
 
+def keyed_entry(root: Path, parts: Iterable[bytes], suffix: str) -> Path | None:
+    """Where the cache of the repository at `root` keeps what these inputs give: a name that mixes them
+    with this machine's secret, so that no entry planted in the repository can match. None when there
+    is no usable secret (then there is no cache)."""
+    secret = _secret()
+    if secret is None:
+        return None
+    key = hashlib.sha256(b"\0".join(hashlib.sha256(part).digest() for part in (secret, *parts))).hexdigest()
+    return root / CACHE_FOLDER / key[:2] / f"{key[2:]}{suffix}"
+
+
+def store(entry: Path, data: bytes) -> None:
+    """Keep `data` as the entry; a cache that cannot be written is no cache, never an error."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        partial.replace(entry)  # atomic: a reader never sees half an entry
+    except OSError:
+        return
+
+
 class CheckedFileCache:
     """Outcomes of parsing and checking files of one repository, by content."""
 
     def __init__(self, root: Path):
-        self.folder = root / CACHE_FOLDER
-        self.secret = _secret()
+        self.root = root
 
     def outcome(self, text: str, display_path: str, schema: bytes, expect_id: str | None,
                 compute: Callable[[], Outcome]) -> Outcome:
         """The cached outcome for this text checked against this schema, or `compute()`'s, stored for next time."""
-        if self.secret is None:
+        entry = keyed_entry(self.root, (FORMAT, _engine_version(), schema, display_path.encode(),
+                                        (expect_id or "").encode(), text.encode("utf-8", "surrogatepass")), ".json")
+        if entry is None:
             return compute()
-        key = hashlib.sha256(b"\0".join(
-            hashlib.sha256(part).digest() for part in (
-                FORMAT, self.secret, _engine_version(), schema, display_path.encode(), (expect_id or "").encode(),
-                text.encode("utf-8", "surrogatepass"))
-        )).hexdigest()
-        entry = self.folder / key[:2] / f"{key[2:]}.json"
         found = _read(entry, display_path)
         if found is not None:
             return found
@@ -128,10 +147,4 @@ def _write(entry: Path, outcome: Outcome) -> None:
     # Only what JSON gives back exactly is kept (a mapping with numeric keys, say, is not).
     if document is not None and json.loads(text)["document"]["data"] != document.data:
         return
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(entry)  # atomic: a reader never sees half an entry
-    except OSError:
-        return
+    store(entry, text.encode("utf-8"))

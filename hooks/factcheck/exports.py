@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from .cards import SITE_CARD, card_url, claim_card, site_card
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
@@ -20,9 +21,9 @@ from .structured_data import (
 CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
-def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str | bytes]:
+def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) -> dict[str, str | bytes]:
     """File name → content (text, or bytes for the share cards), with stable ordering so that identical
-    input gives identical files."""
+    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused."""
     sources = [
         {
             "id": source.id,
@@ -74,9 +75,9 @@ def export_files(model: SiteModel, info: SiteInfo) -> dict[str, str | bytes]:
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info))
     files[FEED_URL] = atom_feed(model, info)
-    files[SITE_CARD] = site_card(model, info)
+    files[SITE_CARD] = site_card(model, info, cache_root)
     for item in sorted(model.claims.values(), key=lambda c: c.id):
-        files[card_url(item.id)] = claim_card(item, info)
+        files[card_url(item.id)] = claim_card(item, info, cache_root)
     return files
 
 

@@ -40,10 +40,11 @@ class GeneratedSite:
     renderer: Renderer
     pages: dict[str, RenderedPage]  # by URL, relative to the site root
     warnings: list[Problem] = field(default_factory=list)
+    root: Path | None = None  # the repository, whose cache keeps the share cards drawn before
 
     def files(self) -> dict[str, str | bytes]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
-        return {**export_files(self.model, self.info), VERDICT_CSS: verdict_css(self.model)}
+        return {**export_files(self.model, self.info, self.root), VERDICT_CSS: verdict_css(self.model)}
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""
@@ -67,7 +68,7 @@ def generate(root: Path, environ: Mapping[str, str]) -> GeneratedSite:
     assert info is not None
     renderer = Renderer(model, info)
     pages = {page.url: page for page in renderer.pages()}
-    return GeneratedSite(model, info, renderer, pages, model.warnings + problems)
+    return GeneratedSite(model, info, renderer, pages, model.warnings + problems, root)
 
 
 def markdown_path(page_url: str) -> str:
