@@ -253,33 +253,58 @@ class MentionFinder:
     """Finds every place an entity's name or alias occurs, in one pass per text.
 
     Forms are matched as whole words and case-sensitively unless an alias says otherwise.
-    The alternatives are tried longest first, so "BT Chine" wins over "BT" and "Chine"."""
+    Where several forms start at the same place, the longest wins ("BT Chine" over "BT"),
+    then the first in alphabetical order. The text is scanned for the characters a form
+    can start with; at each such place only the forms starting with that character are
+    tried, so the cost grows with the mentions rather than with the text times the forms."""
 
     def __init__(self, entities: dict[str, Entity]):
         forms: dict[str, tuple[str, bool, bool]] = {}  # text → (entity id, whole word, case-sensitive)
         for entity in sorted(entities.values(), key=lambda e: e.id):
             for text, whole_word, case_sensitive in entity.forms:
-                forms.setdefault(text, (entity.id, whole_word, case_sensitive))
-        self.entity_of: dict[str, str] = {}  # regex group → entity id
-        alternatives = []
-        for number, text in enumerate(sorted(forms, key=lambda n: (-len(n), n))):
-            entity_id, whole_word, case_sensitive = forms[text]
-            body = re.escape(text)
-            if whole_word:
-                body = rf"(?<!\w){body}(?!\w)"
-            if not case_sensitive:
-                body = f"(?i:{body})"
-            self.entity_of[f"f{number}"] = entity_id
-            alternatives.append(f"(?P<f{number}>{body})")
-        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+                if text:  # the schema requires a character; an empty form would match everywhere
+                    forms.setdefault(text, (entity.id, whole_word, case_sensitive))
+        self.forms = sorted(forms, key=lambda n: (-len(n), n))  # the order in which forms are tried
+        self.entity_of = [forms[text][0] for text in self.forms]
+        self.bodies = [_form_pattern(text, *forms[text][1:]) for text in self.forms]
+        # Where a form may start: its first character, compared without case (a superset of every form's rule).
+        self.starts = re.compile("(?i:[" + "".join(sorted({re.escape(text[0]) for text in self.forms})) + "])") \
+            if self.forms else None
+        self.first_character = [re.compile(_form_pattern(text[0], False, forms[text][2])) for text in self.forms]
+        self.tried_at: dict[str, tuple[re.Pattern[str], list[str]] | None] = {}  # text character → its forms
+
+    def _forms_starting_with(self, character: str) -> tuple[re.Pattern[str], list[str]] | None:
+        """The forms whose first character matches `character` (as each form compares case), as one pattern
+        trying them in order, with the entity of each of its groups; None if no form starts so."""
+        if character not in self.tried_at:
+            numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
+            self.tried_at[character] = (
+                re.compile("|".join(f"({self.bodies[number]})" for number in numbers)),
+                [self.entity_of[number] for number in numbers],
+            ) if numbers else None
+        return self.tried_at[character]
 
     def find(self, source: Source) -> list[Mention]:
-        if self.pattern is None:
-            return []
-        return [
-            Mention(self.entity_of[match.lastgroup or ""], source.id, Span(match.start(), match.end()), f"mention-{number}")
-            for number, match in enumerate(self.pattern.finditer(source.text), start=1)
-        ]
+        text, mentions, position = source.text, [], 0
+        while self.starts and (start := self.starts.search(text, position)):
+            position = start.start()
+            tried = self._forms_starting_with(text[position])
+            found = tried[0].match(text, position) if tried else None
+            if not (tried and found and found.lastindex):
+                position += 1
+                continue
+            entity_id = tried[1][found.lastindex - 1]  # each form is one group, holding no group of its own
+            mentions.append(Mention(entity_id, source.id, Span(found.start(), found.end()),
+                                    f"mention-{len(mentions) + 1}"))
+            position = found.end()
+        return mentions
+
+
+def _form_pattern(text: str, whole_word: bool, case_sensitive: bool) -> str:
+    body = re.escape(text)
+    if whole_word:
+        body = rf"(?<!\w){body}(?!\w)"
+    return body if case_sensitive else f"(?i:{body})"
 
 
 def find_mentions(source: Source, entities: dict[str, Entity]) -> list[Mention]:
