@@ -49,15 +49,14 @@ endif
 
 generators: $(GENERATOR_STAMP_properdocs) $(GENERATOR_STAMP_zensical)
 
-# Validate first, build into a scratch directory, then swap it in: a failed
-# build leaves the last good site/ exactly as it was. A run stopped between the
-# swap's two moves left no site/ and the last good one in .site-old: the next run
-# puts it back before anything else.
-# The build reuses what validation parsed and checked (.factcheck-cache/), so each
-# file is parsed and checked once.
+# Build into a scratch directory, then swap it in: the build runs every check
+# `factcheck validate` runs (the hook, and `factcheck render` for Zensical, validate
+# before writing anything), so a bad file stops it with every problem listed and the
+# last good site/ exactly as it was. A run stopped between the swap's two moves left
+# no site/ and the last good one in .site-old: the next run puts it back before
+# anything else.
 site: $(STAMP) $(GENERATOR_STAMP_$(GENERATOR))
 	if [ ! -d site ] && [ -d .site-old ]; then mv .site-old site; fi
-	$(BIN)/factcheck validate
 	rm -rf .site-build
 	$(BUILD_$(GENERATOR))
 	rm -rf .site-old

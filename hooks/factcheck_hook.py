@@ -9,7 +9,6 @@ bad file stops the build with every problem listed and the last good site intact
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from factcheck.generation import GeneratedSite
     from factcheck.publishing import SiteInfo
 
-log = logging.getLogger("mkdocs.hooks.factcheck")
 ENGINE = Path(__file__).resolve().parent / "factcheck"
 
 
@@ -74,8 +72,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = engine.generation.generate(_root(config), os.environ)
     except engine.problems.FactcheckError as exc:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
-    for warning in site.warnings:
-        log.warning(str(warning))
+    # Warnings pass, as they do in `factcheck validate`, and show even with --quiet: printed as
+    # validate prints them, not logged, since `strict: true` fails a build on any logged warning.
+    for warning in sorted(site.warnings):
+        print(warning, file=sys.stderr)
     # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; use the
     # latest declared date of the content rather than the time of the build.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(site.model.latest_update_timestamp()))

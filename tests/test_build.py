@@ -9,7 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import ENV, PUBLISHED, ROOT, VENV_BIN, mkdocs_build
+from conftest import ENV, PUBLISHED, ROOT, VENV_BIN, ScratchRepo, mkdocs_build
 from factcheck.linkcheck import check_internal
 from factcheck.yamlfile import load_yaml
 from htmltext import annotated_paragraphs, read
@@ -214,6 +214,65 @@ def test_make_site_recovers_the_last_good_site_after_a_stop_in_the_middle_of_its
     assert second.returncode != 0 and "Traceback" not in second.stdout + second.stderr
     assert digest(project_copy / "site") == before
     assert not (project_copy / ".site-old").exists()
+
+
+BRIEF = "Le ministère a répondu hier soir. Personne ne sait encore pourquoi."
+
+
+def add_a_brief(project: Path, **source_fields) -> None:
+    """A French source of two sentences, the first one claimed (its quote translated), the second not."""
+    desk = ScratchRepo.__new__(ScratchRepo)
+    desk.root = project
+    desk.source("brief", BRIEF, language="fr", **source_fields)
+    quote = "Le ministère a répondu hier soir."
+    desk.claim("brief-answer", "brief", quote, 0, len(quote), translation="The ministry answered last night.")
+
+
+def test_make_site_shows_the_checks_warnings_and_stops_on_their_errors(project_copy: Path):
+    """The build runs every check `factcheck validate` runs: a warning is shown and passes, an error of the
+    desk's standards (here a check declared complete that leaves a sentence uncovered) stops it."""
+    make = ["make", "--no-print-directory", "site", f"VENV={VENV_BIN.parent}", "-o", f"{VENV_BIN.parent}/.installed"]
+    add_a_brief(project_copy)
+    first = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
+    output = first.stdout + first.stderr
+    assert first.returncode == 0, output
+    assert re.search(r"^sources/brief\.yml:\d+:\d+: warning: not_checked: no claim covers the sentence "
+                     r"'Personne ne sait encore pourquoi\.'", output, re.M), output
+    before = digest(project_copy / "site")
+
+    add_a_brief(project_copy, assessment={"verdict": "accurate", "summary": "The brief holds."})
+    second = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
+    output = second.stdout + second.stderr
+    assert second.returncode != 0
+    assert re.search(r"^ *sources/brief\.yml:\d+:\d+: assessment: no claim covers the sentence "
+                     r"'Personne ne sait encore pourquoi\.'", output, re.M), output
+    assert "Traceback" not in output
+    assert digest(project_copy / "site") == before
+
+
+def test_every_generator_refuses_what_validation_refuses(project_copy: Path, tmp_path: Path, capsys):
+    """A bare `mkdocs build` (and `make serve`, ProperDocs: the same hook) and `factcheck render` (Zensical's
+    path) stop on a problem of the desk's standards, before writing anything."""
+    from factcheck import cli
+
+    add_a_brief(project_copy)
+    claim = project_copy / "claims/brief/brief-answer.yml"
+    claim.write_text(re.sub(r"^translation: .*\n", "", claim.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    assert cli.main(["--root", str(project_copy), "validate"]) == 1
+    expected = re.compile(r"claims/brief/brief-answer\.yml:\d+:\d+: translation: the quote is in 'fr': add `translation`")
+    assert expected.search(capsys.readouterr().out)
+
+    site = tmp_path / "out"
+    site.mkdir()
+    (site / "keep.html").write_text("last good build")
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode != 0 and expected.search(result.stderr), result.stderr
+    assert [path.name for path in site.iterdir()] == ["keep.html"]
+
+    rendered = tmp_path / "rendered"
+    assert cli.main(["--root", str(project_copy), "render", "--out", str(rendered)]) == 1
+    assert expected.search(capsys.readouterr().out)
+    assert not rendered.exists()
 
 
 def test_mkdocs_alone_also_refuses_a_bad_file_before_touching_the_output(project_copy: Path, tmp_path: Path):

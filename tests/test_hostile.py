@@ -101,6 +101,11 @@ def hostile_project(project: Path) -> Path:
                evidence=[{"url": 'https://example.org/"><script>alert(1)</script>', "title": "</a><script>alert(1)</script> " + plain,
                           "publisher": "<b>P</b> " + plain, "date": "2016-01-01", "shows": "<i onclick=alert(1)>x</i> " + plain}],
                corrections=[{"date": "2026-11-25", "change": plain, "reason": plain}])
+    # The second paragraph claimed too: the source declares its check complete (an assessment),
+    # and a build, like validation, refuses a complete check that leaves a sentence uncovered.
+    rest = "{{ config }} et {% raw %} fin."
+    repo.claim("hostile-rest", "hostile", rest, HOSTILE_TEXT.index(rest), HOSTILE_TEXT.index(rest) + len(rest),
+               translation="{{ config }} and {% raw %} end.", entities=["hostile-entity"])
     return project
 
 

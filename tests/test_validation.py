@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from conftest import ROOT, ScratchRepo
+from factcheck.boundary import OutsideBoundary, read_bytes
+from factcheck.checkcache import CACHE_FOLDER
 from factcheck.problems import FactcheckError
 from factcheck.repository import load_repository
 from factcheck.site import build_site
@@ -382,6 +386,19 @@ def test_untrusted_input_is_a_message_at_its_line(base, capsys, name, breakage, 
     assert rows, f"expected {reported_file}:{line}: …{fragment}… in:\n{output}"
 
 
+@pytest.mark.parametrize("name, breakage, reported_file, line, fragment", UNTRUSTED_INPUTS, ids=[case[0] for case in UNTRUSTED_INPUTS])
+def test_untrusted_input_gets_the_same_report_from_the_cache_as_from_a_clean_check(base, capsys, name, breakage,
+                                                                                    reported_file, line, fragment):
+    """What one run stored (problems or parsed data) is what the next run reports, to the column."""
+    base.claim("c1", "article", "BT applied", 0, 10)
+    breakage(base)
+    first = validate(base, capsys)
+    assert (base.root / CACHE_FOLDER).is_dir(), "the first run stores what it checked"
+    assert validate(base, capsys) == first
+    shutil.rmtree(base.root / CACHE_FOLDER)
+    assert validate(base, capsys) == first
+
+
 def test_at_least_eighty_kinds_of_bad_input_are_covered():
     from test_cli import BAD_INPUTS
 
@@ -467,3 +484,66 @@ def test_an_ambiguous_quote_names_a_bounded_number_of_places(repo: ScratchRepo):
     assert len(problems) == 1 and problems[0].startswith("claims/s/c1.yml:3:")
     assert "the quote occurs 50000 times" in problems[0]
     assert problems[0].count("–") == MAX_PLACES_LISTED and f"and {50_000 - MAX_PLACES_LISTED} more" in problems[0]
+
+
+# --- The boundary: what is read is a regular file inside the repository, reached without links. ---
+
+def test_a_named_pipe_named_like_a_claim_is_refused_without_waiting_for_a_writer(base, capsys):
+    base.claim("c1", "article", "BT applied", 0, 10)
+    os.mkfifo(base.root / "claims/article/c2.yml")
+    code, output = validate(base, capsys)
+    assert code == 1
+    assert "claims/article/c2.yml:1:1: (file): claims/article/c2.yml is not a regular file" in output
+
+
+def test_a_claims_folder_linked_to_another_folder_of_the_repository_is_refused(base, capsys):
+    base.claim("c1", "article", "BT applied", 0, 10)
+    (base.root / "claims/copy").symlink_to(base.root / "claims/article", target_is_directory=True)
+    code, output = validate(base, capsys)
+    assert code == 1
+    assert "claims/copy/c1.yml:1:1: (file): claims/copy/c1.yml is reached through a symbolic link " \
+           "(its folder claims/copy/ is a link)" in output
+
+
+def test_a_repository_opened_through_a_link_is_read_and_its_links_still_refused(base, tmp_path, capsys):
+    from factcheck import cli
+
+    base.claim("c1", "article", "BT applied", 0, 10)
+    (tmp_path / "desk").symlink_to(base.root, target_is_directory=True)
+
+    def through_the_link() -> tuple[int, str]:
+        code = cli.main(["--root", str(tmp_path / "desk"), "validate"])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    assert through_the_link() == validate(base, capsys)
+    assert "claims/article/c1.yml" not in through_the_link()[1]
+    _symlink(base, "claims/article/c2.yml", _outside_secret(base))
+    code, output = through_the_link()
+    assert code == 1 and (code, output) == validate(base, capsys)
+    assert "claims/article/c2.yml is reached through a symbolic link" in output and SECRET not in output
+
+
+@pytest.mark.parametrize("relative", ["claims/../../outside/secret.txt", "claims/article/../../../outside/secret.txt",
+                                      "sources/../sources/article.txt"])
+def test_a_path_that_climbs_with_dots_is_not_read(base, relative):
+    _outside_secret(base)
+    with pytest.raises(OutsideBoundary, match="outside the repository"):
+        read_bytes(base.root / relative, base.root, 1_000_000)
+
+
+def test_a_link_put_in_place_after_the_check_is_not_followed(base, monkeypatch):
+    """Between the check and the opening, a file can be swapped for a link: the opening refuses it."""
+    from factcheck import boundary
+
+    _symlink(base, "claims/article/c2.yml", _outside_secret(base))
+    monkeypatch.setattr(boundary, "check_readable", lambda *arguments: None)
+    with pytest.raises(OSError):
+        boundary.read_bytes(base.root / "claims/article/c2.yml", base.root, 1_000_000)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(base):
+    big = base.write("claims/article/big.yml", b"x" * 2_000)
+    with pytest.raises(OutsideBoundary, match="is 2,000 bytes, more than the limit of 1,999"):
+        read_bytes(big, base.root, 1_999)
+    assert read_bytes(big, base.root, 2_000) == b"x" * 2_000

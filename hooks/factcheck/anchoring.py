@@ -10,6 +10,7 @@ then by nearness to the stored offsets.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -49,31 +50,39 @@ class Anchoring:
 
 
 class NormalisedText:
-    """The text with whitespace runs collapsed and quote marks unified, mapped back to the original."""
+    """The text with whitespace runs collapsed and quote marks unified, mapped back to the original.
+
+    Built at its first search: most claims anchor at their stored offsets and never search."""
 
     def __init__(self, text: str):
+        self.original = text
+
+    @functools.cached_property
+    def _normalised(self) -> tuple[str, list[int], list[int]]:
         chars: list[str] = []
         starts: list[int] = []  # original offset of each normalised character
         ends: list[int] = []  # original offset just past it
-        for match in re.finditer(r"\s+|\S", text):
+        for match in re.finditer(r"\s+|\S", self.original):
             piece = match.group()
             chars.append(" " if piece.isspace() else piece.translate(_EQUIVALENTS))
             starts.append(match.start())
             ends.append(match.end())
-        self.text = "".join(chars)
-        self._starts = starts
-        self._ends = ends
-        self._length = len(text)
+        return "".join(chars), starts, ends
+
+    @property
+    def text(self) -> str:
+        return self._normalised[0]
 
     def find_all(self, needle: str) -> list[Span]:
         """Every occurrence of `needle` (already normalised), as spans of the original text."""
-        spans = []
+        spans: list[Span] = []
         if not needle:
             return spans
-        index = self.text.find(needle)
+        text, starts, ends = self._normalised
+        index = text.find(needle)
         while index >= 0:
-            spans.append(Span(self._starts[index], self._ends[index + len(needle) - 1]))
-            index = self.text.find(needle, index + 1)
+            spans.append(Span(starts[index], ends[index + len(needle) - 1]))
+            index = text.find(needle, index + 1)
         return spans
 
 

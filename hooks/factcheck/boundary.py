@@ -7,50 +7,90 @@ whatever it points to, and nothing that resolves outside the root.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 # Generous for the real content (the largest claim file is a few kilobytes), small
 # enough that parsing and anchoring any file stays well within a second.
 MAX_YAML_BYTES = 256 * 1024
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+# Opening never follows a link put in the file's place since it was checked, nor waits on a pipe.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 class OutsideBoundary(Exception):
     """A file that may not be read; the message says why and what to do."""
 
 
-def check_readable(path: Path, root: Path, limit: int) -> None:
-    """Raise OutsideBoundary unless `path` is a regular file inside `root`, reached without links, within `limit` bytes."""
-    root = root.resolve()
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        raise OutsideBoundary("is outside the repository; only files inside it are read") from None
-    current = root
+OUTSIDE = "is outside the repository; only files inside it are read"
+
+
+def _below(path: str, root: str) -> tuple[str, list[str]]:
+    """The root as `path` names it, and the names that lead from there down to `path`.
+
+    Compared as written first: a loader builds its paths from the root it was given, and
+    resolving the root for each of ten thousand files would cost more than reading them."""
+    found = _split(path, root)
+    if found is None:
+        real_root = os.path.realpath(root)
+        found = _split(path, real_root) if real_root != root else None
+    if found is None:
+        raise OutsideBoundary(OUTSIDE)
+    return found
+
+
+def _split(path: str, base: str) -> tuple[str, list[str]] | None:
+    base = base.rstrip(os.sep) or os.sep
+    if path == base:
+        return base, []
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not path.startswith(prefix):
+        return None
+    parts = path[len(prefix):].split(os.sep)
+    # ".." climbs out; "" and "." are not what a loader writes: none is taken on trust.
+    if any(part in ("", ".", "..") for part in parts):
+        raise OutsideBoundary(OUTSIDE)
+    return base, parts
+
+
+def check_readable(path: Path, root: Path, limit: int) -> os.stat_result:
+    """Raise OutsideBoundary unless `path` is a regular file inside `root`, reached without links, within `limit` bytes.
+
+    Each name from the root down is looked at itself (lstat), never followed: when none is a link,
+    the file is where its path says, inside the root. Returns the file's status."""
+    current, parts = _below(os.fspath(path), os.fspath(root))
+    found: os.stat_result | None = None if parts else os.stat(current)
     for index, part in enumerate(parts):
-        current = current / part
-        if current.is_symlink():
-            what = "" if index == len(parts) - 1 else f" (its folder {Path(*parts[:index + 1]).as_posix()}/ is a link)"
+        current = os.path.join(current, part)
+        try:
+            found = os.lstat(current)
+        except (FileNotFoundError, NotADirectoryError):
+            found = None
+            break
+        if stat.S_ISLNK(found.st_mode):
+            what = "" if index == len(parts) - 1 else f" (its folder {'/'.join(parts[:index + 1])}/ is a link)"
             raise OutsideBoundary(
                 f"is reached through a symbolic link{what}; the site is built only from regular files "
                 "inside the repository: replace the link with the file itself"
             )
-    if not path.exists():
+    if found is None:
         raise OutsideBoundary("is missing")
-    if path.is_dir():
+    if stat.S_ISDIR(found.st_mode):
         raise OutsideBoundary("is a folder, not a file; rename or remove it")
-    if not path.is_file():
+    if not stat.S_ISREG(found.st_mode):
         raise OutsideBoundary("is not a regular file; replace it with a plain text file")
-    if not path.resolve().is_relative_to(root):
-        raise OutsideBoundary("is outside the repository; only files inside it are read")
-    size = path.stat().st_size
-    if size > limit:
-        raise OutsideBoundary(f"is {size:,} bytes, more than the limit of {limit:,}; split it or shorten it")
+    if found.st_size > limit:
+        raise OutsideBoundary(f"is {found.st_size:,} bytes, more than the limit of {limit:,}; split it or shorten it")
+    return found
 
 
 def read_bytes(path: Path, root: Path, limit: int) -> bytes:
     check_readable(path, root, limit)
-    with path.open("rb") as handle:
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
+            raise OutsideBoundary("is not a regular file; replace it with a plain text file")
         data = handle.read(limit + 1)
     if len(data) > limit:  # grew since it was checked
         raise OutsideBoundary(f"is more than the limit of {limit:,} bytes; split it or shorten it")

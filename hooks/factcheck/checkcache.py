@@ -85,7 +85,7 @@ def keyed_entry(root: Path, parts: Iterable[bytes], suffix: str) -> Path | None:
     if secret is None:
         return None
     key = hashlib.sha256(b"\0".join(hashlib.sha256(part).digest() for part in (secret, *parts))).hexdigest()
-    return root / CACHE_FOLDER / key[:2] / f"{key[2:]}{suffix}"
+    return Path(root, CACHE_FOLDER, key[:2], f"{key[2:]}{suffix}")  # one path built, not three: named per file
 
 
 def store(entry: Path, data: bytes) -> None:

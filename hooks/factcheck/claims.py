@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, problem_at
-from .schemas import load_checked
+from .schemas import Schema, load_checked
 from .yamlfile import JsonPath, YamlFileError, load_yaml
 
 
@@ -69,9 +69,9 @@ class Claim:
         return problem_at(self.file, self.positions, path, message, severity)
 
 
-def load_claim(path: Path, root: Path, schema_path: Path) -> tuple[Claim | None, list[Problem]]:
+def load_claim(path: Path, root: Path, schema: Schema) -> tuple[Claim | None, list[Problem]]:
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema, root, expect_id=path.stem)
     if document is None:
         return None, _name_the_verdict(path, display, root, problems)
     data = dict(document.data)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .problems import Problem, problem_at
 from .yamlfile import JsonPath
-from .schemas import load_checked
+from .schemas import Schema, load_checked
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ class Entity:
         return tuple(forms.values())
 
 
-def load_entity(path: Path, root: Path, schema_path: Path) -> tuple[Entity | None, list[Problem]]:
+def load_entity(path: Path, root: Path, schema: Schema) -> tuple[Entity | None, list[Problem]]:
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema, root, expect_id=path.stem)
     if document is None:
         return None, problems
     data = dict(document.data)

@@ -21,11 +21,11 @@ import yaml
 from markupsafe import escape
 
 from .exports import export_files
-from .problems import FactcheckError, Problem, errors
-from .publishing import SiteInfo, load_site_info
+from .problems import FactcheckError, Problem
+from .publishing import SiteInfo
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
-from .repository import load_repository
-from .site import SiteModel, build_site
+from .site import SiteModel
+from .validation import validate
 
 # Markers that hand-written pages in docs/ use to place generated blocks.
 OVERVIEW_MARKER = "<!-- factcheck:overview -->"
@@ -56,19 +56,16 @@ class GeneratedSite:
 
 
 def generate(root: Path, environ: Mapping[str, str]) -> GeneratedSite:
-    """Load, validate, anchor and render the repository at `root` (site.yml, with SITE_URL and
-    REPO_URL from `environ`); raises FactcheckError listing every problem on bad input."""
-    info, problems = load_site_info(root, environ)
-    try:
-        model = build_site(load_repository(root))
-    except FactcheckError as exc:
-        raise FactcheckError(errors(exc.problems + problems)) from None
-    if errors(problems):
-        raise FactcheckError(errors(problems))
-    assert info is not None
+    """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
+    (site.yml, with SITE_URL and REPO_URL from `environ`); raises FactcheckError listing every
+    problem on bad input. The warnings are the site's."""
+    checked = validate(root, environ)
+    if checked.errors or checked.model is None or checked.info is None:
+        raise FactcheckError(checked.errors)
+    model, info = checked.model, checked.info
     renderer = Renderer(model, info)
     pages = {page.url: page for page in renderer.pages()}
-    return GeneratedSite(model, info, renderer, pages, model.warnings + problems, root)
+    return GeneratedSite(model, info, renderer, pages, checked.problems, root)
 
 
 def markdown_path(page_url: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from .problems import Problem, problem_at
-from .schemas import load_checked
+from .schemas import load_checked, read_schema
 from .yamlfile import JsonPath
 from .site import relative_url
 
@@ -93,7 +93,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
     path = root / SITE_FILE
     if not path.exists():
         return None, [Problem(SITE_FILE, 1, 1, "(file)", "site.yml is missing; it names the site and its publisher (see README.md)")]
-    document, problems = load_checked(path, SITE_FILE, root / "schemas" / "site.schema.json", root)
+    document, problems = load_checked(path, SITE_FILE, read_schema(root / "schemas" / "site.schema.json", root), root)
     if document is None:
         return None, problems
     data = document.data

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
 from .problems import FactcheckError, Problem
+from .schemas import Schema, read_schema
 from .sources import Source, load_source
 from .verdicts import RatingScale, load_scale
 
@@ -42,6 +44,10 @@ class Layout:
     def schema(self, kind: str) -> Path:
         return self.root / "schemas" / f"{kind}.schema.json"
 
+    def read_schema(self, kind: str) -> Schema:
+        """The schema of one kind of file, read once for every file of that kind."""
+        return read_schema(self.schema(kind), self.root)
+
     @property
     def watched(self) -> list[Path]:
         """What a live preview must watch besides docs/."""
@@ -66,21 +72,21 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     problems: list[Problem] = []
 
     if layout.scale.exists() or layout.scale.is_symlink():
-        scale, found = load_scale(layout.scale, "rating-scale.yml", layout.schema("rating-scale"), root)
+        scale, found = load_scale(layout.scale, "rating-scale.yml", layout.read_schema("rating-scale"), root)
         problems += found
     else:
         scale = None
         problems.append(Problem("rating-scale.yml", 1, 1, "(file)",
                                 "rating-scale.yml is missing: it defines the verdicts; restore it (git checkout rating-scale.yml)"))
 
-    def source_loader(path: Path, root: Path, schema: Path):
+    def source_loader(path: Path, root: Path, schema: Schema):
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
 
-    source_files = sorted(layout.sources.glob("*.yml"))
-    sources = _load_all(source_files, source_loader, root, layout.schema("source"), problems)
-    entity_files = sorted(layout.entities.glob("*.yml"))
-    entities = _load_all(entity_files, load_entity, root, layout.schema("entity"), problems)
-    claims = _load_all(sorted(layout.claims.glob("*/*.yml")), load_claim, root, layout.schema("claim"), problems)
+    source_files = _yaml_files(layout.sources)
+    sources = _load_all(source_files, source_loader, root, layout.read_schema("source"), problems)
+    entity_files = _yaml_files(layout.entities)
+    entities = _load_all(entity_files, load_entity, root, layout.read_schema("entity"), problems)
+    claims = _load_all(_claim_files(layout.claims), load_claim, root, layout.read_schema("claim"), problems)
     problems += stray_files(layout)
 
     # A source or entity that exists but failed to load has been reported already: what refers to it
@@ -112,16 +118,45 @@ def load_for_drafting(root: Path, source_id: str) -> tuple[Drafting | None, list
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in layout.sources.glob("*.yml"))) or "none"
         return None, [Problem(f"sources/{source_id}.yml", 1, 1, "(file)", f"unknown source {source_id!r}; known: {known}")]
-    source, problems = load_source(path, root, layout.schema("source"))
+    source, problems = load_source(path, root, layout.read_schema("source"))
     if source is None:
         return None, problems
     entities = {}
+    entity_schema = layout.read_schema("entity")
     for entity_path in sorted(layout.entities.glob("*.yml")):
-        entity, _ = load_entity(entity_path, root, layout.schema("entity"))
+        entity, _ = load_entity(entity_path, root, entity_schema)
         if entity is not None:
             entities.setdefault(entity.id, entity)
     claim_files = {p.stem: p.relative_to(root).as_posix() for p in sorted(layout.claims.glob("*/*.yml"))}
     return Drafting(source, entities, claim_files), []
+
+
+def _entries(folder: str) -> list[os.DirEntry]:
+    """A folder's entries, none if it is missing or unreadable (as pathlib's glob)."""
+    try:
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """`folder`/*.yml, whatever each is (a link or a folder is reported by the loader), in name order."""
+    return [folder / name for name in sorted(entry.name for entry in _entries(str(folder)) if entry.name.endswith(".yml"))]
+
+
+def _claim_files(claims: Path) -> list[Path]:
+    """claims/*/*.yml, in path order: a linked folder is looked into too, so that the loader reports its link."""
+    found = [(folder.name, entry.name) for folder in _entries(str(claims)) if _is_dir(folder)
+             for entry in _entries(folder.path) if entry.name.endswith(".yml")]
+    return [claims.joinpath(folder, name) for folder, name in sorted(found)]
+
+
+def _is_dir(entry: os.DirEntry, follow_symlinks: bool = True) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=follow_symlinks)
+    except OSError:
+        return False
 
 
 def stray_files(layout: Layout) -> list[Problem]:
@@ -137,44 +172,56 @@ def stray_files(layout: Layout) -> list[Problem]:
             return f"{place}; rename it to {path.stem}.yml"
         return place
 
-    for path in _visible_files(layout.claims):
-        depth = len(path.relative_to(layout.claims).parts)
-        if depth == 2 and path.suffix == ".yml":
+    for parts in _visible_files(layout.claims):
+        if len(parts) == 2 and parts[1].endswith(".yml"):
             continue
+        path = layout.claims.joinpath(*parts)
         where = "claims live in claims/<source id>/<claim id>.yml"
-        if depth == 1:
+        if len(parts) == 1:
             stray(path, rename_hint(path, where + "; move it into its source's folder"))
-        elif depth > 2:
-            stray(path, where + f"; move it up to claims/{path.relative_to(layout.claims).parts[0]}/{path.stem}.yml")
+        elif len(parts) > 2:
+            stray(path, where + f"; move it up to claims/{parts[0]}/{path.stem}.yml")
         else:
             stray(path, rename_hint(path, where))
-    for path in _visible_files(layout.entities):
-        if path.parent == layout.entities and path.suffix == ".yml":
+    for parts in _visible_files(layout.entities):
+        if len(parts) == 1 and parts[0].endswith(".yml"):
             continue
+        path = layout.entities.joinpath(*parts)
         where = "entities live in entities/<entity id>.yml"
-        stray(path, rename_hint(path, where) if path.parent == layout.entities else where + f"; move it to entities/{path.stem}.yml")
-    for path in _visible_files(layout.sources):
-        if path.parent == layout.sources and path.suffix == ".yml":
+        stray(path, rename_hint(path, where) if len(parts) == 1 else where + f"; move it to entities/{path.stem}.yml")
+    for parts in _visible_files(layout.sources):
+        if len(parts) == 1 and parts[0].endswith(".yml"):
             continue
-        if path.parent == layout.sources and path.suffix == ".txt":
+        path = layout.sources.joinpath(*parts)
+        if len(parts) == 1 and path.suffix == ".txt":
             if not path.with_suffix(".yml").exists():
                 stray(path, f"a source text needs its metadata beside it, in sources/{path.stem}.yml "
                             "(`factcheck new-source` writes both)")
             continue
         where = "a source is sources/<id>.txt (its text) with sources/<id>.yml (its metadata)"
-        stray(path, rename_hint(path, where) if path.parent == layout.sources else where + "; move it to sources/")
+        stray(path, rename_hint(path, where) if len(parts) == 1 else where + "; move it to sources/")
     return problems
 
 
-def _visible_files(folder: Path) -> list[Path]:
-    """Every file below `folder`, hidden ones (.gitkeep, editors' swap files) aside."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+def _visible_files(folder: Path) -> list[tuple[str, ...]]:
+    """Every file below `folder` (a link to a file too; a linked folder is not entered), as its names
+    relative to `folder`, hidden ones (.gitkeep, editors' swap files) aside."""
+    found = []
+    below = [((), str(folder))]
+    while below:
+        parts, path = below.pop()
+        for entry in _entries(path):
+            if entry.name.startswith("."):
+                continue
+            names = parts + (entry.name,)
+            if _is_dir(entry, follow_symlinks=False):
+                below.append((names, entry.path))
+            elif entry.is_file():
+                found.append(names)
+    return sorted(found)
 
 
-def _load_all(paths, loader, root: Path, schema: Path, problems: list[Problem]) -> dict:
+def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem]) -> dict:
     """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
     for path in paths:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,15 +31,24 @@ def _display(schema_path: Path, root: Path) -> str:
     return schema_path.relative_to(root).as_posix() if schema_path.is_relative_to(root) else str(schema_path)
 
 
-def schema_bytes(schema_path: Path, root: Path) -> bytes:
-    """The schema file as it is now (read on every load, so a long-running preview sees edits)."""
+@dataclass(frozen=True)
+class Schema:
+    """A schema file as read once for a whole load (every file of a kind is checked against the same
+    bytes, and a long-running preview reads it again at its next load): its content, or why it is unusable."""
+
+    display: str
+    content: bytes | None = None
+    unusable: str | None = None
+
+
+def read_schema(schema_path: Path, root: Path) -> Schema:
     display = _display(schema_path, root)
     try:
-        return read_bytes(schema_path, root, MAX_SCHEMA_BYTES)
+        return Schema(display, read_bytes(schema_path, root, MAX_SCHEMA_BYTES))
     except OutsideBoundary as exc:
-        raise SchemaUnusable(f"the schema {display} {exc}") from None
+        return Schema(display, unusable=f"the schema {display} {exc}")
     except OSError as exc:
-        raise SchemaUnusable(f"the schema {display} cannot be used ({exc}); restore it from the repository") from None
+        return Schema(display, unusable=f"the schema {display} cannot be used ({exc}); restore it from the repository")
 
 
 @lru_cache(maxsize=32)
@@ -211,7 +221,7 @@ def _describe(value: Any) -> str:
 
 
 def load_checked(
-    path: Path, display_path: str, schema_path: Path, root: Path, expect_id: str | None = None,
+    path: Path, display_path: str, schema: Schema, root: Path, expect_id: str | None = None,
 ) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse a YAML file inside `root` and check it against its schema; the document is None if unusable.
 
@@ -221,11 +231,11 @@ def load_checked(
 
     try:
         text = read_text(path, display_path, root)
-        schema = schema_bytes(schema_path, root)
     except YamlFileError as exc:
         return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
-    except SchemaUnusable as exc:
-        return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {exc}")]
+    if schema.content is None:
+        return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {schema.unusable}")]
+    content = schema.content
 
     def parse_and_check() -> tuple[YamlDocument | None, list[Problem]]:
         try:
@@ -233,7 +243,7 @@ def load_checked(
         except YamlFileError as exc:
             return None, [Problem(exc.path, exc.line, exc.column, "(file)", exc.message)]
         try:
-            problems = check(document, compiled(schema, _display(schema_path, root)))
+            problems = check(document, compiled(content, schema.display))
         except SchemaUnusable as exc:
             return None, [Problem(display_path, 1, 1, "(file)", f"cannot be checked: {exc}")]
         if not problems and expect_id is not None and document.data["id"] != expect_id:
@@ -244,4 +254,4 @@ def load_checked(
         return (None if problems else document), problems
 
     # Unchanged files (same text, same schema, same engine) are not parsed and checked again.
-    return CheckedFileCache(root).outcome(text, display_path, schema, expect_id, parse_and_check)
+    return CheckedFileCache(root).outcome(text, display_path, content, expect_id, parse_and_check)

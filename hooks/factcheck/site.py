@@ -64,10 +64,23 @@ class SiteModel:
     claims: dict[str, AnchoredClaim]
     claims_by_source: dict[str, list[AnchoredClaim]]
     claims_by_entity: dict[str, list[AnchoredClaim]]
-    mentions: dict[str, list[Mention]]  # by source id
-    mentions_by_entity: dict[str, list[Mention]]
     claims_by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+
+    # Entity mentions are found when first asked for: the pages need them, validation seldom does.
+    @functools.cached_property
+    def mentions(self) -> dict[str, list[Mention]]:
+        """Every entity mention, by source id."""
+        finder = MentionFinder(self.entities)
+        return {sid: finder.find(source) for sid, source in sorted(self.sources.items())}
+
+    @functools.cached_property
+    def mentions_by_entity(self) -> dict[str, list[Mention]]:
+        by_entity: dict[str, list[Mention]] = defaultdict(list)
+        for source_mentions in self.mentions.values():
+            for mention in source_mentions:
+                by_entity[mention.entity_id].append(mention)
+        return dict(by_entity)
 
     @property
     def sources(self) -> dict[str, Source]:
@@ -155,7 +168,8 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 
 def build_site(repository: Repository) -> SiteModel:
-    """Anchor every claim and find every mention; raises FactcheckError if a span cannot be anchored."""
+    """Anchor every claim (mentions are found when the model is first asked for them); raises
+    FactcheckError if a span cannot be anchored."""
     problems: list[Problem] = []
     claims: dict[str, AnchoredClaim] = {}
     by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
@@ -201,14 +215,7 @@ def build_site(repository: Repository) -> SiteModel:
             by_entity[entity_id].append(item)
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
-    finder = MentionFinder(repository.entities)
-    mentions = {sid: finder.find(source) for sid, source in sorted(repository.sources.items())}
-    mentions_by_entity: dict[str, list[Mention]] = defaultdict(list)
-    for source_mentions in mentions.values():
-        for mention in source_mentions:
-            mentions_by_entity[mention.entity_id].append(mention)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), mentions, dict(mentions_by_entity),
-                     dict(by_claimant), problems)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

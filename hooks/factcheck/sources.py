@@ -11,7 +11,7 @@ from pathlib import Path
 from .boundary import MAX_SOURCE_BYTES, OutsideBoundary, read_bytes
 from .problems import Problem, problem_at
 from .yamlfile import JsonPath
-from .schemas import load_checked
+from .schemas import Schema, load_checked
 
 
 SOURCE_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -99,11 +99,11 @@ def _control_character_problem(text: str, display: str) -> Problem | None:
 
 
 def load_source(
-    path: Path, root: Path, schema_path: Path, check_sha256: bool = True,
+    path: Path, root: Path, schema: Schema, check_sha256: bool = True,
 ) -> tuple[Source | None, list[Problem]]:
     """Load a source's metadata and text; `check_sha256=False` is for re-anchoring after a deliberate correction."""
     display = path.relative_to(root).as_posix()
-    document, problems = load_checked(path, display, schema_path, root, expect_id=path.stem)
+    document, problems = load_checked(path, display, schema, root, expect_id=path.stem)
     if document is None:
         return None, [_with_actual_sha256(problem, path.with_suffix(".txt"), root) for problem in problems]
     data = dict(document.data)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem
-from .schemas import load_checked
+from .schemas import Schema, load_checked
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ class RatingScale:
         return min(v.rank for v in self.verdicts if v.rank is not None)
 
 
-def load_scale(path: Path, display_path: str, schema_path: Path, root: Path) -> tuple[RatingScale | None, list[Problem]]:
-    document, problems = load_checked(path, display_path, schema_path, root)
+def load_scale(path: Path, display_path: str, schema: Schema, root: Path) -> tuple[RatingScale | None, list[Problem]]:
+    document, problems = load_checked(path, display_path, schema, root)
     if document is None:
         return None, problems
     verdicts = [Verdict(**item) for item in document.data["verdicts"]]

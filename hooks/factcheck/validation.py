@@ -1,0 +1,43 @@
+"""Every check a repository's files must pass, in one place.
+
+`factcheck validate` runs these checks, and so does every build (`generation.generate`, which
+the MkDocs hook and `factcheck render` call): a site is never built from files that validation
+would refuse, and `make site` checks each file once, in the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .problems import FactcheckError, Problem, errors
+from .publishing import SiteInfo, about_problems, load_site_info
+from .repository import load_repository
+from .site import SiteModel, build_site
+from .standards import standards_problems
+
+
+@dataclass(frozen=True)
+class Validation:
+    model: SiteModel | None  # None when the files could not be loaded and anchored
+    info: SiteInfo | None  # None when site.yml is missing or unusable
+    problems: list[Problem]  # errors and warnings, of every file
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors(self.problems)
+
+
+def validate(root: Path, environ: Mapping[str, str], deploy: bool = False) -> Validation:
+    """Schemas, references, anchoring, the desk's standards and site.yml (with SITE_URL and
+    REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set)."""
+    try:
+        model: SiteModel | None = build_site(load_repository(root))
+    except FactcheckError as exc:
+        model, problems = None, exc.problems
+    info, site_problems = load_site_info(root, environ)
+    if model is not None:
+        problems = model.warnings + standards_problems(model, info.language if info else "en")
+    problems = problems + site_problems + (about_problems(info, deploy=deploy) if info else [])
+    return Validation(model, info, problems)
