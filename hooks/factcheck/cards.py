@@ -57,7 +57,8 @@ def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) 
 
 def _draw_claim_card(site_name: str, claim: str, verdict_label: str, verdict_colour: str) -> bytes:
     card = _Card(stripe=verdict_colour, inks=((MUTED, PAPER), (INK, PAPER), (BADGE_TEXT, verdict_colour)))
-    card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED)
+    card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED,
+              repeated=True)
     card.paragraph(claim, top=120, bottom=440, sizes=(54, 48, 42, 36, 30))
     badge_font = _font(46, bold=True)
     label = _fit_line(f"Verdict: {verdict_label}", badge_font, WIDTH - 2 * MARGIN - 56)
@@ -65,7 +66,7 @@ def _draw_claim_card(site_name: str, claim: str, verdict_label: str, verdict_col
     card.draw.rounded_rectangle((left, top, left + badge_font.getbbox(label)[2] + 56, top + 100), radius=14,
                                 fill=card.index(verdict_colour))
     # White on the scale's colours meets WCAG AA (a test of the rating scale checks it).
-    card.text((left + 28, top + 50), label, badge_font, BADGE_TEXT, background=verdict_colour, anchor="lm")
+    card.text((left + 28, top + 50), label, badge_font, BADGE_TEXT, background=verdict_colour, anchor="lm", repeated=True)
     return card.png()
 
 
@@ -123,15 +124,13 @@ class _Card:
         return self.palette.indices[ImageColor.getrgb(colour)]
 
     def text(self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont, ink: str,
-             background: str = PAPER, anchor: str = "la") -> None:
-        """Draw the text's coverage apart, then set each pixel it touches to its step on the ink's ramp."""
-        left, top, right, bottom = font.getbbox(text, anchor=anchor)
-        if right <= left or bottom <= top:
-            return
-        coverage = Image.new("L", (right - left, bottom - top))
-        ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor=anchor)
-        touched = coverage.point(_TOUCHED)
-        self.image.paste(coverage.point(self.palette.ramps[ink, background]), (xy[0] + left, xy[1] + top), touched)
+             background: str = PAPER, anchor: str = "la", repeated: bool = False) -> None:
+        """Set each pixel the text touches to the step of the ink's ramp that its coverage gives. A `repeated`
+        text (one that every card shows, such as the site's name) is drawn once per process."""
+        drawn = (_repeated_coverage if repeated else _coverage)(text, font, anchor)
+        if drawn is not None:
+            coverage, touched, left, top = drawn
+            self.image.paste(coverage.point(self.palette.ramps[ink, background]), (xy[0] + left, xy[1] + top), touched)
 
     def paragraph(self, text: str, top: int, bottom: int, sizes: tuple[int, ...], bold: bool = True,
                   colour: str = INK) -> int:
@@ -188,6 +187,20 @@ def _palette(inks: tuple[tuple[str, str], ...]) -> _Palette:
 
 
 _TOUCHED = [0] + [255] * 255  # the pixels a glyph covers at all
+
+
+def _coverage(text: str, font: ImageFont.FreeTypeFont, anchor: str) -> tuple[Image.Image, Image.Image, int, int] | None:
+    """The text drawn apart in white on black (how much of each pixel its glyphs cover), the pixels they touch,
+    and where that box sits from the text's anchor."""
+    left, top, right, bottom = font.getbbox(text, anchor=anchor)
+    if right <= left or bottom <= top:
+        return None
+    coverage = Image.new("L", (right - left, bottom - top))
+    ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor=anchor)
+    return coverage, coverage.point(_TOUCHED), left, top
+
+
+_repeated_coverage = lru_cache(maxsize=64)(_coverage)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
