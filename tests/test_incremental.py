@@ -140,3 +140,21 @@ def test_no_cache_with_a_secret_that_could_be_guessed(repo: ScratchRepo, tmp_pat
         report = outcome(repo.root)
     assert report.startswith("exit 0")
     assert not (repo.root / CACHE_FOLDER).exists()
+
+
+def test_a_damaged_entry_still_reports_each_problem_at_its_line(repo: ScratchRepo):
+    """Field positions stay undecoded in an entry until a problem needs them: damaged, they come from the file again."""
+    scratch(repo)
+    repo.claim("regulator", "report", "The regulator in Paris disagreed", 51, 83, verdict="misleading",
+               entities=["paris", "nobody"])
+    clean = outcome(repo.root)
+    assert "claims/report/regulator.yml:9:21: entities[1]: unknown entity 'nobody'" in clean
+    damaged = 0
+    for entry in (repo.root / CACHE_FOLDER).rglob("*.json"):
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        if isinstance(stored, dict) and stored.get("document"):
+            stored["document"]["positions"] = '[[["entities", 1], 1'
+            entry.write_text(json.dumps(stored), encoding="utf-8")
+            damaged += 1
+    assert damaged
+    assert outcome(repo.root) == clean

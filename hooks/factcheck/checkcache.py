@@ -25,13 +25,13 @@ import secrets
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .problems import Problem
 from .yamlfile import JsonPath, YamlDocument
 
 CACHE_FOLDER = ".factcheck-cache"
-FORMAT = b"checked-file 1"
+FORMAT = b"checked-file 2"
 SECRET_BYTES = 32
 Outcome = tuple[YamlDocument | None, list[Problem]]
 
@@ -112,7 +112,7 @@ class CheckedFileCache:
                                         (expect_id or "").encode(), text.encode("utf-8", "surrogatepass")), ".json")
         if entry is None:
             return compute()
-        found = _read(entry, display_path)
+        found = _read(entry, display_path, lambda: (compute()[0] or YamlDocument(display_path, None)).positions)
         if found is not None:
             return found
         result = compute()
@@ -120,16 +120,39 @@ class CheckedFileCache:
         return result
 
 
-def _read(entry: Path, display_path: str) -> Outcome | None:
+class StoredPositions(Mapping[JsonPath, tuple[int, int]]):
+    """A file's field positions as an entry keeps them: decoded when first looked up, since most
+    loads report no problem and never need them (decoding them all was a tenth of a validation)."""
+
+    def __init__(self, encoded: str, recompute: Callable[[], Mapping[JsonPath, tuple[int, int]]]):
+        self._encoded = encoded
+        self._recompute = recompute  # for a damaged entry: the positions parsing the file gives
+
+    @functools.cached_property
+    def _positions(self) -> Mapping[JsonPath, tuple[int, int]]:
+        try:
+            return {tuple(path): (line, column) for path, line, column in json.loads(self._encoded)}
+        except (ValueError, TypeError):
+            return self._recompute()
+
+    def __getitem__(self, path: JsonPath) -> tuple[int, int]:
+        return self._positions[path]
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def _read(entry: Path, display_path: str, recompute: Callable[[], Mapping[JsonPath, tuple[int, int]]]) -> Outcome | None:
     try:
         stored = json.loads(entry.read_text(encoding="utf-8"))
         problems = [Problem(**fields) for fields in stored["problems"]]
         if stored["document"] is None:
             return None, problems
-        positions: dict[JsonPath, tuple[int, int]] = {
-            tuple(path): (line, column) for path, line, column in stored["document"]["positions"]
-        }
-        return YamlDocument(display_path, stored["document"]["data"], positions), problems
+        positions = StoredPositions(stored["document"]["positions"], recompute)
+        return YamlDocument(display_path, stored["document"]["data"], positions), problems  # type: ignore[arg-type]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -138,8 +161,9 @@ def _write(entry: Path, outcome: Outcome) -> None:
     document, problems = outcome
     stored: dict[str, Any] = {"problems": [vars(problem) for problem in problems], "document": None}
     if document is not None:
-        stored["document"] = {"data": document.data,
-                              "positions": [[list(path), line, column] for path, (line, column) in document.positions.items()]}
+        # The positions as one string: reading an entry then parses them as a single token.
+        stored["document"] = {"data": document.data, "positions": json.dumps(
+            [[list(path), line, column] for path, (line, column) in document.positions.items()], ensure_ascii=False)}
     try:
         text = json.dumps(stored, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):

@@ -7,9 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError, validators
+from typing import TYPE_CHECKING, Any
 
 from .boundary import OutsideBoundary, read_bytes
 
@@ -17,9 +15,9 @@ from .problems import Problem, field_name
 from .yamlfile import JsonPath, YamlDocument
 
 
-# JSON Schema counts 3210.0 as an integer; an offset or a rank written that way is a mistake, not a whole number.
-_Validator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
 MAX_SCHEMA_BYTES = 256 * 1024
 
 
@@ -51,11 +49,23 @@ def read_schema(schema_path: Path, root: Path) -> Schema:
         return Schema(display, unusable=f"the schema {display} cannot be used ({exc}); restore it from the repository")
 
 
+@lru_cache(maxsize=None)
+def _validator_class() -> type[Draft202012Validator]:
+    # Imported when a file is first checked: with every file in the cache, validation never needs it.
+    from jsonschema import Draft202012Validator, validators
+
+    # JSON Schema counts 3210.0 as an integer; an offset or a rank written that way is a mistake, not a whole number.
+    return validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
 @lru_cache(maxsize=32)
 def compiled(schema: bytes, display: str) -> Draft202012Validator:
     # The schemas themselves are checked against the meta-schema by the test suite, not on every build.
+    from jsonschema import Draft202012Validator
+
     try:
-        return _Validator(json.loads(schema.decode("utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return _validator_class()(json.loads(schema.decode("utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER)
     except ValueError as exc:
         raise SchemaUnusable(f"the schema {display} cannot be used ({exc}); restore it from the repository") from None
 
