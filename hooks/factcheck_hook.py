@@ -9,9 +9,10 @@ bad file stops the build with every problem listed and the last good site intact
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -32,6 +34,11 @@ ENGINE = Path(__file__).resolve().parent / "factcheck"
 @dataclass
 class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
+    # Search: the pages the theme indexes itself, those it indexed in this build (build
+    # order), and their entries after the last merge (for dirty builds; see merge_search_index).
+    theme_search_pages: list[str] = field(default_factory=list)
+    theme_search_built: list[str] = field(default_factory=list)
+    theme_search_entries: dict[str, list[dict]] | None = None
 
 
 # The hook's cache, used by the events after on_config.
@@ -107,12 +114,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     generation = _generation()
     for page in site.pages.values():
         # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
-        file = File.generated(config, generation.markdown_path(page.url), content=generation.front_matter(page, site.info))
+        front_matter = generation.front_matter(page, site.info, engine_search=True)
+        file = File.generated(config, generation.markdown_path(page.url), content=front_matter)
         # edit_uri points into docs/; the YAML lives at the repository root.
         file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
         files.append(file)
     for name, content in site.files().items():
         files.append(File.generated(config, name, content=content))
+    engine_indexed = {url for url, page in site.pages.items() if sys.modules["factcheck.search_entries"].indexed_by_engine(page)}
+    _cache.theme_search_pages = [file.url for file in files.documentation_pages() if file.url not in engine_indexed]
+    _cache.theme_search_built = []
     return files
 
 
@@ -139,7 +150,28 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
         description=page.meta.get("description") or site.info.description,
     )
     page.meta["social"] = rendering.meta_elements(rendering.social_meta(rendered, site.info))
+    if page.url in _cache.theme_search_pages:
+        _cache.theme_search_built.append(page.url)
     return context
+
+
+@event_priority(-100)  # after the theme's search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    merge_search_index(config)
+
+
+def merge_search_index(config: MkDocsConfig) -> None:
+    """Adds the engine's search entries to the index the theme wrote (it skipped the generated
+    pages), keeping each page's entries exactly once in full and dirty builds alike."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():  # no search plugin
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"], _cache.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
+        index.get("docs", []), _site().search_entries(), _cache.theme_search_built, _cache.theme_search_pages,
+        _cache.theme_search_entries,
+    )
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:

@@ -667,3 +667,49 @@ def test_every_kind_of_link_and_control_has_4_5_to_1_contrast_at_rest_hovered_an
     context.close()
     assert checked > 20
     assert failures == [], "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search: the theme's search box, over the index the engine's entries are merged into.
+
+def _search(page, base_url: str, query: str) -> list[tuple[str, str]]:
+    """Type `query` into the theme's search box on the home page; (address, text) of each result."""
+    page.goto(base_url + "index.html")
+    page.wait_for_load_state("networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=20000)
+    return [(link.get_attribute("href") or "", link.inner_text()) for link in page.locator(".md-search-result__item a").all()]
+
+
+def test_a_reader_finds_a_claim_by_a_word_of_its_statement(page, base_url, site):
+    claims = json.loads((site / "claims.json").read_text(encoding="utf-8"))
+    words = {claim["url"]: {w.lower() for w in re.findall(r"[^\W\d_]{5,}", claim["claim"])} for claim in claims}
+    counts = {word: sum(word in found for found in words.values()) for found in words.values() for word in found}
+    # The word fewest statements share, so that the claim is among the first results.
+    url, word = min(((url, word) for url, found in words.items() for word in found), key=lambda p: (counts[p[1]], -len(p[1]), p))
+    results = _search(page, base_url, word)
+    statement = next(claim["claim"] for claim in claims if claim["url"] == url)
+    assert any(href.split("?")[0].endswith(url) and " ".join(statement.split()) in text for href, text in results), results
+
+
+def test_a_reader_finds_a_passage_where_it_stands_in_the_text(page, base_url, site):
+    source = json.loads((site / "sources.json").read_text(encoding="utf-8"))[0]
+    text = (ROOT / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
+    word = max(re.findall(r"[^\W\d_]{6,}", text.split("\n\n")[0]), key=len)
+    results = _search(page, base_url, word)
+    passage = next(href for href, _ in results if re.search(rf"{re.escape(source['url'])}\?h=[^#]*#paragraph-\d+$", href))
+    page.goto(passage)
+    assert page.locator(f"#{passage.rsplit('#', 1)[1]}").is_visible()
+    assert word.lower() in page.locator(f"#{passage.rsplit('#', 1)[1]}").inner_text().lower()
+
+
+def test_hostile_content_in_search_results_is_shown_as_text(browser, hostile_base_url):
+    context, page, dialogs = open_watching_dialogs(browser, hostile_base_url + "index.html")
+    results = _search(page, hostile_base_url, "onerror")
+    pwned = page.evaluate("window.__pwned")
+    images = page.locator(".md-search-result img, .md-search-result svg[onload], .md-search-result script").count()
+    context.close()
+    assert any("<img src=x onerror=" in text for _, text in results), results
+    assert pwned is None and dialogs == [] and images == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -175,15 +176,27 @@ def test_hostile_content_is_inert_in_the_built_html(hostile_site, page):
 
 
 def test_the_search_index_holds_hostile_content_as_inert_text(hostile_site):
-    """Material renders search results from the index as HTML: what it holds must be escaped text."""
+    """Material renders search results from the index as HTML: what it holds must be escaped text;
+    the engine's entries hold no markup at all and read back as the content exactly."""
     index = json.loads((hostile_site / "search/search_index.json").read_text(encoding="utf-8"))
-    hostile = [doc for doc in index["docs"] if "hostile" in doc["location"]]
-    assert hostile
-    for doc in hostile:
+    hostile = {doc["location"]: doc for doc in index["docs"] if "hostile" in doc["location"]}
+    assert {"claims/hostile-claim.html", "entities/hostile-entity.html", "sources/hostile.html",
+            "sources/hostile.html#paragraph-1", "sources/hostile.html#paragraph-2"} <= set(hostile)
+    for doc in hostile.values():
         for field in ("title", "text"):
             audit = _Audit()
             audit.feed(doc[field])
             assert audit.findings == [], (doc["location"], field)
+            if doc["location"].startswith(("claims/", "entities/", "sources/")):  # the engine's entries: text alone
+                assert "<" not in doc[field] and ">" not in doc[field], (doc["location"], field)
+    def one_line(text: str) -> str:
+        return " ".join(text.split())
+
+    claim = hostile["claims/hostile-claim.html"]
+    assert html.unescape(claim["title"]) == one_line(f'<img src=x onerror="{CANARY}=15"> "claim" ' + hostile_plain_text())
+    assert f"</p><script>{CANARY}=16</script>" in html.unescape(claim["text"])
+    assert html.unescape(hostile["entities/hostile-entity.html"]["title"]) == f"<svg onload={CANARY}=4>Nom"
+    assert html.unescape(hostile["sources/hostile.html#paragraph-1"]["text"]) == one_line(HOSTILE_TEXT.split("\n\n")[0])
 
 
 def test_open_data_keeps_hostile_content_as_data(hostile_site):

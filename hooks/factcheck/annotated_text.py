@@ -27,6 +27,11 @@ from .sources import Source
 MAX_DEPTH = 3
 
 
+def paragraph_anchor(number: int) -> str:
+    """The HTML id of the text's paragraph `number` (from 1): search results for a passage lead there."""
+    return f"paragraph-{number}"
+
+
 def claim_name(item: AnchoredClaim) -> str:
     """What a screen reader hears after a claim's passage, and the start of its popover."""
     return f"claim {item.number}: {item.verdict.label}"
@@ -173,9 +178,9 @@ def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention
     linked: set[str] = set()
     named_mentions: set[str] = set()
     out: list[str] = []
-    for paragraph in blocks:
+    for number, paragraph in enumerate(blocks, start=1):
         body = annotate_stretch(text, paragraph, claims, mentions, page_url, linked, named_mentions, markers_at)
-        out.append(f'<p class="fc-paragraph" data-start="{paragraph.start}" data-end="{paragraph.end}">{body}</p>')
+        out.append(f'<p class="fc-paragraph" id="{paragraph_anchor(number)}" data-start="{paragraph.start}" data-end="{paragraph.end}">{body}</p>')
         noted = sorted((c for c in claims if paragraph.start < markers_at[c.id] <= paragraph.end), key=lambda c: c.number)
         if noted:
             out.append(side_notes(noted))

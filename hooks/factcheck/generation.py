@@ -24,6 +24,7 @@ from .exports import export_files
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
+from .search_entries import SearchEntry, indexed_by_engine, search_entries
 from .site import SiteModel
 from .validation import validate
 
@@ -45,6 +46,10 @@ class GeneratedSite:
     def files(self) -> dict[str, str | bytes]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
         return {**export_files(self.model, self.info, self.root), VERDICT_CSS: verdict_css(self.model)}
+
+    def search_entries(self) -> list[SearchEntry]:
+        """The search entries of the generated pages the engine indexes (see `search_entries`)."""
+        return search_entries(self.model, self.pages.values())
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""
@@ -73,7 +78,10 @@ def markdown_path(page_url: str) -> str:
     return page_url.removesuffix(".html") + ".md"
 
 
-def front_matter(page: RenderedPage, info: SiteInfo) -> str:
+def front_matter(page: RenderedPage, info: SiteInfo, engine_search: bool = False) -> str:
+    """The page's front matter. With `engine_search`, a page whose search entries the engine
+    gives (`search_entries`) is left out of the theme's own indexing: the MkDocs hook adds the
+    engine's entries to the index instead. A generator that runs no hook indexes every page."""
     # Material's templates insert the title and description unescaped: they are escaped here.
     fields = {
         "title": str(escape(page.title)),
@@ -81,6 +89,8 @@ def front_matter(page: RenderedPage, info: SiteInfo) -> str:
         "hide": ["toc"],
         "social": meta_elements(social_meta(page, info)),  # read by overrides/main.html for link previews
     }
+    if engine_search and indexed_by_engine(page):
+        fields["search"] = {"exclude": True}
     # JSON is YAML: every string is quoted, whatever characters the content holds.
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"

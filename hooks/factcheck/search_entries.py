@@ -1,0 +1,178 @@
+"""What a reader's search finds on the generated pages, taken from the site model.
+
+The theme's search indexes pages by parsing their HTML; for the pages the engine renders,
+the engine already knows what matters, so it gives the entries itself, in the index format
+Material for MkDocs uses (`location`, `title`, `text`; locations relative to the site root):
+
+- a claim, by its statement, verdict, summary, the quote (and its translation), who made it
+  and its corrections: one entry, at the claim's page;
+- a source, by its title (and its English title), publisher, date, language and overall
+  verdict: one entry, at its page; and each paragraph of its text, at that paragraph, so a
+  passage is found where it stands in the annotated text;
+- an entity, by its name, aliases, type, description and declared interest: one entry;
+- the index pages (sources, claims, entities, corrections), by their titles.
+
+What the pages repeat from elsewhere (notes, evidence, tables, lists of claims) is left out,
+so the index grows with the content itself: about one entry per claim, plus the source texts.
+
+The theme inserts `title` and `text` into the results list as HTML, so every value is
+escaped text, as the theme's own indexer writes it (`&`, `<`, `>`; quotes are left as they
+are so that quoted words stay words for the search tokenizer).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Iterable
+
+from .anchoring import paragraphs
+from .annotated_text import paragraph_anchor
+from .entities import Entity
+from .languages import language_name
+from .rendering import INDEX_PAGES, RenderedPage
+from .site import AnchoredClaim, SiteModel, entity_url, source_url
+from .sources import Source
+
+# Generated pages the theme still indexes itself: the About page holds the site's own prose
+# from site.yml (Markdown), one page whatever the size of the content.
+THEME_INDEXED = frozenset({"about.html"})
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    location: str  # relative to the site root, with an #anchor for a part of a page
+    title: str  # escaped text
+    text: str  # escaped text
+
+    def as_json(self) -> dict[str, str]:
+        return {"location": self.location, "title": self.title, "text": self.text}
+
+
+def indexed_by_engine(page: RenderedPage) -> bool:
+    """Whether the engine gives this generated page's search entries (the theme then skips it)."""
+    return page.url not in THEME_INDEXED
+
+
+def search_entries(model: SiteModel, pages: Iterable[RenderedPage]) -> list[SearchEntry]:
+    """The entries for every generated page the engine indexes, in the pages' order."""
+    entries: list[SearchEntry] = []
+    index_titles = {url: title for url, title, _ in INDEX_PAGES}
+    sources = {source_url(source.id): source for source in model.sources.values()}
+    claims = {item.url: item for item in model.claims.values()}
+    entities = {entity_url(entity.id): entity for entity in model.entities.values()}
+    for page in pages:
+        if not indexed_by_engine(page):
+            continue
+        if page.url in sources:
+            entries += source_entries(model, sources[page.url], page.description)
+        elif page.url in claims:
+            entries.append(claim_entry(model, claims[page.url]))
+        elif page.url in entities:
+            entries.append(entity_entry(entities[page.url]))
+        else:
+            entries.append(SearchEntry(page.url, _text(index_titles.get(page.url, page.title)), ""))
+    return entries
+
+
+def claim_entry(model: SiteModel, item: AnchoredClaim) -> SearchEntry:
+    claim = item.claim
+    quoted = model.sources[claim.source].part(claim.selector.field)[item.span.start:item.span.end]
+    parts = [f"{item.verdict.label}: {claim.summary}", f"“{quoted}”"]
+    if claim.translation:
+        parts.append(f"Translation: {claim.translation}")
+    if item.claimant is not None:
+        parts.append(f"Said by {item.claimant.name}")
+    parts += [f"Correction of {c.date}: {c.change} {c.reason}" for c in claim.corrections]
+    return SearchEntry(item.url, _text(claim.claim), _text(" · ".join(parts)))
+
+
+def source_entries(model: SiteModel, source: Source, counts: str) -> list[SearchEntry]:
+    """The source's page, then each paragraph of its text at its anchor."""
+    url = source_url(source.id)
+    about = [f"In English: {source.title_en}"] if source.title_en else []
+    about.append(" · ".join(part for part in (
+        source.publisher or "Publisher unknown", source.published or "date unknown", source.author,
+        f"in {language_name(source.language)}",
+    ) if part))
+    if source.assessment:
+        verdict = model.repository.scale.get(source.assessment.verdict)
+        overall = f"Overall verdict: {verdict.label if verdict else source.assessment.verdict}"
+        about.append(f"{overall}. {source.assessment.reason}" if source.assessment.reason else overall)
+    about.append(counts)
+    entries = [SearchEntry(url, _text(source.title), _text(" · ".join(about)))]
+    for number, block in enumerate(paragraphs(source.text), start=1):
+        entries.append(SearchEntry(f"{url}#{paragraph_anchor(number)}", f"Paragraph {number}",
+                                   _text(" ".join(source.text[block.start:block.end].split()))))
+    return entries
+
+
+def entity_entry(entity: Entity) -> SearchEntry:
+    parts = [entity.type.capitalize(), entity.description]
+    names = [f"{a.text} ({a.note})" if a.note else a.text for a in entity.aliases if a.text != entity.name]
+    if names:
+        parts.append("Also named: " + ", ".join(names))
+    if entity.interest:
+        parts.append(f"Declared interest: {entity.interest}")
+    return SearchEntry(entity_url(entity.id), _text(entity.name), _text(" · ".join(parts)))
+
+
+def _text(value: str) -> str:
+    """Plain text as the theme's results list can insert it as HTML: escaped, on one line."""
+    return html.escape(" ".join(value.split()), quote=False)
+
+
+def merge_into_theme_index(
+    docs: list[dict], entries: list[SearchEntry], built: list[str], theme_pages: list[str],
+    previous: dict[str, list[dict]] | None,
+) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The complete index's entries: those of the pages the theme indexes, then the engine's.
+
+    `docs` is what the theme wrote; `built` the pages it indexed in this build, in build
+    order; `theme_pages` every page it indexes in the site now, in build order; `previous`
+    what this function returned as the theme's entries last time (None on a first build).
+    Returns the entries and the theme's entries by page, to pass as `previous` next time.
+
+    In a full build the theme's index holds exactly the pages it built. In a dirty build it
+    rebuilt only changed pages and merged them into its previous index by dropping the
+    entries of the first changed page only, so entries of other changed pages come twice and
+    pages can be stale. Its new entries are always appended last, page after page in build
+    order: they are read from the end, and every other page keeps what it had last time.
+    Each page's entries are then in the index exactly once, in the order of a clean build."""
+    current = _trailing_blocks(docs, built)
+    # A page neither built now nor known from last time (no earlier merge): its latest entries.
+    by_page = {page: found for page, found in _last_blocks(docs).items() if page not in current}
+    by_page.update(previous or {})
+    by_page.update(current)
+    engine_pages = {entry.location.split("#")[0] for entry in entries}
+    theme = {page: by_page.get(page, []) for page in theme_pages if page not in engine_pages}
+    merged = [doc for page_docs in theme.values() for doc in page_docs] + [entry.as_json() for entry in entries]
+    return merged, theme
+
+
+def _page_of(doc: dict) -> str:
+    return str(doc.get("location", "")).split("#")[0]
+
+
+def _trailing_blocks(docs: list[dict], built: list[str]) -> dict[str, list[dict]]:
+    """The entries of each page of `built` (in build order), read back from the end of `docs`."""
+    found: dict[str, list[dict]] = {}
+    end = len(docs)
+    for page in reversed(built):
+        start = end
+        while start > 0 and _page_of(docs[start - 1]) == page:
+            start -= 1
+        found[page] = docs[start:end]
+        end = start
+    return found
+
+
+def _last_blocks(docs: list[dict]) -> dict[str, list[dict]]:
+    """Each page's last run of consecutive entries."""
+    found: dict[str, list[dict]] = {}
+    for position, doc in enumerate(docs):
+        page = _page_of(doc)
+        if position == 0 or _page_of(docs[position - 1]) != page:
+            found[page] = []
+        found[page].append(doc)
+    return found
