@@ -3,6 +3,7 @@ Zensical, each compared with the MkDocs build on what readers rely on."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -122,6 +123,12 @@ def test_properdocs_builds_the_project_unchanged(engine, reference, tmp_path):
     run([str(properdocs), "build", "--strict", "--quiet", "--site-dir", str(site)], ROOT)
     assert differences(engine, reference, site) == []
     assert "ProperDocs" in (site / "index.html").read_text(encoding="utf-8")
+    # The hook runs there too: the same search index, the engine's entries merged in.
+    assert search_index(site) == search_index(reference)
+
+
+def search_index(site: Path) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 
 def test_properdocs_refuses_a_bad_claim_with_the_same_report(project_copy: Path, tmp_path: Path):
@@ -147,6 +154,9 @@ def test_zensical_builds_the_rendered_folder(engine, rendered, reference, tmp_pa
     assert differences(engine, reference, site) == []
     claim_page = next(url for url, page in engine.pages.items() if page.kind == "claim")
     assert 'property="og:title"' in (site / claim_page).read_text(encoding="utf-8")  # overrides/main.html ran
+    # Zensical runs no hook: its own search indexes every rendered page, generated ones included.
+    indexed = {item["location"].split("#")[0] for item in json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]}
+    assert set(engine.pages) <= indexed
 
 
 def test_the_comparison_notices_what_a_reader_would(engine, reference, tmp_path):

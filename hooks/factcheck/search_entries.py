@@ -30,7 +30,7 @@ from .anchoring import paragraphs
 from .annotated_text import paragraph_anchor
 from .entities import Entity
 from .languages import language_name
-from .rendering import INDEX_PAGES, RenderedPage
+from .rendering import RenderedPage
 from .site import AnchoredClaim, SiteModel, entity_url, source_url
 from .sources import Source
 
@@ -57,7 +57,6 @@ def indexed_by_engine(page: RenderedPage) -> bool:
 def search_entries(model: SiteModel, pages: Iterable[RenderedPage]) -> list[SearchEntry]:
     """The entries for every generated page the engine indexes, in the pages' order."""
     entries: list[SearchEntry] = []
-    index_titles = {url: title for url, title, _ in INDEX_PAGES}
     sources = {source_url(source.id): source for source in model.sources.values()}
     claims = {item.url: item for item in model.claims.values()}
     entities = {entity_url(entity.id): entity for entity in model.entities.values()}
@@ -71,7 +70,7 @@ def search_entries(model: SiteModel, pages: Iterable[RenderedPage]) -> list[Sear
         elif page.url in entities:
             entries.append(entity_entry(entities[page.url]))
         else:
-            entries.append(SearchEntry(page.url, _text(index_titles.get(page.url, page.title)), ""))
+            entries.append(SearchEntry(page.url, _text(page.title), ""))  # an index page: found by its title
     return entries
 
 
