@@ -75,8 +75,11 @@ test: $(STAMP) $(NODE_STAMP) generators
 	$(BIN)/python -m pytest
 
 # Live preview with MkDocs; engine edits (hooks/factcheck/) are picked up at the next rebuild.
-# `make bench` runs the same command, with these flags, to measure the preview.
-SERVE_FLAGS ?=
+# --dirty: a rebuild writes only the pages and files whose content changed (the hook tells
+# MkDocs which). --no-strict: strict mode stops at MkDocs' own warning about dirty builds;
+# a problem in the content still stops the rebuild, and the last good preview stays served.
+# `make bench` and the tests run the same command, with these flags.
+SERVE_FLAGS ?= --dirty --no-strict
 serve: $(STAMP)
 	$(BIN)/mkdocs serve $(SERVE_FLAGS)
 

@@ -4,59 +4,98 @@ Only MkDocs events live here; loading, anchoring, rendering and the page files a
 engine's (`factcheck.generation`, which `factcheck render` also uses for other generators).
 The engine runs in `on_config`, before MkDocs cleans the output directory, so a
 bad file stops the build with every problem listed and the last good site intact.
+
+In the preview (`mkdocs serve --dirty`), a rebuild hands MkDocs as modified only the pages
+and files whose content changed since the last successful build, so a saved claim
+rewrites its own pages, not the whole site.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import inspect
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Hashable
 
+import watchdog.observers
+import watchdog.observers.polling
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING:
     from factcheck.generation import GeneratedSite
     from factcheck.publishing import SiteInfo
 
+log = logging.getLogger("mkdocs.hooks.factcheck")
 ENGINE = Path(__file__).resolve().parent / "factcheck"
 
 
 @dataclass
 class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
+    engine_digest: str = ""  # of the engine's files when it was last imported
+    previous: GeneratedSite | None = None  # the last site the imported engine generated, for it to reuse
+    dirty: bool = False  # `mkdocs serve --dirty`: rebuilds write only what changed
+    # Whether this build may skip what is unchanged: dirty, and every navigation entry titled
+    # in mkdocs.yml (an untitled entry takes its page's title, which an unread page lacks).
+    incremental: bool = False
+    theme_digest: str = ""  # everything around the content of a page: a change rewrites every page
+    built: dict[str, tuple[str, Hashable]] = field(default_factory=dict)  # src_uri → what the last good build wrote it from
+    building: dict[str, tuple[str, Hashable]] = field(default_factory=dict)  # the same, for the current build
+    outputs: set[str] = field(default_factory=set)  # files in the output folder after the last good build
+    building_outputs: set[str] = field(default_factory=set)  # the same, for the current build
     # Search: the pages the theme indexes itself, those it indexed in this build (build
     # order), and their entries after the last merge (for dirty builds; see merge_search_index).
     theme_search_pages: list[str] = field(default_factory=list)
     theme_search_built: list[str] = field(default_factory=list)
     theme_search_entries: dict[str, list[dict]] | None = None
+    epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
 
 
-# The hook's cache, used by the events after on_config.
+# The hook's cache: the events after on_config use the current build's site, and in the
+# preview each rebuild compares what it is about to write with what the last one wrote.
 _cache = _Cache()
 
 
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.blake2b()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _engine() -> ModuleType:
-    """The `factcheck` package, imported afresh for each build. `make serve` rebuilds in one
-    process: MkDocs reads this hook anew each time, but Python would keep the engine it imported
-    first, so engine edits would not show until a restart."""
-    for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
-        del sys.modules[name]
-    # As MkDocs does while it loads the hook: the engine beside this file, installed or not.
-    sys.path.insert(0, str(ENGINE.parent))
-    try:
-        importlib.import_module("factcheck.generation")
-    finally:
-        sys.path.remove(str(ENGINE.parent))
+    """The `factcheck` package, imported afresh when its files changed. `make serve` rebuilds in
+    one process, and Python would keep the engine it imported first, so engine edits would not
+    show until a restart; an unchanged engine is kept, so that it can reuse its last run."""
+    digest = _tree_digest(ENGINE)
+    if digest != _cache.engine_digest or "factcheck.generation" not in sys.modules:
+        for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
+            del sys.modules[name]
+        _cache.previous = None  # made by the engine just dropped
+        # As MkDocs does while it loads the hook: the engine beside this file, installed or not.
+        # No bytecode written on a re-import: it would land in the watched engine folder.
+        sys.path.insert(0, str(ENGINE.parent))
+        write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, bool(_cache.engine_digest)
+        try:
+            importlib.import_module("factcheck.generation")
+        finally:
+            sys.path.remove(str(ENGINE.parent))
+            sys.dont_write_bytecode = write_bytecode
+        _cache.engine_digest = digest
     return sys.modules["factcheck"]
 
 
@@ -73,22 +112,43 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    _cache.dirty = command == "serve" and dirty
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     engine = _engine()
+    generate = engine.generation.generate
+    # The engine reuses what its last run made from unchanged files, where it can.
+    reuse = {"previous": _cache.previous} if "previous" in inspect.signature(generate).parameters else {}
     try:
-        site = engine.generation.generate(_root(config), os.environ)
+        site = generate(_root(config), os.environ, **reuse)
     except engine.problems.FactcheckError as exc:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
     # Warnings pass, as they do in `factcheck validate`, and show even with --quiet: printed as
     # validate prints them, not logged, since `strict: true` fails a build on any logged warning.
     for warning in sorted(site.warnings):
         print(warning, file=sys.stderr)
-    # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; use the
-    # latest declared date of the content rather than the time of the build.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(site.model.latest_update_timestamp()))
+    # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; unless the
+    # caller set it, the latest declared date of the content rather than the time of the build
+    # (at each build: in the preview, an edit can change it).
+    if _cache.epoch_is_ours:
+        os.environ["SOURCE_DATE_EPOCH"] = str(site.model.latest_update_timestamp())
     _apply_identity(config, site.info)
-    _cache.site = site
+    _cache.site = _cache.previous = site
+    if _cache.dirty:
+        _cache.theme_digest = _theme_digest(config, site.info)
     return config
+
+
+def _theme_digest(config: MkDocsConfig, info: SiteInfo) -> str:
+    """What every page shows besides its own content: the settings (navigation, theme, the
+    site's identity), the theme overrides and the engine."""
+    digest = hashlib.blake2b(Path(config.config_file_path).read_bytes())
+    digest.update(repr(info).encode() + _cache.engine_digest.encode())
+    if config.theme.custom_dir:
+        digest.update(_tree_digest(Path(config.theme.custom_dir)).encode())
+    return digest.hexdigest()
 
 
 def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
@@ -109,32 +169,84 @@ def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
     config["copyright"] = str(sys.modules["factcheck.publishing"].licence_notice(info))
 
 
+class _TrackedFile(File):
+    """A file MkDocs writes only when what it is made from changed since the last good build
+    (in the preview's dirty builds; in any other build, always, as MkDocs does)."""
+
+    made_from: tuple[str, Hashable] = ("", None)
+
+    def is_modified(self) -> bool:
+        if not _cache.incremental or not os.path.isfile(self.abs_dest_path):
+            return True
+        return _cache.built.get(self.src_uri) != self.made_from
+
+
+def _track(file: File, content: Hashable) -> File:
+    # A page also shows the theme around its content; a data file, its content alone.
+    file.made_from = (_cache.theme_digest if file.is_documentation_page() else "", content)
+    _cache.building[file.src_uri] = file.made_from
+    return file
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site()
     generation = _generation()
+    _cache.building = {}
     for page in site.pages.values():
         # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
         front_matter = generation.front_matter(page, site.info, engine_search=True)
-        file = File.generated(config, generation.markdown_path(page.url), content=front_matter)
+        file = _TrackedFile.generated(config, generation.markdown_path(page.url), content=front_matter)
         # edit_uri points into docs/; the YAML lives at the repository root.
         file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
-        files.append(file)
+        files.append(_track(file, page))
     for name, content in site.files().items():
-        files.append(File.generated(config, name, content=content))
+        files.append(_track(_TrackedFile.generated(config, name, content=content), content))
+    if _cache.dirty:
+        # Hand-written pages: their text, with the generated blocks that fill their markers.
+        # (Tracked in place: MkDocs builds, and indexes for search, in the order of `files`.)
+        for file in files.documentation_pages():
+            if not isinstance(file, _TrackedFile):
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
+                file.__class__ = _TrackedFile
+                _track(file, site.fill_markers(text, _url(file)))
     engine_indexed = {url for url, page in site.pages.items() if sys.modules["factcheck.search_entries"].indexed_by_engine(page)}
     _cache.theme_search_pages = [file.url for file in files.documentation_pages() if file.url not in engine_indexed]
     _cache.theme_search_built = []
     return files
 
 
+def _url(file: File) -> str:
+    return file.src_uri.removesuffix(".md") + ".html"
+
+
+def _titled(items: list) -> bool:
+    return all(item.title is not None and _titled(getattr(item, "children", None) or []) for item in items)
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _cache.incremental = _cache.dirty and _titled(nav.items)
+    return nav
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Every page's sitemap date, read or not in this build: the content's own date, or none
+    where the content gives none."""
+    site = _site()
+    latest = site.model.latest_update()
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    for page in pages:
+        url = _url(page.file)
+        if url in site.pages:
+            page.update_date = site.pages[url].updated or ""
+        else:
+            page.update_date = (latest if url == "index.html" else None) or ""
+    _cache.building_outputs = {file.abs_dest_path for file in files if file.inclusion.is_included()}
+    return env
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     site = _site()
-    url = page.file.src_uri.removesuffix(".md") + ".html"
-    # The sitemap's lastmod: the content's own date, or none where the content gives none.
-    if url in site.pages:
-        page.update_date = site.pages[url].updated or ""
-    else:
-        page.update_date = (site.model.latest_update() if url == "index.html" else None) or ""
+    url = _url(page.file)
     if url in site.pages:
         return _generation().page_body(site.pages[url])
     return site.fill_markers(html, url)
@@ -144,7 +256,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     """Link previews for every page (read by overrides/main.html); hand-written pages use the site's card."""
     site = _site()
     rendering = sys.modules["factcheck.rendering"]
-    url = page.file.src_uri.removesuffix(".md") + ".html"
+    url = _url(page.file)
     rendered = site.pages.get(url) or rendering.RenderedPage(
         url, page.title or site.info.name, "", "home" if url == "index.html" else "page",
         description=page.meta.get("description") or site.info.description,
@@ -158,6 +270,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 @event_priority(-100)  # after the theme's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     merge_search_index(config)
+    if _cache.dirty:
+        # What the last good build wrote and this one no longer makes (a deleted claim's page).
+        for path in _cache.outputs - _cache.building_outputs:
+            _remove_with_empty_folders(Path(path), Path(config.site_dir))
+        _cache.built, _cache.outputs = _cache.building, _cache.building_outputs
 
 
 def merge_search_index(config: MkDocsConfig) -> None:
@@ -174,10 +291,63 @@ def merge_search_index(config: MkDocsConfig) -> None:
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _remove_with_empty_folders(path: Path, site_dir: Path) -> None:
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def on_build_error(error: Exception) -> None:
+    # Pages this failed build may have rewritten count as changed at the next build.
+    for src_uri, made_from in _cache.building.items():
+        if _cache.built.get(src_uri) != made_from:
+            _cache.built.pop(src_uri, None)
+    _cache.outputs |= _cache.building_outputs
+
+
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
     for path in sys.modules["factcheck.repository"].Layout(_root(config)).watched:
         if path.exists():
             server.watch(str(path))
     # Engine edits rebuild too: on_config then imports the changed engine (see _engine).
     server.watch(str(ENGINE))
+    _watch_with_notifications(server)
     return server
+
+
+class _NotifiedObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+    """Started by on_serve, to learn there whether it can start; MkDocs' own start is then a no-op."""
+
+    def start(self) -> None:
+        if not self.is_alive():
+            super().start()
+
+
+def _watch_with_notifications(server: LiveReloadServer) -> None:
+    """MkDocs watches with watchdog's PollingObserver, which reads every watched file's status
+    twice a second: a fifth of a core at 10,000 claims while nothing changes. The system's change
+    notifications (inotify on Linux) cost nothing while idle; where they cannot start (no such
+    facility, or the per-user limit of inotify instances reached), polling stays."""
+    notified = _NotifiedObserver()
+    polling = server.observer
+    _move_watches(server, notified)
+    try:
+        notified.start()
+    except OSError as exc:
+        log.info(f"Watching by polling: file change notifications are unavailable ({exc})")
+        notified.stop()
+        _move_watches(server, watchdog.observers.polling.PollingObserver(timeout=polling.timeout))
+
+
+def _move_watches(server: LiveReloadServer, observer: Any) -> None:
+    """Schedule on `observer` what the server watches (MkDocs offers no way to choose its observer)."""
+    watched = dict(server._watched_paths)
+    for path, count in watched.items():
+        server.observer.unschedule(server._watch_refs.pop(path))
+        del server._watched_paths[path]
+    server.observer = observer
+    for path, count in watched.items():
+        server.watch(path)
+        server._watched_paths[path] = count

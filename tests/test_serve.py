@@ -1,16 +1,37 @@
-"""`make serve`: a live preview that follows edits to the content and to the engine itself."""
+"""`make serve`: a live preview that follows edits to the content and to the engine itself, and
+after each edit writes only what changed, leaving exactly what a clean build leaves."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+import pytest
+
+from conftest import ENV, ROOT, ScratchRepo
+
+# `make serve` runs `mkdocs serve $(SERVE_FLAGS)`: the tests run the same command.
+SERVE_FLAGS = re.search(r"^SERVE_FLAGS \?=(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1).split()
+# Files MkDocs and its search plugin write at every build, changed or not.
+ALWAYS_WRITTEN = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+TEXT = ("Acme Corp said profits rose by 12 percent in 2015. The regulator in Paris disagreed with Acme Corp. "
+        "Rivals reported flat sales.")
+OTHER_TEXT = "Paris hosts the regulator. Its budget grew by 3 percent."
+
+
+def quote(text: str, exact: str) -> tuple[str, int, int]:
+    """A claim's quote and its offsets in `text`."""
+    start = text.index(exact)
+    return exact, start, start + len(exact)
 
 
 def free_port() -> int:
@@ -24,10 +45,12 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for(url: str, wanted: str, seconds: float = 120) -> str:
+def wait_for(url: str, wanted: str, server: subprocess.Popen, log: Path, seconds: float = 180) -> str:
     deadline = time.monotonic() + seconds
     page = ""
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the preview server stopped (exit {server.returncode}):\n{log.read_text(encoding='utf-8')[-3000:]}")
         try:
             page = fetch(url)
             if wanted in page:
@@ -35,27 +58,225 @@ def wait_for(url: str, wanted: str, seconds: float = 120) -> str:
         except OSError:
             pass
         time.sleep(0.5)
-    raise AssertionError(f"{wanted!r} did not appear at {url} within {seconds} s")
+    raise AssertionError(f"{wanted!r} did not appear at {url} within {seconds} s; server log:\n"
+                         f"{log.read_text(encoding='utf-8')[-3000:]}")
+
+
+def stop(server: subprocess.Popen) -> int:
+    """Ctrl-C, as an editor stops the preview: MkDocs shuts down and removes its build folder."""
+    server.send_signal(signal.SIGINT)
+    try:
+        return server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        raise AssertionError("the preview server did not stop within 60 s of Ctrl-C") from None
+
+
+def serve(project: Path, port: int, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", *SERVE_FLAGS, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=ENV, stdout=log.open("w"), stderr=subprocess.STDOUT,  # a file: the log never blocks
+    )
 
 
 def test_the_preview_uses_an_edited_engine_without_a_restart(project_copy: Path, tmp_path: Path):
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe: the server's log never blocks it
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project_copy, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-    )
+    port, log = free_port(), tmp_path / "serve.log"
+    server = serve(project_copy, port, log)
     try:
-        home = f"http://127.0.0.1:{port}/index.html"
-        wait_for(home, "fc-overview")
+        wait_for(f"http://127.0.0.1:{port}/index.html", "fc-overview", server, log)
         # An edit to the engine's Python code, not a template (templates are read at each build anyway).
         generation = project_copy / "hooks" / "factcheck" / "generation.py"
         source = generation.read_text(encoding="utf-8")
         generation.write_text(source.replace('<div class="fc-page">', '<div class="fc-page" data-edited="yes">'), encoding="utf-8")
         claim_page = next((project_copy / "claims").rglob("*.yml"))
-        url = f"http://127.0.0.1:{port}/claims/{claim_page.stem}.html"
-        wait_for(url, 'data-edited="yes"')
+        wait_for(f"http://127.0.0.1:{port}/claims/{claim_page.stem}.html", 'data-edited="yes"', server, log)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        assert stop(server) == 0
+
+
+# A project on a scratch repository: the project's settings, hand-written pages, theme
+# overrides and hook, and content small enough to build in seconds.
+
+def preview_project(repo: ScratchRepo) -> Path:
+    root = repo.root
+    settings = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    settings = settings.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")
+    settings = settings.replace("  custom_dir: overrides", f"  custom_dir: {ROOT / 'overrides'}")
+    (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copy(ROOT / "site.yml", root / "site.yml")
+    repo.source("report", TEXT)
+    repo.source("budget", OTHER_TEXT)
+    repo.entity("acme", "Acme Corp")
+    repo.entity("paris", "Paris", description="A city.")
+    repo.claim("profits", "report", *quote(TEXT, "profits rose by 12 percent"), entities=["acme"])
+    repo.claim("regulator", "report", *quote(TEXT, "The regulator in Paris disagreed"), verdict="misleading", entities=["paris"])
+    repo.claim("rivals", "report", *quote(TEXT, "Rivals reported flat sales"), verdict="unverifiable", evidence=None,
+               searched=["Company registers"])
+    repo.claim("budget", "budget", *quote(OTHER_TEXT, "Its budget grew by 3 percent"))
+    return root
+
+
+def edit_claim(repo: ScratchRepo) -> None:
+    repo.claim("profits", "report", *quote(TEXT, "profits rose by 12 percent"), entities=["acme"],
+               summary="The accounts show a fall.", notes="Revenue fell from 10 to 9: (9 - 10) / 10 = -10 percent.")
+
+
+def edit_entity(repo: ScratchRepo) -> None:
+    repo.entity("acme", "Acme Corp", description="A maker of anvils.")
+
+
+def edit_source_text(repo: ScratchRepo) -> None:
+    repo.source("budget", OTHER_TEXT + " Nobody objected.")
+
+
+def add_claim(repo: ScratchRepo) -> None:
+    repo.claim("paris-budget", "budget", *quote(OTHER_TEXT, "Paris hosts the regulator"), entities=["paris"], verdict="accurate")
+
+
+def delete_claim(repo: ScratchRepo) -> None:
+    (repo.root / "claims" / "report" / "rivals.yml").unlink()
+
+
+def edit_hand_written_page(repo: ScratchRepo) -> None:
+    page = repo.root / "docs" / "methodology.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nWe answer every letter.\n", encoding="utf-8")
+
+
+def edit_site_settings(repo: ScratchRepo) -> None:
+    path = repo.root / "site.yml"
+    text = path.read_text(encoding="utf-8")
+    name = re.search(r"^name: (.*)$", text, re.M).group(1)
+    path.write_text(text.replace(f"name: {name}", "name: The Scratch Desk", 1), encoding="utf-8")
+
+
+# In the order an editor might make them: each build follows the one before.
+CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
+    "claim edited": edit_claim, "entity edited": edit_entity, "source text changed": edit_source_text,
+    "claim added": add_claim, "claim deleted": delete_claim, "hand-written page edited": edit_hand_written_page,
+    "site.yml changed": edit_site_settings,
+}
+
+# Builds as `mkdocs serve --dirty` does at each change it sees (serve's own builder, without
+# the web server and the file watching): one build per line read, "built" or "failed" after each.
+PREVIEW_BUILDER = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+site_dir, serve_url = sys.argv[1], "http://127.0.0.1:8000/"
+config = load_config(site_dir=site_dir, strict=False)
+config.plugins.on_startup(command="serve", dirty=True)
+for _line in sys.stdin:
+    if config is None:
+        config = load_config(site_dir=site_dir, strict=False)
+    config.site_url = serve_url
+    try:
+        build(config, serve_url=serve_url, dirty=True)
+        print("built", flush=True)
+    except BaseException:
+        print("failed", flush=True)
+    config = None
+"""
+
+
+class PreviewBuilds:
+    def __init__(self, project: Path, site: Path, log: Path):
+        assert "--dirty" in SERVE_FLAGS, "make serve writes only what changed"
+        self.site = site
+        self.process = subprocess.Popen([sys.executable, "-c", PREVIEW_BUILDER, str(site)], cwd=project, env=ENV,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
+
+    def build(self) -> str:
+        self.process.stdin.write("build\n")
+        self.process.stdin.flush()
+        return self.process.stdout.readline().strip()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def writes(folder: Path) -> dict[str, tuple[int, int]]:
+    """What shows whether a file was written: its inode and its modification time."""
+    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file()}
+
+
+def clean_build(project: Path, site: Path) -> dict[str, bytes]:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                            cwd=project, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return files_in(site)
+
+
+@pytest.fixture
+def preview(repo: ScratchRepo, tmp_path: Path):
+    project = preview_project(repo)
+    builds = PreviewBuilds(project, tmp_path / "preview", tmp_path / "preview.log")
+    try:
+        assert builds.build() == "built", (tmp_path / "preview.log").read_text(encoding="utf-8")
+        yield builds
+    finally:
+        builds.close()
+
+
+def test_after_each_kind_of_change_the_preview_holds_what_a_clean_build_makes(repo: ScratchRepo, preview: PreviewBuilds,
+                                                                              tmp_path: Path):
+    assert files_in(preview.site) == clean_build(repo.root, tmp_path / "clean-first")
+    for number, (change, make) in enumerate(CHANGES.items()):
+        before, written_before = files_in(preview.site), writes(preview.site)
+        make(repo)
+        assert preview.build() == "built", change
+        clean = clean_build(repo.root, tmp_path / f"clean-{number}")
+        after = files_in(preview.site)
+        assert sorted(after) == sorted(clean), f"{change}: the same files, no more (a deleted claim's page goes)"
+        differing = [name for name in clean if after[name] != clean[name]]
+        assert not differing, f"{change}: these differ from a clean build: {differing}"
+        assert after != before, f"{change}: the change shows"
+        written_after = writes(preview.site)
+        rewritten_unchanged = [name for name in before if name in after and before[name] == after[name]
+                               and written_before[name] != written_after[name] and name not in ALWAYS_WRITTEN]
+        assert not rewritten_unchanged, f"{change}: files rewritten though their content did not change: {rewritten_unchanged}"
+
+
+def test_pages_a_claim_edit_does_not_touch_are_not_written_again(repo: ScratchRepo, preview: PreviewBuilds):
+    before = writes(preview.site)
+    edit_claim(repo)
+    assert preview.build() == "built"
+    after = writes(preview.site)
+    rewritten = {name for name in before if before[name] != after[name]} - ALWAYS_WRITTEN
+    assert "claims/profits.html" in rewritten and "sources/report.html" in rewritten
+    assert not rewritten & {"claims/budget.html", "sources/budget.html", "claims/regulator.html", "entities/paris.html",
+                            "methodology.html", "assets/factcheck.css"}
+
+
+def test_a_build_that_fails_leaves_the_last_good_preview_and_the_next_one_catches_up(repo: ScratchRepo,
+                                                                                     preview: PreviewBuilds, tmp_path: Path):
+    good = files_in(preview.site)
+    edit_claim(repo)
+    repo.claim("budget", "budget", *quote(OTHER_TEXT, "Its budget grew by 3 percent"), verdict="TODO")
+    assert preview.build() == "failed"
+    assert files_in(preview.site) == good, "the last good preview stays as it was"
+    repo.claim("budget", "budget", *quote(OTHER_TEXT, "Its budget grew by 3 percent"))
+    assert preview.build() == "built"
+    assert files_in(preview.site) == clean_build(repo.root, tmp_path / "clean")
+
+
+def test_a_saved_claim_shows_in_the_served_page(repo: ScratchRepo, tmp_path: Path):
+    project = preview_project(repo)
+    port, log = free_port(), tmp_path / "serve.log"
+    server = serve(project, port, log)
+    try:
+        page = f"http://127.0.0.1:{port}/claims/profits.html"
+        wait_for(page, "Summary.", server, log)
+        edit_claim(repo)
+        wait_for(page, "The accounts show a fall.", server, log)
+        assert "The accounts show a fall." not in fetch(f"http://127.0.0.1:{port}/claims/budget.html")
+    finally:
+        assert stop(server) == 0, log.read_text(encoding="utf-8")[-3000:]
