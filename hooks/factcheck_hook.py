@@ -337,15 +337,17 @@ def _watch_with_notifications(server: LiveReloadServer) -> None:
         notified.start()
     except OSError as exc:
         log.info(f"Watching by polling: file change notifications are unavailable ({exc})")
-        notified.stop()
-        _move_watches(server, watchdog.observers.polling.PollingObserver(timeout=polling.timeout))
+        notified.stop()  # which unschedules everything it had
+        _move_watches(server, watchdog.observers.polling.PollingObserver(timeout=polling.timeout), unschedule=False)
 
 
-def _move_watches(server: LiveReloadServer, observer: Any) -> None:
+def _move_watches(server: LiveReloadServer, observer: Any, unschedule: bool = True) -> None:
     """Schedule on `observer` what the server watches (MkDocs offers no way to choose its observer)."""
     watched = dict(server._watched_paths)
-    for path, count in watched.items():
-        server.observer.unschedule(server._watch_refs.pop(path))
+    for path in watched:
+        watch = server._watch_refs.pop(path)
+        if unschedule:
+            server.observer.unschedule(watch)
         del server._watched_paths[path]
     server.observer = observer
     for path, count in watched.items():
