@@ -113,7 +113,7 @@ def preview_project(repo: ScratchRepo) -> Path:
     repo.claim("profits", "report", *quote(TEXT, "profits rose by 12 percent"), entities=["acme"])
     repo.claim("regulator", "report", *quote(TEXT, "The regulator in Paris disagreed"), verdict="misleading", entities=["paris"])
     repo.claim("rivals", "report", *quote(TEXT, "Rivals reported flat sales"), verdict="unverifiable", evidence=None,
-               searched=["Company registers"])
+               searched=["Company registers for Rivals", "Trade press archive for 2015"])
     repo.claim("budget", "budget", *quote(OTHER_TEXT, "Its budget grew by 3 percent"))
     return root
 
