@@ -7,6 +7,7 @@ import datetime
 import hashlib
 
 from .publishing import CONTENT_LICENCE, CONTENT_LICENCE_NAME, CONTENT_LICENCE_URL, SiteInfo
+from .reuse import Reuse
 from .site import SiteModel
 
 # claims.csv's columns: (name, Table Schema type, description).
@@ -32,21 +33,28 @@ _DESCRIPTIONS = {
 }
 
 
-def data_package(files: dict[str, str], model: SiteModel, info: SiteInfo) -> dict:
+def data_package(files: dict[str, str], model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> dict:
     """The package for the open data among `files` (name → content). Quoted source texts are left out:
-    they are their publishers' work, not the site's to license."""
-    resources = [_resource("claims-csv", "claims.csv", files, "csv", "text/csv")]
+    they are their publishers' work, not the site's to license. With `reuse`, an unchanged file's size
+    and digest are not computed again."""
+    reuse = reuse or Reuse()
+
+    def described(name: str, path: str, format: str, mediatype: str) -> dict:
+        return {"name": name, "path": path, "format": format, "mediatype": mediatype, "encoding": "utf-8",
+                **reuse.get(("datapackage.json", path), files[path], lambda: _size_and_hash(files[path]))}
+
+    resources = [described("claims-csv", "claims.csv", "csv", "text/csv")]
     resources[0].update(
         title="Claims (one row per claim)", dialect={"header": True, "delimiter": ","},
         schema={"fields": [{"name": n, "type": t, "description": d} for n, t, d in CLAIMS_CSV_FIELDS],
                 "primaryKey": ["id"]},
     )
     for name in ("claims.json", "sources.json", "entities.json"):
-        resource = _resource(name.removesuffix(".json"), name, files, "json", "application/json")
+        resource = described(name.removesuffix(".json"), name, "json", "application/json")
         resource["description"] = _DESCRIPTIONS[name]
         resources.append(resource)
     for name in sorted(n for n in files if n.endswith(".jsonld")):
-        resource = _resource(name.removeprefix("sources/").removesuffix(".jsonld").replace(".", "-"), name, files,
+        resource = described(name.removeprefix("sources/").removesuffix(".jsonld").replace(".", "-"), name,
                              "jsonld", "application/ld+json")
         resource["description"] = "A source's claims as W3C Web Annotations (motivation: assessing)."
         resources.append(resource)
@@ -69,7 +77,6 @@ def data_package(files: dict[str, str], model: SiteModel, info: SiteInfo) -> dic
     return package
 
 
-def _resource(name: str, path: str, files: dict[str, str], format: str, mediatype: str) -> dict:
-    data = files[path].encode("utf-8")
-    return {"name": name, "path": path, "format": format, "mediatype": mediatype, "encoding": "utf-8",
-            "bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+def _size_and_hash(content: str) -> dict:
+    data = content.encode("utf-8")
+    return {"bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}

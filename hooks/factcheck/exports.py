@@ -4,7 +4,6 @@ to the root), the Web Annotation collections, and datapackage.json describing th
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from .cards import SITE_CARD, card_url, claim_card, site_card
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
+from .reuse import Reuse
 from .site import SiteModel, claim_url, entity_url, source_url
 from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
@@ -21,9 +21,13 @@ from .structured_data import (
 CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
-def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) -> dict[str, str | bytes]:
+def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
+                 reuse: Reuse | None = None) -> dict[str, str | bytes]:
     """File name → content (text, or bytes for the share cards), with stable ordering so that identical
-    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused."""
+    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused.
+    With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are unchanged
+    is not made again."""
+    reuse = reuse or Reuse()
     sources = [
         {
             "id": source.id,
@@ -66,18 +70,22 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
         }
         for entity in sorted(model.entities.values(), key=lambda e: e.id)
     ]
-    files = {name: _json(data) for name, data in
+    files = {name: _json_list(name, data, reuse) for name, data in
              (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
-    files["claims.csv"] = claims_csv(claims, model)
+    files["claims.csv"] = claims_csv(claims, model, reuse)
     for source_id in sorted(model.sources):
-        files[annotations_url(source_id)] = _json(annotation_collection(model, source_id, info))
-        files[annotation_page_url(source_id)] = _json(annotation_page(model, source_id, info))
+        # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
+        inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
+        files[annotations_url(source_id)] = reuse.get(annotations_url(source_id), inputs,
+                                                      lambda: _json(annotation_collection(model, source_id, info)))
+        files[annotation_page_url(source_id)] = reuse.get(annotation_page_url(source_id), inputs,
+                                                          lambda: _json(annotation_page(model, source_id, info)))
         files[source_text_url(source_id)] = model.sources[source_id].text
-    files["datapackage.json"] = _json(data_package(files, model, info))
+    files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     files[FEED_URL] = atom_feed(model, info)
     files[SITE_CARD] = site_card(model, info, cache_root)
     for item in sorted(model.claims.values(), key=lambda c: c.id):
-        files[card_url(item.id)] = claim_card(item, info, cache_root)
+        files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info), lambda: claim_card(item, info, cache_root))
     return files
 
 
@@ -85,18 +93,41 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def claims_csv(claims: list[dict], model: SiteModel) -> str:
-    """One row per claim; lists are joined with spaces (ids and URLs hold none)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+def _json_list(name: str, items: list[dict], reuse: Reuse) -> str:
+    """`_json(items)` for a list of records with ids, each record's text reused while the record is unchanged
+    (indented JSON is written by Python code, not C: ten thousand records take a noticeable time)."""
+    if not items:
+        return _json(items)
+
+    def record(item: dict) -> str:
+        # Nested one level: JSON text holds no raw line break, so every line break starts a line to indent.
+        return reuse.get((name, item["id"]), item, lambda: json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+
+    return "[\n  " + ",\n  ".join(record(item) for item in items) + "\n]\n"
+
+
+class _Returned:
+    """A file for the csv module whose write gives back the line written."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None) -> str:
+    """One row per claim; lists are joined with spaces (ids and URLs hold none). With `reuse`, the row
+    of a claim whose record and verdict label are unchanged is not written again."""
+    reuse = reuse or Reuse()
+    writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n")
+
+    def line(claim: dict, label: str) -> str:
+        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"])}
+        return writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
+
+    rows = []
     for claim in claims:
-        row = dict(claim)
-        row["verdict_label"] = model.claims[claim["id"]].verdict.label
-        row["entities"] = " ".join(claim["entities"])
-        row["evidence"] = " ".join(claim["evidence"])
-        writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
-    return out.getvalue()
+        label = model.claims[claim["id"]].verdict.label
+        rows.append(reuse.get(("claims.csv", claim["id"]), (claim, label), lambda: line(claim, label)))
+    return writer.writeheader() + "".join(rows)
 
 
 # OWASP's CSV injection advice: a cell starting with one of these is run as a formula by spreadsheets.

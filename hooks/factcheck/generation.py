@@ -24,6 +24,7 @@ from .exports import export_files
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
+from .reuse import Reuse, code_digest
 from .search_entries import SearchEntry, indexed_by_engine, search_entries
 from .site import SiteModel
 from .validation import validate
@@ -42,10 +43,14 @@ class GeneratedSite:
     pages: dict[str, RenderedPage]  # by URL, relative to the site root
     warnings: list[Problem] = field(default_factory=list)
     root: Path | None = None  # the repository, whose cache keeps the share cards drawn before
+    engine: bytes = b""  # the digest of the engine that generated it (see reuse.code_digest)
+    reused_files: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # the exports, once computed
 
     def files(self) -> dict[str, str | bytes]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
-        return {**export_files(self.model, self.info, self.root), VERDICT_CSS: verdict_css(self.model)}
+        exports = export_files(self.model, self.info, self.root, self.reused_files)
+        self.reused_files.finish()
+        return {**exports, VERDICT_CSS: verdict_css(self.model)}
 
     def search_entries(self) -> list[SearchEntry]:
         """The search entries of the generated pages the engine indexes (see `search_entries`)."""
@@ -60,17 +65,26 @@ class GeneratedSite:
         return text
 
 
-def generate(root: Path, environ: Mapping[str, str]) -> GeneratedSite:
+def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None) -> GeneratedSite:
     """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
     (site.yml, with SITE_URL and REPO_URL from `environ`); raises FactcheckError listing every
-    problem on bad input. The warnings are the site's."""
-    checked = validate(root, environ)
+    problem on bad input. The warnings are the site's.
+
+    With `previous` (the site an earlier call returned), what an unchanged input gave then is
+    reused: unchanged files are not parsed again, unchanged spans and mentions not searched for
+    again, pages and exports whose inputs are unchanged not rendered again. The result is the one
+    a clean run gives. A site from other engine code reuses nothing."""
+    engine = code_digest()
+    if type(previous) is not GeneratedSite or previous.engine != engine:
+        previous = None
+    checked = validate(root, environ, previous=previous.model if previous else None)
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info
-    renderer = Renderer(model, info)
+    renderer = Renderer(model, info, previous.renderer if previous else None)
     pages = {page.url: page for page in renderer.pages()}
-    return GeneratedSite(model, info, renderer, pages, checked.problems, root)
+    return GeneratedSite(model, info, renderer, pages, checked.problems, root, engine,
+                         Reuse(previous.reused_files) if previous else Reuse())
 
 
 def markdown_path(page_url: str) -> str:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -22,6 +23,7 @@ from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url,
 from .charts import verdict_chart
 from .languages import language_name
 from .publishing import SiteInfo
+from .reuse import Reuse
 from .sanitising import MarkdownRenderer
 from .sources import Source
 from .structured_data import annotations_url, claim_review, json_ld_script
@@ -61,10 +63,17 @@ def _environment() -> Environment:
 
 
 class Renderer:
-    def __init__(self, model: SiteModel, info: SiteInfo):
+    """Renders the model's pages. Given the previous run's renderer, a page whose inputs (everything
+    its template shows, listed in the `_inputs` methods) are equal to last time's is that page, not
+    rendered again; the site info, the rating scale and the engine are inputs of every page."""
+
+    def __init__(self, model: SiteModel, info: SiteInfo, previous: Renderer | None = None):
         self.model = model
         self.info = info
-        self.env = _environment()
+        # Templates compiled once (Jinja2 reads a template again when its file changes).
+        self.env = previous.env if previous else _environment()
+        self.reused_pages = Reuse(previous.reused_pages if previous else None)
+        self.reused_fragments = Reuse(previous.reused_fragments if previous else None)
 
     def _render(self, template: str, page_url: str, **context) -> str:
         def link(target: str) -> str:
@@ -75,6 +84,9 @@ class Renderer:
             chart=verdict_chart, annotations_url=annotations_url, **context,
         )
 
+    def _page(self, url: str, inputs: tuple, render: Callable[[], RenderedPage]) -> RenderedPage:
+        return self.reused_pages.get(url, (self.model.repository.scale, self.info, *inputs), render)
+
     def pages(self) -> list[RenderedPage]:
         model = self.model
         pages = [self.source_page(source) for source in sorted(model.sources.values(), key=lambda s: s.id)]
@@ -84,11 +96,43 @@ class Renderer:
         latest = model.latest_update()
         dates = {"corrections.html": max((c.date for c, _ in corrections), default=None), "about.html": None}
         for url, title, template in INDEX_PAGES:
-            pages.append(RenderedPage(url, title, self._render(template, url, corrections=corrections), "index",
-                                      description=self.info.description, updated=dates.get(url, latest)))
+            def render(url: str = url, title: str = title, template: str = template) -> RenderedPage:
+                return RenderedPage(url, title, self._render(template, url, corrections=corrections), "index",
+                                    description=self.info.description, updated=dates.get(url, latest))
+            pages.append(self._page(url, (dates.get(url, latest), *self._index_inputs(url, corrections)), render))
+        self.reused_pages.finish()
         return pages
 
+    def _index_inputs(self, url: str, corrections: list) -> tuple:
+        """What an index page's template shows (besides the site info and the scale)."""
+        model = self.model
+        if url == "sources/index.html":
+            return self._overview_inputs()
+        if url == "claims/index.html":
+            return (tuple(model.sources_newest_first),
+                    tuple((c.id, c.number, c.claim.claim, c.verdict, c.claim.source) for c in model.claims_newest_source_first()))
+        if url == "entities/index.html":
+            return tuple((entity, len(model.claims_by_entity.get(entity.id, ()))) for entity in model.entities.values()),
+        if url == "corrections.html":
+            return tuple((correction, item.id, item.claim.claim, item.verdict) for correction, item in corrections),
+        if url == "about.html":
+            return ()
+        raise ValueError(f"no inputs are known for {url}: list them here, or the page would never change")
+
+    def _overview_inputs(self) -> tuple:
+        model = self.model
+        return (tuple(model.sources_newest_first),
+                tuple(tuple(item.verdict for item in model.claims_by_source.get(source.id, ())) for source in model.sources_newest_first),
+                tuple(item.verdict for item in model.claims.values()))
+
     def source_page(self, source: Source) -> RenderedPage:
+        claims = self.model.claims_by_source.get(source.id, [])
+        mentions = self.model.mentions.get(source.id, [])
+        named = tuple(self.model.entities[e] for e in sorted({mention.entity_id for mention in mentions}))
+        return self._page(source_url(source.id), (source, tuple(claims), tuple(mentions), named),
+                          lambda: self._source_page(source))
+
+    def _source_page(self, source: Source) -> RenderedPage:
         url = source_url(source.id)
         claims = self.model.claims_by_source.get(source.id, [])
         mentions = self.model.mentions.get(source.id, [])
@@ -108,6 +152,11 @@ class Renderer:
 
     def claim_page(self, item: AnchoredClaim) -> RenderedPage:
         source = self.model.sources[item.claim.source]
+        named = tuple(self.model.entities[e] for e in item.claim.entities)
+        return self._page(item.url, (item, source, named), lambda: self._claim_page(item))
+
+    def _claim_page(self, item: AnchoredClaim) -> RenderedPage:
+        source = self.model.sources[item.claim.source]
         quoted = source.part(item.claim.selector.field)
         before, after = _context_words(quoted, item.span)
         html = self._render(
@@ -122,6 +171,23 @@ class Renderer:
                             image_alt=f"{item.verdict.label}: {item.claim.claim}")
 
     def entity_page(self, entity_id: str) -> RenderedPage:
+        model = self.model
+
+        def shown(claims: list[AnchoredClaim]) -> tuple:
+            # What the page shows of a claim: its link, statement and verdict, grouped by source, and its date.
+            return tuple((c.id, c.claim.claim, c.verdict, c.claim.source, c.claim.updated) for c in claims)
+
+        claims = model.claims_by_entity.get(entity_id, [])
+        made = model.claims_by_claimant.get(entity_id, [])
+        mentions = model.mentions_by_entity.get(entity_id, [])
+        # Whole sources: their titles, dates and languages head the groups, their texts give the mentions' context.
+        sources = tuple(model.sources[sid] for sid in sorted({c.claim.source for c in claims + made}
+                                                             | {m.source_id for m in mentions}))
+        inputs = (model.entities[entity_id], tuple(model.related_entities(entity_id)), shown(claims), shown(made),
+                  tuple(mentions), sources)
+        return self._page(entity_url(entity_id), inputs, lambda: self._entity_page(entity_id))
+
+    def _entity_page(self, entity_id: str) -> RenderedPage:
         entity = self.model.entities[entity_id]
         url = entity_url(entity_id)
         mentions = [
@@ -142,11 +208,14 @@ class Renderer:
 
     def overview(self, page_url: str) -> str:
         """The sources with their verdict counts (the home page's main block)."""
-        return self._render("overview.html.j2", page_url)
+        return self.reused_fragments.get(
+            ("overview", page_url), (self.model.repository.scale, self.info, *self._overview_inputs()),
+            lambda: self._render("overview.html.j2", page_url))
 
     def scale(self, page_url: str) -> str:
         """The rating scale as a table (for the methodology page)."""
-        return self._render("scale.html.j2", page_url)
+        return self.reused_fragments.get(("scale", page_url), (self.model.repository.scale, self.info),
+                                         lambda: self._render("scale.html.j2", page_url))
 
 
 def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:

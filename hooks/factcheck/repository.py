@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
+from .boundary import MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, read_bytes
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
 from .problems import FactcheckError, Problem
@@ -60,20 +63,27 @@ class Repository:
     sources: dict[str, Source]
     entities: dict[str, Entity]
     claims: dict[str, Claim]
+    # Each object loaded, by the digest of what it was loaded from: the next load reuses it if that is unchanged.
+    by_digest: dict[bytes, object] = field(default_factory=dict, compare=False, repr=False)
 
 
-def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset()) -> Repository:
+def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
+                    reuse: Mapping[bytes, object] | None = None) -> Repository:
     """Everything, validated; raises FactcheckError listing every problem found.
 
     `corrected_sources` names sources whose text was deliberately corrected: their
-    sha256 is not checked, so that claims can be re-anchored to the new text."""
+    sha256 is not checked, so that claims can be re-anchored to the new text.
+    `reuse` is a previous load's `by_digest`: a file whose bytes (and schema) are unchanged
+    gives the object it gave then, without being parsed and checked again."""
     root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
+    reused = _Reused(root, reuse or {})
 
     if layout.scale.exists() or layout.scale.is_symlink():
-        scale, found = load_scale(layout.scale, "rating-scale.yml", layout.read_schema("rating-scale"), root)
-        problems += found
+        scale_schema = layout.read_schema("rating-scale")
+        scale = reused.get((layout.scale,), scale_schema, "",
+                           lambda: load_scale(layout.scale, "rating-scale.yml", scale_schema, root), problems)
     else:
         scale = None
         problems.append(Problem("rating-scale.yml", 1, 1, "(file)",
@@ -83,10 +93,12 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
 
     source_files = _yaml_files(layout.sources)
-    sources = _load_all(source_files, source_loader, root, layout.read_schema("source"), problems)
+    sources = _load_all(source_files, source_loader, root, layout.read_schema("source"), problems, reused,
+                        companion=lambda path: path.with_suffix(".txt"),
+                        variant=lambda path: "unchecked" if path.stem in corrected_sources else "")
     entity_files = _yaml_files(layout.entities)
-    entities = _load_all(entity_files, load_entity, root, layout.read_schema("entity"), problems)
-    claims = _load_all(_claim_files(layout.claims), load_claim, root, layout.read_schema("claim"), problems)
+    entities = _load_all(entity_files, load_entity, root, layout.read_schema("entity"), problems, reused)
+    claims = _load_all(_claim_files(layout.claims), load_claim, root, layout.read_schema("claim"), problems, reused)
     problems += stray_files(layout)
 
     # A source or entity that exists but failed to load has been reported already: what refers to it
@@ -98,7 +110,43 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset())
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
-    return Repository(scale, sources, entities, claims)
+    return Repository(scale, sources, entities, claims, reused.loaded)
+
+
+class _Reused:
+    """Objects of a previous load by the digest of their files' bytes, their schema's and how they were
+    loaded; and this load's, for the next one. Files are read within the repository's boundary: one that
+    may not be read is loaded as usual, which reports why."""
+
+    def __init__(self, root: Path, previous: Mapping[bytes, object]):
+        self.root = root
+        self.previous = previous
+        self.loaded: dict[bytes, object] = {}
+
+    def digest(self, paths: tuple[Path, ...], schema: Schema, variant: str) -> bytes | None:
+        if schema.content is None:
+            return None
+        digest = hashlib.sha256(f"{variant}\0{schema.display}\0{len(schema.content)}\0".encode() + schema.content)
+        for path in paths:
+            try:
+                data = read_bytes(path, self.root, MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES)
+            except (OutsideBoundary, OSError):
+                return None
+            digest.update(f"\0{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode() + data)
+        return digest.digest()
+
+    def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
+            problems: list[Problem]) -> Any:
+        """The object these files give: the previous load's if they are unchanged, else `load()`'s."""
+        key = self.digest(paths, schema, variant)
+        item = self.previous.get(key) if key is not None else None
+        if item is None:
+            item, found = load()
+            problems += found
+            if item is None or found or key is None:
+                return item
+        self.loaded[key] = item
+        return item
 
 
 @dataclass(frozen=True)
@@ -221,12 +269,13 @@ def _visible_files(folder: Path) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem]) -> dict:
+def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem], reused: _Reused,
+              companion: Callable[[Path], Path] | None = None, variant: Callable[[Path], str] = lambda path: "") -> dict:
     """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
     for path in paths:
-        item, found = loader(path, root, schema)
-        problems += found
+        files = (path, companion(path)) if companion else (path,)
+        item = reused.get(files, schema, variant(path), lambda: loader(path, root, schema), problems)
         if item is None:
             continue
         if item.id in RESERVED_IDS:

@@ -19,6 +19,7 @@ from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
 from .repository import Repository
+from .reuse import Reuse
 from .sources import Source
 from .verdicts import Verdict
 
@@ -66,13 +67,19 @@ class SiteModel:
     claims_by_entity: dict[str, list[AnchoredClaim]]
     claims_by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    reuse: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # spans and mentions, for the next build
 
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
     def mentions(self) -> dict[str, list[Mention]]:
-        """Every entity mention, by source id."""
-        finder = MentionFinder(self.entities)
-        return {sid: finder.find(source) for sid, source in sorted(self.sources.items())}
+        """Every entity mention, by source id. A source whose text and the entities' forms are as in
+        the build `reuse` came from keeps the mentions found then."""
+        forms = tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
+        finder = functools.cache(lambda: MentionFinder(self.entities))
+        found = {sid: self.reuse.get(("mentions", sid), (source.text, forms), lambda: finder().find(source))
+                 for sid, source in sorted(self.sources.items())}
+        self.reuse.finish()  # spans were found in build_site: everything is asked for
+        return found
 
     @functools.cached_property
     def mentions_by_entity(self) -> dict[str, list[Mention]]:
@@ -167,26 +174,47 @@ def relative_url(from_url: str, to_url: str) -> str:
     return link + hash_mark + fragment
 
 
-def build_site(repository: Repository) -> SiteModel:
+class _Normalised:
+    """A source text's NormalisedText, made the first time a quote must be searched for in it."""
+
+    def __init__(self, text: str):
+        self.source_text = text
+
+    @functools.cached_property
+    def value(self) -> NormalisedText:
+        return NormalisedText(self.source_text)
+
+
+def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
     """Anchor every claim (mentions are found when the model is first asked for them); raises
-    FactcheckError if a span cannot be anchored."""
+    FactcheckError if a span cannot be anchored.
+
+    With `reuse` (a new `Reuse` of the previous model's `reuse`), a claim whose selector and quoted part
+    are unchanged keeps its span, and a source whose text and the entities' forms are unchanged keeps
+    its mentions; the model is the one a clean run gives."""
+    reuse = reuse or Reuse()
     problems: list[Problem] = []
     claims: dict[str, AnchoredClaim] = {}
     by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
-    normalised = {sid: NormalisedText(source.text) for sid, source in repository.sources.items()}
+    normalised = {sid: reuse.get(("normalised", sid), source.text, lambda: _Normalised(source.text))
+                  for sid, source in repository.sources.items()}
     spans: dict[str, Span] = {}
     for claim in repository.claims.values():
         source = repository.sources[claim.source]
+        part = source.part(claim.selector.field)
         if claim.selector.in_title:
-            result = anchor(source.title, claim.selector)
+            result = reuse.get(("anchor", claim.id), (claim.selector, part), lambda: anchor(part, claim.selector))
         else:
-            result = anchor(source.text, claim.selector, normalised[claim.source])
+            result = reuse.get(("anchor", claim.id), (claim.selector, part),
+                               lambda: anchor(part, claim.selector, normalised[claim.source].value))
         problems += anchoring_problems(claim, source, result)
         if result.span is not None:
             spans[claim.id] = result.span
     for source in repository.sources.values():
         for index, item in enumerate(source.not_checked):
-            if not locate(source.text, item.quote, normalised[source.id]):
+            found = reuse.get(("not-checked", source.id, index), (source.text, item.quote),
+                              lambda: bool(locate(source.text, item.quote, normalised[source.id].value)))
+            if not found:
                 problems.append(source.problem(("not_checked", index, "quote"),
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
     if errors(problems):
@@ -205,7 +233,9 @@ def build_site(repository: Repository) -> SiteModel:
             verdict = repository.scale.get(claim.verdict)
             assert verdict is not None  # checked by the repository
             claimant = repository.entities.get(claim.claimant) if claim.claimant else None
-            item = AnchoredClaim(claim, spans[claim.id], number, verdict, claimant)
+            fields = (claim, spans[claim.id], number, verdict, claimant)
+            # The previous object when equal: later comparisons of what pages show then stop at identity.
+            item = reuse.get(("claim", claim.id), fields, lambda: AnchoredClaim(*fields))
             claims[claim.id] = item
             by_source[source_id].append(item)
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
@@ -215,7 +245,7 @@ def build_site(repository: Repository) -> SiteModel:
             by_entity[entity_id].append(item)
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems, reuse)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

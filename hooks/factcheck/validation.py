@@ -14,6 +14,7 @@ from typing import Mapping
 from .problems import FactcheckError, Problem, errors
 from .publishing import SiteInfo, about_problems, load_site_info
 from .repository import load_repository
+from .reuse import Reuse
 from .site import SiteModel, build_site
 from .standards import standards_problems
 
@@ -29,11 +30,14 @@ class Validation:
         return errors(self.problems)
 
 
-def validate(root: Path, environ: Mapping[str, str], deploy: bool = False) -> Validation:
+def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
+             previous: SiteModel | None = None) -> Validation:
     """Schemas, references, anchoring, the desk's standards and site.yml (with SITE_URL and
-    REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set)."""
+    REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set).
+    With `previous` (an earlier model of the same engine), unchanged files and spans are reused."""
     try:
-        model: SiteModel | None = build_site(load_repository(root))
+        repository = load_repository(root, reuse=previous.repository.by_digest if previous else None)
+        model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None)
     except FactcheckError as exc:
         model, problems = None, exc.problems
     info, site_problems = load_site_info(root, environ)

@@ -1,0 +1,60 @@
+"""What an unchanged input gave last time, reused: a run after one edited file computes only what that file affects.
+
+Each result is stored with the inputs it was computed from and reused only when this run's inputs are
+equal to them, compared by value: never by a file's time stamp, never by a name alone. Unchanged inputs
+are mostly the very objects of the previous run (the loader hands back the object an unchanged file gave),
+so the comparison usually stops at identity and costs next to nothing; an input that changed compares
+unequal, field by field, and its result is computed again. Nothing is kept between processes: the
+previous run's results live in the object the caller passes back (`generation.GeneratedSite`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable, Hashable, TypeVar
+
+T = TypeVar("T")
+PACKAGE = Path(__file__).parent
+
+
+class Reuse:
+    """Results by key, each with the inputs it came from; those of the previous run are offered for reuse."""
+
+    def __init__(self, previous: Reuse | None = None):
+        self._previous: dict[Hashable, tuple[object, object]] = previous.results() if previous is not None else {}
+        self._current: dict[Hashable, tuple[object, object]] = {}
+        self._finished = False
+
+    def get(self, key: Hashable, inputs: object, compute: Callable[[], T]) -> T:
+        """The result for `key`: last run's if it came from inputs equal to `inputs`, else `compute()`'s."""
+        for results in (self._current, self._previous):
+            found = results.get(key)
+            if found is not None and found[0] == inputs:
+                self._current[key] = found
+                return found[1]  # type: ignore[return-value]
+        value = compute()
+        self._current[key] = (inputs, value)
+        return value
+
+    def finish(self) -> None:
+        """Every result of this run has been asked for: what the previous run had beyond them is dropped,
+        so that memory does not grow from run to run."""
+        self._finished = True
+        self._previous = {}
+
+    def results(self) -> dict[Hashable, tuple[object, object]]:
+        """What the next run may reuse: this run's results, and, until `finish`, the previous run's others."""
+        return dict(self._current) if self._finished else {**self._previous, **self._current}
+
+
+def code_digest() -> bytes:
+    """The engine as it is on disk now (code, templates, fonts): results of other code are never reused.
+
+    Read on every run, not once per process: templates are read from disk as they change."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0{len(data)}\0".encode() + data)
+    return digest.digest()
