@@ -48,7 +48,7 @@ def fill(repo: ScratchRepo) -> ScratchRepo:
     repo.entity("paris", "Paris", description="A city.", related=["lyon"])
     repo.entity("lyon", "Lyon", description="Another city.")
     repo.entity("jane", "Jane Doe", description="Chief executive of Acme Corp.", interest="She runs Acme Corp.")
-    repo.entity("regulator", "The Regulator", description="The market regulator.")
+    repo.entity("regulator", "The Regulator", aliases=["regulator"], description="The market regulator.")
     claim(repo, "profits", "report", "profits rose by 12 percent", REPORT, entities=["acme"])
     claim(repo, "regulator", "report", "The regulator in Paris disagreed", REPORT, verdict="misleading",
           entities=["paris"])
@@ -91,7 +91,7 @@ def stale_offsets(repo: ScratchRepo) -> None:
 
 def new_claim(repo: ScratchRepo) -> None:
     claim(repo, "acme-said", "report", "Acme Corp said", REPORT, entities=["acme"], verdict="unverifiable", evidence=None,
-          searched=["The company's filings for 2015."])
+          searched=["The company's filings for 2015.", "The regulator's register."])
 
 
 def new_entity(repo: ScratchRepo) -> None:
