@@ -284,6 +284,16 @@ def test_an_entity_description_renders_the_pages_that_describe_it(filled: Scratc
     }
 
 
+def test_a_claim_file_moved_down_a_line_places_problems_at_its_new_lines(filled: ScratchRepo):
+    before = generate(filled.root, ENV)
+    path = filled.root / "claims" / "report" / "profits.yml"
+    path.write_text("# A comment above the fields.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    after = generate(filled.root, ENV, previous=before)
+    assert rendered_again(before, after) == set(), "nothing a reader sees changed"
+    old_line, new_line = (site.model.claims["profits"].claim.problem(("summary",), "a problem").line for site in (before, after))
+    assert new_line == old_line + 1
+
+
 def test_a_site_from_another_engine_is_not_reused(filled: ScratchRepo):
     before = generate(filled.root, ENV)
     other_engine = dataclasses.replace(before, engine=b"another engine")

@@ -235,7 +235,9 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
             claimant = repository.entities.get(claim.claimant) if claim.claimant else None
             fields = (claim, spans[claim.id], number, verdict, claimant)
             # The previous object when equal: later comparisons of what pages show then stop at identity.
-            item = reuse.get(("claim", claim.id), fields, lambda: AnchoredClaim(*fields))
+            # Positions too (equality leaves them out): problems found later are placed at the file's current lines.
+            item = reuse.get(("claim", claim.id), (*fields, claim.positions, claimant and claimant.positions),
+                             lambda: AnchoredClaim(*fields))
             claims[claim.id] = item
             by_source[source_id].append(item)
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
