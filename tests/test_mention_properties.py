@@ -85,6 +85,8 @@ def entity(entity_id: str, name: str, *aliases: Alias) -> Entity:
           "\u0345x ιx Ιx ς Σ σ s S k K ſ Μ μ µ"))
 @example(({"a": entity("a", "Acme"), "b": entity("b", "ACME", loose("acme"))}, "Acme ACME acme aCmE xacme"))
 @example(({"a": entity("a", "İ", loose("ß", whole_word=True))}, "i İ ı I ß SS ẞ ss"))
+# Old Hungarian letters (beyond the Basic Multilingual Plane) beside a letter of the Basic one.
+@example(({"a": entity("a", "Acme", loose("\U00010C80")), "b": entity("b", "a")}, "\U00010C80 \U00010CC0 a A"))
 def test_the_finder_marks_what_one_alternation_of_all_forms_marks(case):
     entities, text = case
     assert found(entities, text) == reference_mentions(entities, text)

@@ -306,9 +306,7 @@ class MentionFinder:
         self.forms = sorted(forms, key=lambda n: (-len(n), n))  # the order in which forms are tried
         self.entity_of = [forms[text][0] for text in self.forms]
         self.bodies = [_form_pattern(text, *forms[text][1:]) for text in self.forms]
-        # Where a form may start: its first character, compared without case (a superset of every form's rule).
-        self.starts = re.compile("(?i:[" + "".join(sorted({re.escape(text[0]) for text in self.forms})) + "])") \
-            if self.forms else None
+        self.starts = _any_of_without_case({text[0] for text in self.forms}) if self.forms else None
         self.first_character = [re.compile(_form_pattern(text[0], False, forms[text][2])) for text in self.forms]
         self.tried_at: dict[str, tuple[re.Pattern[str], list[str]] | None] = {}  # text character → its forms
 
@@ -337,6 +335,17 @@ class MentionFinder:
                                     f"mention-{len(mentions) + 1}"))
             position = found.end()
         return mentions
+
+
+def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:
+    """Where a form may start: one of its first characters, compared without case (a superset of
+    every form's own rule). Characters beyond the Basic Multilingual Plane each get an alternative of
+    their own: Python's case-insensitive character sets miss them (`(?i:[\U00010C80a])` does not
+    match "\U00010C80")."""
+    common = "".join(sorted(re.escape(c) for c in characters if ord(c) <= 0xFFFF))
+    alternatives = ([f"(?i:[{common}])"] if common else []) + \
+        [f"(?i:{re.escape(c)})" for c in sorted(characters) if ord(c) > 0xFFFF]
+    return re.compile("|".join(alternatives))
 
 
 def _form_pattern(text: str, whole_word: bool, case_sensitive: bool) -> str:
