@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Hashable
 
 import watchdog.observers
+from watchdog.events import FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 import watchdog.observers.polling
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -319,6 +320,13 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveRel
 
 class _NotifiedObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
     """Started by on_serve, to learn there whether it can start; MkDocs' own start is then a no-op."""
+
+    # Changes only: inotify also reports files opened and closed unwritten, and MkDocs rebuilds
+    # on any event, so each build's own reading would start the next build.
+    CHANGES = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent]
+
+    def schedule(self, event_handler, path, *, recursive=False, **options):  # type: ignore[no-untyped-def]
+        return super().schedule(event_handler, path, recursive=recursive, event_filter=self.CHANGES)
 
     def start(self) -> None:
         if not self.is_alive():

@@ -300,9 +300,15 @@ def preview_server(watched: Path) -> tuple[object, object]:
 
 
 def rebuild_wanted_after_a_save(server, watched: Path) -> bool:
+    """Whether saving a file asks for a rebuild; reading one (as every build does) must not."""
+    (watched / "claim.yml").write_text("summary: First.\n", encoding="utf-8")
     server.observer.start()
     try:
         time.sleep(0.5)
+        server._want_rebuild = False  # as after the build the first save started
+        (watched / "claim.yml").read_text(encoding="utf-8")
+        time.sleep(1.5)
+        assert not server._want_rebuild, "reading a watched file asks for a rebuild: each build would start the next"
         (watched / "claim.yml").write_text("summary: Saved.\n", encoding="utf-8")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not server._want_rebuild:
