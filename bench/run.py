@@ -137,7 +137,7 @@ class Row:
     serve: ServeFigures = field(default_factory=ServeFigures)
 
 
-def measure(claims: int, rounds: int, scratch: Path) -> Row:
+def measure(claims: int, rounds: int, scratch: Path, serve: bool = True) -> Row:
     sources = max(1, claims // CLAIMS_PER_SOURCE)
     repo = generate(scratch / f"repo-{claims}", sources, CLAIMS_PER_SOURCE, seed=sources)
     floor_config, pages_file = write_floor(repo, scratch / f"floor-{claims}")
@@ -164,7 +164,8 @@ def measure(claims: int, rounds: int, scratch: Path) -> Row:
         row.seconds["validate"].append(child_cpu([sys.executable, "-m", "factcheck", "validate", str(claim_file)], cwd=repo)[0])
         edit_line(entity_file, "description", f"Edited in round {round_number}")
         row.seconds["entity edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
-    row.serve = measure_serve(repo, claim_file, lambda path, marker: edit_line(path, "summary", marker), IDENTITY)
+    if serve:
+        row.serve = measure_serve(repo, claim_file, lambda path, marker: edit_line(path, "summary", marker), IDENTITY)
     return row
 
 
@@ -198,12 +199,13 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="claims per synthetic site, comma-separated (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per size (default: %(default)s)")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the preview server's figures")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.replace(" ", "").split(",") if size]
     rows = []
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
         for claims in sizes:
-            rows.append(measure(claims, args.rounds, Path(tmp)))
+            rows.append(measure(claims, args.rounds, Path(tmp), serve=not args.no_serve))
             print(report(rows[-1:], args.rounds).splitlines()[-1], file=sys.stderr, flush=True)
     print(report(rows, args.rounds))
 
