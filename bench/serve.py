@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -56,7 +57,9 @@ def measure_serve(repo: Path, claim_file: Path, edit: Callable[[Path, str], None
     page = f"http://127.0.0.1:{port}/claims/{claim_file.stem}.html"
     figures = ServeFigures()
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=repo, env={**os.environ, **environ}, stdout=log, stderr=log)
+        # Its own session, so that SIGINT reaches it even from a shell that ignores interrupts in the background.
+        server = subprocess.Popen(command, cwd=repo, env={**os.environ, **environ}, stdout=log, stderr=log,
+                                  start_new_session=True)
         try:
             _wait_for(lambda: _get(page) is not None, FIRST_BUILD_TIMEOUT, server, log, "the first build")
             time.sleep(2.0)  # let the server settle after its first build
@@ -70,7 +73,8 @@ def measure_serve(repo: Path, claim_file: Path, edit: Callable[[Path, str], None
                 figures.reload_seconds.append(time.monotonic() - saved)
                 figures.resident_mib.append(_resident_mib(server.pid))
         finally:
-            server.terminate()
+            # Ctrl-C, as an editor stops it: MkDocs then removes its temporary build folder.
+            server.send_signal(signal.SIGINT)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
