@@ -46,6 +46,11 @@ class ScratchRepo:
             path.write_text(text, encoding="utf-8")
         return path
 
+    def replace(self, relative: str, old: str, new: str, count: int = -1) -> None:
+        """An editor's change inside one file: `old` replaced by `new`."""
+        path = self.root / relative
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+
     def source(self, source_id: str, text: str, language: str = "en", **extra: str) -> None:
         self.write(f"sources/{source_id}.txt", text.encode("utf-8"))
         fields = {"id": source_id, "title": f"Title of {source_id}", "language": language, "sha256": sha256_of(text), **extra}

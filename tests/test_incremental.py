@@ -73,13 +73,11 @@ def edit_schema(repo: ScratchRepo) -> None:
 
 
 def edit_rating_scale(repo: ScratchRepo) -> None:
-    path = repo.root / "rating-scale.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("label: Misleading", "label: Misleading in part"), encoding="utf-8")
+    repo.replace("rating-scale.yml", "label: Misleading", "label: Misleading in part")
 
 
 def remove_verdict(repo: ScratchRepo) -> None:
-    path = repo.root / "rating-scale.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("id: misleading", "id: deceptive"), encoding="utf-8")
+    repo.replace("rating-scale.yml", "id: misleading", "id: deceptive")
 
 
 CHANGES: dict[str, Callable[[ScratchRepo], None]] = {

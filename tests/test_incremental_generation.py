@@ -115,13 +115,11 @@ def new_schema(repo: ScratchRepo) -> None:
 
 
 def new_scale(repo: ScratchRepo) -> None:
-    path = repo.root / "rating-scale.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("label: Misleading", "label: Misleading in part"), encoding="utf-8")
+    repo.replace("rating-scale.yml", "label: Misleading", "label: Misleading in part")
 
 
 def new_site(repo: ScratchRepo) -> None:
-    path = repo.root / "site.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    repo.replace("site.yml", "name: ", "name: Renamed ", 1)
 
 
 CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
