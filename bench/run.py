@@ -170,6 +170,8 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True) -> Row:
 
 
 def spread(values: list[float], digits: int = 1) -> str:
+    if not values:  # not measured (--no-serve)
+        return "–"
     return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
@@ -183,7 +185,7 @@ def report(rows: list[Row], rounds: int) -> str:
         cells = (f"{r.claims:,}", f"{r.pages:,}", spread(r.seconds["cold"]), spread(r.seconds["floor"]), spread(r.ratios, 2),
                  spread(r.seconds["claim edit"]), spread(r.seconds["entity edit"]), spread(r.seconds["validate"]),
                  spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})",
-                 spread(r.serve.reload_seconds, 2), f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
+                 spread(r.serve.reload_seconds, 2), "–" if r.serve.idle_percent is None else f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ RELOAD_TIMEOUT = 600.0
 @dataclass
 class ServeFigures:
     reload_seconds: list[float] = field(default_factory=list)
-    idle_percent: float = 0.0
+    idle_percent: float | None = None  # None: not measured
     resident_mib: list[float] = field(default_factory=list)  # after the first build, then after each edit
 
 
