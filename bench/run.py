@@ -149,7 +149,8 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True) -> Row:
         # Alternate which build goes first, so that neither always follows the other.
         order = ("floor", "cold") if round_number % 2 == 0 else ("cold", "floor")
         for kind in order:
-            shutil.rmtree(repo / ".factcheck-cache", ignore_errors=True)  # a fresh clone's first build
+            if kind == "cold":  # a fresh clone's first build (the floor reads no cache, and leaves the cold build's)
+                shutil.rmtree(repo / ".factcheck-cache", ignore_errors=True)
             if kind == "floor":
                 seconds, report = worker("floor", floor_config, scratch / f"floor-site-{claims}", pages_file)
             else:
