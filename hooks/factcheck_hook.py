@@ -12,6 +12,7 @@ rewrites its own pages, not the whole site.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import inspect
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Hashable
 
+import jinja2
 import watchdog.observers
 from watchdog.events import FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 import watchdog.observers.polling
@@ -46,7 +48,7 @@ ENGINE = Path(__file__).resolve().parent / "factcheck"
 @dataclass
 class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
-    engine_digest: str = ""  # of the engine's files when it was last imported
+    engine_digest: bytes = b""  # of the engine's files when it was last imported (factcheck.reuse.code_digest)
     previous: GeneratedSite | None = None  # the last site the imported engine generated, for it to reuse
     dirty: bool = False  # `mkdocs serve --dirty`: rebuilds write only what changed
     # Whether this build may skip what is unchanged: dirty, and every navigation entry titled
@@ -63,6 +65,23 @@ class _Cache:
     theme_search_built: list[str] = field(default_factory=list)
     theme_search_entries: dict[str, list[dict]] | None = None
     epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
+    templates: _CompiledTemplates | None = None  # the theme's compiled templates, kept between preview builds
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates by name and source checksum (Jinja's own key), in memory: MkDocs makes a new
+    template environment for every build, and compiling the theme's templates again would cost a
+    noticeable part of a preview rebuild."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 # The hook's cache: the events after on_config use the current build's site, and in the
@@ -82,8 +101,8 @@ def _engine() -> ModuleType:
     """The `factcheck` package, imported afresh when its files changed. `make serve` rebuilds in
     one process, and Python would keep the engine it imported first, so engine edits would not
     show until a restart; an unchanged engine is kept, so that it can reuse its last run."""
-    digest = _tree_digest(ENGINE)
-    if digest != _cache.engine_digest or "factcheck.generation" not in sys.modules:
+    imported = "factcheck.generation" in sys.modules and "factcheck.reuse" in sys.modules
+    if not imported or sys.modules["factcheck.reuse"].code_digest() != _cache.engine_digest:
         for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
             del sys.modules[name]
         _cache.previous = None  # made by the engine just dropped
@@ -96,7 +115,7 @@ def _engine() -> ModuleType:
         finally:
             sys.path.remove(str(ENGINE.parent))
             sys.dont_write_bytecode = write_bytecode
-        _cache.engine_digest = digest
+        _cache.engine_digest = sys.modules["factcheck.reuse"].code_digest()
     return sys.modules["factcheck"]
 
 
@@ -146,7 +165,7 @@ def _theme_digest(config: MkDocsConfig, info: SiteInfo) -> str:
     """What every page shows besides its own content: the settings (navigation, theme, the
     site's identity), the theme overrides and the engine."""
     digest = hashlib.blake2b(Path(config.config_file_path).read_bytes())
-    digest.update(repr(info).encode() + _cache.engine_digest.encode())
+    digest.update(repr(info).encode() + _cache.engine_digest)
     if config.theme.custom_dir:
         digest.update(_tree_digest(Path(config.theme.custom_dir)).encode())
     return digest.hexdigest()
@@ -177,7 +196,7 @@ class _TrackedFile(File):
     made_from: tuple[str, Hashable] = ("", None)
 
     def is_modified(self) -> bool:
-        if not _cache.incremental or not os.path.isfile(self.abs_dest_path):
+        if not _cache.incremental or self.abs_dest_path not in _cache.outputs:
             return True
         return _cache.built.get(self.src_uri) != self.made_from
 
@@ -193,25 +212,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site()
     generation = _generation()
     _cache.building = {}
+    # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
+    front_matters = site.front_matters(engine_search=True)
     for page in site.pages.values():
-        # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
-        front_matter = generation.front_matter(page, site.info, engine_search=True)
-        file = _TrackedFile.generated(config, generation.markdown_path(page.url), content=front_matter)
+        file = _TrackedFile.generated(config, generation.markdown_path(page.url), content=front_matters[page.url])
         # edit_uri points into docs/; the YAML lives at the repository root.
         file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
         files.append(_track(file, page))
     for name, content in site.files().items():
         files.append(_track(_TrackedFile.generated(config, name, content=content), content))
+    documentation_pages = files.documentation_pages()
     if _cache.dirty:
         # Hand-written pages: their text, with the generated blocks that fill their markers.
         # (Tracked in place: MkDocs builds, and indexes for search, in the order of `files`.)
-        for file in files.documentation_pages():
+        for file in documentation_pages:
             if not isinstance(file, _TrackedFile):
                 text = Path(file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
                 file.__class__ = _TrackedFile
                 _track(file, site.fill_markers(text, _url(file)))
     engine_indexed = {url for url, page in site.pages.items() if sys.modules["factcheck.search_entries"].indexed_by_engine(page)}
-    _cache.theme_search_pages = [file.url for file in files.documentation_pages() if file.url not in engine_indexed]
+    _cache.theme_search_pages = [file.url for file in documentation_pages if file.url not in engine_indexed]
     _cache.theme_search_built = []
     return files
 
@@ -242,6 +262,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
         else:
             page.update_date = (latest if url == "index.html" else None) or ""
     _cache.building_outputs = {file.abs_dest_path for file in files if file.inclusion.is_included()}
+    if _cache.dirty:
+        _cache.templates = _cache.templates or _CompiledTemplates()
+        env.bytecode_cache = _cache.templates
     return env
 
 
@@ -315,6 +338,11 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveRel
     # Engine edits rebuild too: on_config then imports the changed engine (see _engine).
     server.watch(str(ENGINE))
     _watch_with_notifications(server)
+    # What the first build left lives on through the session (the engine reuses it): frozen, the
+    # garbage collector stops scanning it at every rebuild, a large part of a rebuild on a large
+    # site. Collected first, so that the first build's own garbage is not kept forever.
+    gc.collect()
+    gc.freeze()
     return server
 
 

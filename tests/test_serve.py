@@ -102,9 +102,9 @@ def preview_project(repo: ScratchRepo) -> Path:
     root = repo.root
     settings = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     settings = settings.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")
-    settings = settings.replace("  custom_dir: overrides", f"  custom_dir: {ROOT / 'overrides'}")
     (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
     shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copy(ROOT / "site.yml", root / "site.yml")
     repo.source("report", TEXT)
     repo.source("budget", OTHER_TEXT)
@@ -144,6 +144,13 @@ def edit_hand_written_page(repo: ScratchRepo) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\nWe answer every letter.\n", encoding="utf-8")
 
 
+def edit_theme_template(repo: ScratchRepo) -> None:
+    template = repo.root / "overrides" / "main.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block container %}\n", "{% block container %}\n  <p>Corrections: write to us.</p>\n", 1),
+                        encoding="utf-8")
+
+
 def edit_site_settings(repo: ScratchRepo) -> None:
     path = repo.root / "site.yml"
     text = path.read_text(encoding="utf-8")
@@ -155,7 +162,7 @@ def edit_site_settings(repo: ScratchRepo) -> None:
 CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
     "claim edited": edit_claim, "entity edited": edit_entity, "source text changed": edit_source_text,
     "claim added": add_claim, "claim deleted": delete_claim, "hand-written page edited": edit_hand_written_page,
-    "site.yml changed": edit_site_settings,
+    "theme template edited": edit_theme_template, "site.yml changed": edit_site_settings,
 }
 
 # Builds as `mkdocs serve --dirty` does at each change it sees (serve's own builder, without

@@ -82,7 +82,8 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
                                                           lambda: _json(annotation_page(model, source_id, info)))
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
-    files[FEED_URL] = atom_feed(model, info)
+    # The feed is made of every claim: remade only when one of them changed.
+    files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
     files[SITE_CARD] = site_card(model, info, cache_root)
     for item in sorted(model.claims.values(), key=lambda c: c.id):
         files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info), lambda: claim_card(item, info, cache_root))

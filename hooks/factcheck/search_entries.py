@@ -30,6 +30,7 @@ from .anchoring import paragraphs
 from .annotated_text import paragraph_anchor
 from .entities import Entity
 from .languages import language_name
+from .reuse import Reuse
 from .rendering import RenderedPage
 from .site import AnchoredClaim, SiteModel, entity_url, source_url
 from .sources import Source
@@ -54,8 +55,10 @@ def indexed_by_engine(page: RenderedPage) -> bool:
     return page.url not in THEME_INDEXED
 
 
-def search_entries(model: SiteModel, pages: Iterable[RenderedPage]) -> list[SearchEntry]:
-    """The entries for every generated page the engine indexes, in the pages' order."""
+def search_entries(model: SiteModel, pages: Iterable[RenderedPage], reuse: Reuse | None = None) -> list[SearchEntry]:
+    """The entries for every generated page the engine indexes, in the pages' order. With `reuse` (of an
+    earlier run's entries), a page whose entries come from unchanged inputs keeps them."""
+    reuse = reuse or Reuse()
     entries: list[SearchEntry] = []
     sources = {source_url(source.id): source for source in model.sources.values()}
     claims = {item.url: item for item in model.claims.values()}
@@ -64,13 +67,17 @@ def search_entries(model: SiteModel, pages: Iterable[RenderedPage]) -> list[Sear
         if not indexed_by_engine(page):
             continue
         if page.url in sources:
-            entries += source_entries(model, sources[page.url], page.description)
+            source = sources[page.url]
+            entries += reuse.get(page.url, (source, page.description, model.repository.scale),
+                                 lambda: source_entries(model, source, page.description))
         elif page.url in claims:
-            entries.append(claim_entry(model, claims[page.url]))
+            item = claims[page.url]
+            entries.append(reuse.get(page.url, (item, model.sources[item.claim.source]), lambda: claim_entry(model, item)))
         elif page.url in entities:
             entries.append(entity_entry(entities[page.url]))
         else:
             entries.append(SearchEntry(page.url, _text(page.title), ""))  # an index page: found by its title
+    reuse.finish()
     return entries
 
 
