@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .problems import Problem
+from .reuse import code_digest
 from .yamlfile import JsonPath, YamlDocument
 
 CACHE_FOLDER = ".factcheck-cache"
@@ -63,11 +64,8 @@ def _secret() -> bytes | None:
 
 @functools.lru_cache(maxsize=None)
 def _engine_version() -> bytes:
-    """The engine's own code and the versions of the libraries that parse and check."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    """The engine's own files and the versions of the libraries that parse and check."""
+    digest = hashlib.sha256(code_digest())
     for library in ("PyYAML", "jsonschema"):
         try:
             digest.update(f"{library}=={metadata.version(library)}\0".encode())
@@ -91,7 +89,8 @@ def keyed_entry(root: Path, parts: Iterable[bytes], suffix: str) -> Path | None:
 def store(entry: Path, data: bytes) -> None:
     """Keep `data` as the entry; a cache that cannot be written is no cache, never an error."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        if not entry.parent.is_dir():  # asking is cheaper than a refused mkdir, ten thousand times a build
+            entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
         partial.write_bytes(data)
         partial.replace(entry)  # atomic: a reader never sees half an entry
