@@ -7,10 +7,14 @@ import hashlib
 import io
 import re
 import shutil
+import struct
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import PUBLISHED, ROOT, ScratchRepo, mkdocs_build, secret_from
@@ -126,6 +130,52 @@ def test_any_claim_text_gives_a_card(repo, claim):
     model = build_site(load_repository(repo.root))
     image = Image.open(io.BytesIO(claim_card(model.claims["c"], SiteInfo("Checks " * 40, "", Publisher("Desk")))))
     assert image.size == (1200, 630)
+    right_margin = image.convert("RGB").crop((1200 - cards.MARGIN + 8, 110, 1200, 450))
+    assert right_margin.getcolors() == [(right_margin.width * right_margin.height, (255, 255, 255))], \
+        "the claim stays inside the card's margins"
+
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        kind, content = data[at + 4:at + 8], data[at + 8:at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind + content), kind
+        chunks.append((kind, content))
+        at += 12 + length
+    return chunks
+
+
+@pytest.mark.parametrize("claim", ["Profits rose by 12 percent in 2015.", "Word " * 400, "x"])
+def test_cards_pass_a_strict_decoders_checks(repo, claim):
+    """Every chunk's CRC and the image data's own checksum hold: strict decoders reject a card otherwise."""
+    repo.source("doc", "A sentence.")
+    repo.claim("c", "doc", "A sentence.", 0, 11, claim=claim)
+    model = build_site(load_repository(repo.root))
+    for card in (claim_card(model.claims["c"], INFO), site_card(model, INFO)):
+        chunks = png_chunks(card)
+        assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+        data = zlib.decompressobj()
+        rows = data.decompress(b"".join(content for kind, content in chunks if kind == b"IDAT"))
+        assert data.eof and not data.unused_data and len(rows) == 630 * (1 + 1200)
+
+
+WORDS = ["the", "of", "inflation", "fell", "3.4%,", "AVAWAY", "Tyr", "équipe", "Правительство", "Ηκυβέρνηση",
+         "قالت", "الحكومة", "W" * 30, "https://example.org/a/path/that/is/wider/than/any/line/of/the/card/at/all/x"]
+
+
+@settings(max_examples=60)
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=90), size=st.sampled_from([54, 30]))
+def test_claim_lines_fit_the_card_lose_nothing_and_are_as_full_as_they_can_be(words, size):
+    font, width, text = cards._font(size, True), cards.WIDTH - 2 * cards.MARGIN, " ".join(words)
+    lines = cards._wrap(text, font, width)
+    assert all(font.getlength(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", ""), "a word too long for a line is cut, not lost"
+    for line, following in zip(lines, lines[1:]):
+        assert font.getlength(f"{line} {following.split(' ')[0]}") > width, "a line ends where its next word does not fit"
+    assert cards._wrap(text, font, width, most=3) == lines[:3]
 
 
 def test_the_sitemap_dates_each_page_from_its_content(published, model):

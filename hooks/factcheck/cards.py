@@ -9,8 +9,10 @@ build draws only the cards whose claim, verdict or site name changed.
 
 from __future__ import annotations
 
+import copy
 import hashlib
-import io
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +30,7 @@ FONTS = Path(__file__).parent / "fonts"
 INK, MUTED, PAPER, BADGE_TEXT = "#1a1a1a", "#4d4d4d", "#ffffff", "#ffffff"
 SITE_CARD = "cards/site.png"
 MAX_CHARACTERS = 600
-CARD_FORMAT = b"share-card 1"
+CARD_FORMAT = b"share-card 2"
 DIGEST_BYTES = 32
 
 
@@ -56,18 +58,53 @@ def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) 
 
 
 def _draw_claim_card(site_name: str, claim: str, verdict_label: str, verdict_colour: str) -> bytes:
-    card = _Card(stripe=verdict_colour, inks=((MUTED, PAPER), (INK, PAPER), (BADGE_TEXT, verdict_colour)))
-    card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED,
-              repeated=True)
+    # The stripe, the header and the badge are the same on every card of a verdict: drawn once per process.
+    card = _claim_frame(site_name, verdict_colour).copy()
     card.paragraph(claim, top=120, bottom=440, sizes=(54, 48, 42, 36, 30))
+    card.put(*_verdict_badge(verdict_label, verdict_colour))
+    return card.png(like=_blank_claim_card(site_name, verdict_label, verdict_colour))
+
+
+def _claim_inks(verdict_colour: str) -> tuple[tuple[str, str], ...]:
+    # The claim's ink first: its ramp is then the palette's first entries, so the claim's lines drawn in steps of
+    # that ramp are already palette indices.
+    return (INK, PAPER), (MUTED, PAPER), (BADGE_TEXT, verdict_colour)
+
+
+@lru_cache(maxsize=32)
+def _claim_frame(site_name: str, verdict_colour: str) -> _Card:
+    """What a claim card shows above its claim: the verdict's stripe and the site's name."""
+    card = _Card(stripe=verdict_colour, inks=_claim_inks(verdict_colour))
+    card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED)
+    return card
+
+
+@lru_cache(maxsize=32)
+def _blank_claim_card(site_name: str, verdict_label: str, verdict_colour: str) -> _Card:
+    """A claim card without its claim: the rows above and below the claim are these."""
+    card = _claim_frame(site_name, verdict_colour).copy()
+    card.put(*_verdict_badge(verdict_label, verdict_colour))
+    return card
+
+
+@lru_cache(maxsize=64)
+def _verdict_badge(verdict_label: str, verdict_colour: str) -> tuple[Image.Image, tuple[int, int], Image.Image]:
+    """The verdict in words on the verdict's colour (palette indices on paper), where it goes, and the pixels
+    it covers."""
+    card = _Card(stripe=None, inks=_claim_inks(verdict_colour))
+    covered = Image.new("L", card.image.size)
     badge_font = _font(46, bold=True)
     label = _fit_line(f"Verdict: {verdict_label}", badge_font, WIDTH - 2 * MARGIN - 56)
     left, top = MARGIN, 470
-    card.draw.rounded_rectangle((left, top, left + badge_font.getbbox(label)[2] + 56, top + 100), radius=14,
-                                fill=card.index(verdict_colour))
+    box = (left, top, left + badge_font.getbbox(label)[2] + 56, top + 100)
+    card.rectangle(box, fill=verdict_colour, radius=14)
+    ImageDraw.Draw(covered).rounded_rectangle(box, radius=14, fill=255)
     # White on the scale's colours meets WCAG AA (a test of the rating scale checks it).
-    card.text((left + 28, top + 50), label, badge_font, BADGE_TEXT, background=verdict_colour, anchor="lm", repeated=True)
-    return card.png()
+    touched = card.text((left + 28, top + 50), label, badge_font, BADGE_TEXT, background=verdict_colour, anchor="lm")
+    if touched is not None:
+        covered.paste(255, touched[1], touched[0])
+    bounds = covered.getbbox() or (0, 0, 1, 1)
+    return card.image.crop(bounds), bounds[:2], covered.crop(bounds)
 
 
 def _draw_site_card(site_name: str, description: str, summary: str) -> bytes:
@@ -101,12 +138,14 @@ def _cached(cache_root: Path | None, draw: Callable[..., bytes], *inputs: str) -
 
 @lru_cache(maxsize=None)
 def _drawing_version() -> bytes:
-    """What else decides a card's pixels: this module's code, the fonts, and the Pillow and FreeType that draw."""
+    """What else decides a card's bytes: this module's code, the fonts, the Pillow and FreeType that draw, and
+    the zlib that compresses."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for font in sorted(FONTS.iterdir()):
         digest.update(font.name.encode() + b"\0" + font.read_bytes() + b"\0")
-    for library in ("pil", "freetype2", "raqm", "fribidi", "harfbuzz", "zlib"):
+    for library in ("pil", "freetype2", "raqm", "fribidi", "harfbuzz"):
         digest.update(f"{library} {features.version(library)}\0".encode())
+    digest.update(f"zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode())  # Python's, which compresses the cards
     return digest.digest()
 
 
@@ -114,23 +153,49 @@ class _Card:
     """A card drawn in palette colours from the start: several times cheaper to encode than a true-colour
     image, and smaller; converting a true-colour card afterwards would cost more than drawing it."""
 
-    def __init__(self, stripe: str, inks: tuple[tuple[str, str], ...]):
+    def __init__(self, stripe: str | None, inks: tuple[tuple[str, str], ...]):
         self.palette = _palette(inks)
         self.image = Image.new("L", (WIDTH, HEIGHT), self.index(PAPER))  # palette indices until png()
-        self.draw = ImageDraw.Draw(self.image)
-        self.draw.rectangle((0, 0, 20, HEIGHT), fill=self.index(stripe))
+        self.drawn: list[tuple[int, int, int, int]] = []  # boxes that may hold something other than paper
+        self.deflated: dict[tuple[int, int, bool], tuple[bytes, int, int]] = {}  # see deflated_rows
+        if stripe is not None:
+            self.rectangle((0, 0, 20, HEIGHT), fill=stripe)
+
+    def copy(self) -> _Card:
+        card = copy.copy(self)
+        card.image, card.drawn, card.deflated = self.image.copy(), list(self.drawn), {}
+        return card
 
     def index(self, colour: str) -> int:
         return self.palette.indices[ImageColor.getrgb(colour)]
 
+    def rectangle(self, box: tuple[int, int, int, int], fill: str, radius: int = 0) -> None:
+        ImageDraw.Draw(self.image).rounded_rectangle(box, radius=radius, fill=self.index(fill))
+        self.drawn.append((box[0], box[1], box[2] + 1, box[3] + 1))
+
     def text(self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont, ink: str,
-             background: str = PAPER, anchor: str = "la", repeated: bool = False) -> None:
-        """Set each pixel the text touches to the step of the ink's ramp that its coverage gives. A `repeated`
-        text (one that every card shows, such as the site's name) is drawn once per process."""
-        drawn = (_repeated_coverage if repeated else _coverage)(text, font, anchor)
-        if drawn is not None:
-            coverage, touched, left, top = drawn
-            self.image.paste(coverage.point(self.palette.ramps[ink, background]), (xy[0] + left, xy[1] + top), touched)
+             background: str = PAPER, anchor: str = "la") -> tuple[Image.Image, tuple[int, int]] | None:
+        """Set each pixel the text touches to the step of the ink's ramp that its coverage gives; returns those
+        pixels and where they start."""
+        drawn = _coverage(text, font, anchor)
+        if drawn is None:
+            return None
+        coverage, touched, left, top = drawn
+        at = (xy[0] + left, xy[1] + top)
+        self.image.paste(coverage.point(self.palette.ramps[ink, background]), at, touched)
+        self.drawn.append((*at, at[0] + coverage.width, at[1] + coverage.height))
+        return touched, at
+
+    def put(self, image: Image.Image, at: tuple[int, int], covered: Image.Image | Callable[[], Image.Image]) -> None:
+        """Paste `image` (palette indices, paper where it shows nothing) over the pixels `covered` marks. Where
+        nothing was drawn before, the card is paper there too: a plain copy gives the same pixels, much faster."""
+        box = (*at, at[0] + image.width, at[1] + image.height)
+        if any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+               for other in self.drawn):
+            self.image.paste(image, at, covered() if callable(covered) else covered)
+        else:
+            self.image.paste(image, at)
+        self.drawn.append(box)
 
     def paragraph(self, text: str, top: int, bottom: int, sizes: tuple[int, ...], bold: bool = True,
                   colour: str = INK) -> int:
@@ -142,29 +207,92 @@ class _Card:
         for size in sizes:
             font = _font(size, bold)
             line_height = round(size * 1.25)
-            lines = _wrap(text, font, width)
+            room = max(1, (bottom - top) // line_height)
+            # A line more than the room tells that the text does not fit at this size: no need to wrap the rest.
+            lines = _wrap(text, font, width, most=room + 1)
             if len(lines) * line_height <= bottom - top or size == sizes[-1]:
                 break
-        room = max(1, (bottom - top) // line_height)
         if len(lines) > room:
             lines = lines[:room]
             lines[-1] = _fit_line(lines[-1] + " …", font, width, force_ellipsis=True)
+        # The lines drawn together, in the ramp's steps: Pillow blends a glyph's coverage c (0-255) of ink s over
+        # 0 as round(c * s / 255), never a tie, the step the ramp gives that coverage. Lines whose glyphs overlap
+        # (stacked accents) merge there; the masks of separate lines used to cut into the line above.
+        steps = self.palette.steps[colour, PAPER]
+        layer = Image.new("L", self.image.size)
+        draw = ImageDraw.Draw(layer)
         for number, line in enumerate(lines):
-            self.text((MARGIN, top + number * line_height), line, font, colour)
+            draw.text((MARGIN, top + number * line_height), line, font=font, fill=len(steps) - 1)
+        bounds = layer.getbbox()
+        if bounds is not None:
+            drawn = layer.crop(bounds)
+            # The palette's first ramp is its first entries: steps are already indices.
+            indices = drawn if steps == list(range(len(steps))) else drawn.point(steps + [0] * (256 - len(steps)))
+            self.put(indices, bounds[:2], lambda: drawn.point(_TOUCHED))
         return top + len(lines) * line_height
 
-    def png(self) -> bytes:
-        self.image.putpalette(self.palette.colours)
-        out = io.BytesIO()
+    def png(self, like: _Card | None = None) -> bytes:
+        """The card as a PNG. Compressing its 756,000 pixels is most of a card's cost: with `like` (a card with
+        the same palette that differs from this one only by what was drawn on this one and not on it), only
+        the rows that may differ are compressed; those above and below are compressed once per `like`."""
+        if like is None:
+            parts = [_deflate(self.image, 0, HEIGHT, final=True)]
+        else:
+            changed = [box for box in self.drawn if box not in like.drawn]
+            start = max(0, min((box[1] for box in changed), default=HEIGHT))
+            stop = min(HEIGHT, max((box[3] for box in changed), default=HEIGHT))
+            parts = [like.deflated_rows(0, start), _deflate(self.image, start, stop, final=False),
+                     like.deflated_rows(stop, HEIGHT, final=True)]
+        checksum = 1  # Adler-32 of nothing
+        for _, part_checksum, length in parts:
+            checksum = _adler32_combine(checksum, part_checksum, length)
+        data = _ZLIB_HEADER + b"".join(deflated for deflated, _, _ in parts) + struct.pack(">I", checksum)
         # No metadata chunk (no time, no software name): the bytes depend on the pixels alone.
-        self.image.save(out, format="PNG", optimize=False, compress_level=3)
-        return out.getvalue()
+        return _PNG_SIGNATURE + b"".join((
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)),  # 8-bit palette indices
+            _chunk(b"PLTE", self.palette.colours), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
+
+    def deflated_rows(self, start: int, stop: int, final: bool = False) -> tuple[bytes, int, int]:
+        """`_deflate` of the card's rows, kept with the card: a blank card's are compressed once."""
+        key = (start, stop, final)
+        if key not in self.deflated:
+            self.deflated[key] = _deflate(self.image, start, stop, final)
+        return self.deflated[key]
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_COMPRESS_LEVEL = 3
+_ZLIB_HEADER = zlib.compress(b"", _COMPRESS_LEVEL)[:2]
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _deflate(image: Image.Image, start: int, stop: int, final: bool) -> tuple[bytes, int, int]:
+    """Rows start to stop of the image as PNG image data (each row after a 0, the filter "none", which suits
+    palette images), compressed as a piece of a deflate stream (the last piece if `final`); with the Adler-32
+    and the length of that data, to make the zlib stream's checksum from its pieces'."""
+    data = image.crop((0, start, WIDTH, stop)).tobytes() if stop > start else b""
+    rows = b"".join(b"\0" + data[at:at + WIDTH] for at in range(0, len(data), WIDTH))
+    compressor = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15, 9)
+    return compressor.compress(rows) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH), \
+        zlib.adler32(rows), len(rows)
+
+
+def _adler32_combine(first: int, second: int, second_length: int) -> int:
+    """The Adler-32 of two pieces of data one after the other, from theirs (as zlib's adler32_combine)."""
+    base = 65521
+    low = (first & 0xFFFF) + (second & 0xFFFF) - 1
+    high = (first >> 16) + (second >> 16) + second_length % base * (first & 0xFFFF) - second_length % base
+    return (high % base) << 16 | low % base
 
 
 @dataclass(frozen=True)
 class _Palette:
     colours: bytes  # RGB triples
     indices: dict[tuple[int, ...], int]
+    steps: dict[tuple[str, str], list[int]]  # (ink, background) → palette index of each step from background to ink
     ramps: dict[tuple[str, str], list[int]]  # (ink, background) → palette index of each coverage level 0–255
 
 
@@ -174,16 +302,17 @@ def _palette(inks: tuple[tuple[str, str], ...]) -> _Palette:
     anti-aliased glyph's coverage maps to the nearest step of its ramp. The ramps share the palette's 256
     entries, steps one to three levels of 255 apart: no reader tells them from true colour."""
     indices: dict[tuple[int, ...], int] = {}
-    ramps = {}
-    steps = 256 // len(inks)
+    steps, ramps = {}, {}
+    count = 256 // len(inks)
     for ink, background in inks:
         ink_rgb, background_rgb = ImageColor.getrgb(ink), ImageColor.getrgb(background)
         ramp = []
-        for step in range(steps):
-            colour = tuple(round(b + (i - b) * step / (steps - 1)) for i, b in zip(ink_rgb, background_rgb))
+        for step in range(count):
+            colour = tuple(round(b + (i - b) * step / (count - 1)) for i, b in zip(ink_rgb, background_rgb))
             ramp.append(indices.setdefault(colour, len(indices)))
-        ramps[ink, background] = [ramp[round(level * (steps - 1) / 255)] for level in range(256)]
-    return _Palette(b"".join(bytes(colour) for colour in indices), indices, ramps)
+        steps[ink, background] = ramp
+        ramps[ink, background] = [ramp[round(level * (count - 1) / 255)] for level in range(256)]
+    return _Palette(b"".join(bytes(colour) for colour in indices), indices, steps, ramps)
 
 
 _TOUCHED = [0] + [255] * 255  # the pixels a glyph covers at all
@@ -200,28 +329,109 @@ def _coverage(text: str, font: ImageFont.FreeTypeFont, anchor: str) -> tuple[Ima
     return coverage, coverage.point(_TOUCHED), left, top
 
 
-_repeated_coverage = lru_cache(maxsize=64)(_coverage)
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap; a word wider than the line (a long address, text without spaces) is cut."""
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, most: int | None = None) -> list[str]:
+    """Greedy word wrap (each line takes every next word that still fits); a word wider than the line (a long
+    address, text without spaces) is cut. With `most`, only the first `most` lines."""
+    words = text.split(" ")
+    space = _guess_length(" ", font)
+    guesses = [space + _guess_length(word, font) for word in words]  # each word with the space before it
     lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
+    line, start = "", 0  # the line being filled; the first word not on a line yet
+    while start < len(words) and (most is None or len(lines) < most):
+        count = _words_fitting(line, words, start, guesses, font, width)
+        if count:
+            line = " ".join([line, *words[start:start + count]] if line else words[start:start + count])
+            start += count
+            if start == len(words):
+                break
+        elif not line:
+            word = words[start]
+            start += 1
+            while (most is None or len(lines) < most) and font.getlength(word) > width:
+                cut = _longest_fitting(word, font, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
             continue
-        if line:
-            lines.append(line)
-        while font.getlength(word) > width:
-            cut = _longest_fitting(word, font, width)
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
+        lines.append(line)  # the next word does not fit after it
+        line = ""
     if line:
         lines.append(line)
-    return lines
+    return lines[:most]
+
+
+def _words_fitting(line: str, words: list[str], start: int, guesses: list[float], font: ImageFont.FreeTypeFont,
+                   width: int) -> int:
+    """How many words from `start` fit after `line`, as adding them one at a time and measuring would find."""
+    def fits(count: int) -> bool:
+        taken = words[start:start + count]
+        return font.getlength(" ".join([line, *taken] if line else taken)) <= width
+
+    room = width - _guess_length(line, font) if line else width + _guess_length(" ", font)
+    count = 0
+    while start + count < len(words) and guesses[start + count] <= room:
+        room -= guesses[start + count]
+        count += 1
+    return _largest_fitting(fits, count, 0, len(words) - start)
+
+
+def _longest_fitting(text: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """How many characters of `text` fit in the width (at least 1)."""
+    room, count = width, 0
+    for character in text:
+        room -= _guess_length(character, font)
+        if room < 0:
+            break
+        count += 1
+    return _largest_fitting(lambda length: font.getlength(text[:length]) <= width, count, 1, len(text))
+
+
+def _largest_fitting(fits: Callable[[int], bool], guess: int, low: int, high: int) -> int:
+    """The largest count from `low` (taken to fit) to `high` that fits, for a test true up to some count and false
+    after it. Measuring text is the slow part of drawing a card: a guess from the widths of the characters is
+    usually right or one off (kerning and shaping make text a little narrower or wider than its characters), so
+    the guess and its neighbour are measured first, and only when it is wrong does the search gallop and bisect."""
+    guess = min(max(guess, low), high)
+    if guess > low and not fits(guess):
+        high, step = guess - 1, 1
+        while low < high:
+            probe = max(high - step + 1, low + 1)
+            if fits(probe):
+                low = probe
+                break
+            high, step = probe - 1, step * 2
+    else:
+        low, step = guess, 1
+        while low < high:
+            probe = min(low + step, high)
+            if not fits(probe):
+                high = probe - 1
+                break
+            low, step = probe, step * 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _guess_length(text: str, font: ImageFont.FreeTypeFont) -> float:
+    """The sum of the widths of the text's characters, each measured once per font."""
+    widths = _character_widths(font)
+    total = 0.0
+    for character in text:
+        found = widths.get(character)
+        if found is None:
+            found = widths[character] = font.getlength(character)
+        total += found
+    return total
+
+
+@lru_cache(maxsize=None)
+def _character_widths(font: ImageFont.FreeTypeFont) -> dict[str, float]:
+    return {}
 
 
 def _fit_line(text: str, font: ImageFont.FreeTypeFont, width: int,
@@ -233,15 +443,3 @@ def _fit_line(text: str, font: ImageFont.FreeTypeFont, width: int,
     text = text[:MAX_CHARACTERS].removesuffix(" …").removesuffix("…")
     room = width - font.getlength("…")
     return text[:_longest_fitting(text, font, room) if text else 0].rstrip() + "…"
-
-
-def _longest_fitting(text: str, font: ImageFont.FreeTypeFont, width: int) -> int:
-    """How many characters of `text` fit in the width (at least 1), by bisection."""
-    low, high = 1, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if font.getlength(text[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
