@@ -156,7 +156,8 @@ def test_cards_pass_a_strict_decoders_checks(repo, claim):
     model = build_site(load_repository(repo.root))
     for card in (claim_card(model.claims["c"], INFO), site_card(model, INFO)):
         chunks = png_chunks(card)
-        assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+        kinds = [kind for kind, _ in chunks]
+        assert kinds[:2] == [b"IHDR", b"PLTE"] and set(kinds[2:-1]) == {b"IDAT"} and kinds[-1] == b"IEND"
         data = zlib.decompressobj()
         rows = data.decompress(b"".join(content for kind, content in chunks if kind == b"IDAT"))
         assert data.eof and not data.unused_data and len(rows) == 630 * (1 + 1200)

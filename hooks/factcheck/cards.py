@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import struct
-import zlib
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +29,7 @@ FONTS = Path(__file__).parent / "fonts"
 INK, MUTED, PAPER, BADGE_TEXT = "#1a1a1a", "#4d4d4d", "#ffffff", "#ffffff"
 SITE_CARD = "cards/site.png"
 MAX_CHARACTERS = 600
-CARD_FORMAT = b"share-card 2"
+CARD_FORMAT = b"share-card 3"
 DIGEST_BYTES = 32
 
 
@@ -62,7 +61,7 @@ def _draw_claim_card(site_name: str, claim: str, verdict_label: str, verdict_col
     card = _claim_frame(site_name, verdict_colour).copy()
     card.paragraph(claim, top=120, bottom=440, sizes=(54, 48, 42, 36, 30))
     card.put(*_verdict_badge(verdict_label, verdict_colour))
-    return card.png(like=_blank_claim_card(site_name, verdict_label, verdict_colour))
+    return card.png()
 
 
 def _claim_inks(verdict_colour: str) -> tuple[tuple[str, str], ...]:
@@ -76,14 +75,6 @@ def _claim_frame(site_name: str, verdict_colour: str) -> _Card:
     """What a claim card shows above its claim: the verdict's stripe and the site's name."""
     card = _Card(stripe=verdict_colour, inks=_claim_inks(verdict_colour))
     card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED)
-    return card
-
-
-@lru_cache(maxsize=32)
-def _blank_claim_card(site_name: str, verdict_label: str, verdict_colour: str) -> _Card:
-    """A claim card without its claim: the rows above and below the claim are these."""
-    card = _claim_frame(site_name, verdict_colour).copy()
-    card.put(*_verdict_badge(verdict_label, verdict_colour))
     return card
 
 
@@ -138,14 +129,12 @@ def _cached(cache_root: Path | None, draw: Callable[..., bytes], *inputs: str) -
 
 @lru_cache(maxsize=None)
 def _drawing_version() -> bytes:
-    """What else decides a card's bytes: this module's code, the fonts, the Pillow and FreeType that draw, and
-    the zlib that compresses."""
+    """What else decides a card's pixels: this module's code, the fonts, and the Pillow and FreeType that draw."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for font in sorted(FONTS.iterdir()):
         digest.update(font.name.encode() + b"\0" + font.read_bytes() + b"\0")
-    for library in ("pil", "freetype2", "raqm", "fribidi", "harfbuzz"):
+    for library in ("pil", "freetype2", "raqm", "fribidi", "harfbuzz", "zlib"):
         digest.update(f"{library} {features.version(library)}\0".encode())
-    digest.update(f"zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode())  # Python's, which compresses the cards
     return digest.digest()
 
 
@@ -157,13 +146,12 @@ class _Card:
         self.palette = _palette(inks)
         self.image = Image.new("L", (WIDTH, HEIGHT), self.index(PAPER))  # palette indices until png()
         self.drawn: list[tuple[int, int, int, int]] = []  # boxes that may hold something other than paper
-        self.deflated: dict[tuple[int, int, bool], tuple[bytes, int, int]] = {}  # see deflated_rows
         if stripe is not None:
             self.rectangle((0, 0, 20, HEIGHT), fill=stripe)
 
     def copy(self) -> _Card:
         card = copy.copy(self)
-        card.image, card.drawn, card.deflated = self.image.copy(), list(self.drawn), {}
+        card.image, card.drawn = self.image.copy(), list(self.drawn)
         return card
 
     def index(self, colour: str) -> int:
@@ -231,61 +219,12 @@ class _Card:
             self.put(indices, bounds[:2], lambda: drawn.point(_TOUCHED))
         return top + len(lines) * line_height
 
-    def png(self, like: _Card | None = None) -> bytes:
-        """The card as a PNG. Compressing its 756,000 pixels is most of a card's cost: with `like` (a card with
-        the same palette that differs from this one only by what was drawn on this one and not on it), only
-        the rows that may differ are compressed; those above and below are compressed once per `like`."""
-        if like is None:
-            parts = [_deflate(self.image, 0, HEIGHT, final=True)]
-        else:
-            changed = [box for box in self.drawn if box not in like.drawn]
-            start = max(0, min((box[1] for box in changed), default=HEIGHT))
-            stop = min(HEIGHT, max((box[3] for box in changed), default=HEIGHT))
-            parts = [like.deflated_rows(0, start), _deflate(self.image, start, stop, final=False),
-                     like.deflated_rows(stop, HEIGHT, final=True)]
-        checksum = 1  # Adler-32 of nothing
-        for _, part_checksum, length in parts:
-            checksum = _adler32_combine(checksum, part_checksum, length)
-        data = _ZLIB_HEADER + b"".join(deflated for deflated, _, _ in parts) + struct.pack(">I", checksum)
+    def png(self) -> bytes:
+        self.image.putpalette(self.palette.colours)
+        out = io.BytesIO()
         # No metadata chunk (no time, no software name): the bytes depend on the pixels alone.
-        return _PNG_SIGNATURE + b"".join((
-            _chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)),  # 8-bit palette indices
-            _chunk(b"PLTE", self.palette.colours), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
-
-    def deflated_rows(self, start: int, stop: int, final: bool = False) -> tuple[bytes, int, int]:
-        """`_deflate` of the card's rows, kept with the card: a blank card's are compressed once."""
-        key = (start, stop, final)
-        if key not in self.deflated:
-            self.deflated[key] = _deflate(self.image, start, stop, final)
-        return self.deflated[key]
-
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_COMPRESS_LEVEL = 3
-_ZLIB_HEADER = zlib.compress(b"", _COMPRESS_LEVEL)[:2]
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _deflate(image: Image.Image, start: int, stop: int, final: bool) -> tuple[bytes, int, int]:
-    """Rows start to stop of the image as PNG image data (each row after a 0, the filter "none", which suits
-    palette images), compressed as a piece of a deflate stream (the last piece if `final`); with the Adler-32
-    and the length of that data, to make the zlib stream's checksum from its pieces'."""
-    data = image.crop((0, start, WIDTH, stop)).tobytes() if stop > start else b""
-    rows = b"".join(b"\0" + data[at:at + WIDTH] for at in range(0, len(data), WIDTH))
-    compressor = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15, 9)
-    return compressor.compress(rows) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH), \
-        zlib.adler32(rows), len(rows)
-
-
-def _adler32_combine(first: int, second: int, second_length: int) -> int:
-    """The Adler-32 of two pieces of data one after the other, from theirs (as zlib's adler32_combine)."""
-    base = 65521
-    low = (first & 0xFFFF) + (second & 0xFFFF) - 1
-    high = (first >> 16) + (second >> 16) + second_length % base * (first & 0xFFFF) - second_length % base
-    return (high % base) << 16 | low % base
+        self.image.save(out, format="PNG", optimize=False, compress_level=3)
+        return out.getvalue()
 
 
 @dataclass(frozen=True)
