@@ -50,6 +50,7 @@ class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
     engine_digest: bytes = b""  # of the engine's files when it was last imported (factcheck.reuse.code_digest)
     previous: GeneratedSite | None = None  # the last site the imported engine generated, for it to reuse
+    serving: bool = False  # `mkdocs serve`: one process builds again at every change
     dirty: bool = False  # `mkdocs serve --dirty`: rebuilds write only what changed
     # Whether this build may skip what is unchanged: dirty, and every navigation entry titled
     # in mkdocs.yml (an untitled entry takes its page's title, which an unread page lacks).
@@ -66,6 +67,7 @@ class _Cache:
     theme_search_entries: dict[str, list[dict]] | None = None
     epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
     templates: _CompiledTemplates | None = None  # the theme's compiled templates, kept between preview builds
+    warned: set[str] | None = None  # the warnings the preview has printed (see _print_warnings)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -133,7 +135,8 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _cache.dirty = command == "serve" and dirty
+    _cache.serving = command == "serve"
+    _cache.dirty = _cache.serving and dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -145,10 +148,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = generate(_root(config), os.environ, **reuse)
     except engine.problems.FactcheckError as exc:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
-    # Warnings pass, as they do in `factcheck validate`, and show even with --quiet: printed as
-    # validate prints them, not logged, since `strict: true` fails a build on any logged warning.
-    for warning in sorted(site.warnings):
-        print(warning, file=sys.stderr)
+    _print_warnings([str(warning) for warning in sorted(site.warnings)])
     # Reproducible builds: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set; unless the
     # caller set it, the latest declared date of the content rather than the time of the build
     # (at each build: in the preview, an edit can change it).
@@ -159,6 +159,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _cache.dirty:
         _cache.theme_digest = _theme_digest(config, site.info)
     return config
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """Warnings pass, as they do in `factcheck validate`, and show even with --quiet: printed as validate
+    prints them, not logged, since `strict: true` fails a build on any logged warning.
+
+    The preview prints them all once, then at each rebuild only those the saved change brought, and how
+    many others stand: a site in progress can have thousands, and an editor looks for what their save did."""
+    earlier = _cache.warned if _cache.serving else None
+    for warning in warnings:
+        if earlier is None or warning not in earlier:
+            print(warning, file=sys.stderr)
+    if earlier is not None:
+        standing = sum(warning in earlier for warning in warnings)
+        if standing:
+            print(f"{standing:,} earlier warning{'s' if standing != 1 else ''} still stand"
+                  f"{'s' if standing == 1 else ''} (`factcheck validate` lists every one)", file=sys.stderr)
+    if _cache.serving:
+        _cache.warned = set(warnings)
 
 
 def _theme_digest(config: MkDocsConfig, info: SiteInfo) -> str:

@@ -263,6 +263,21 @@ def test_pages_a_claim_edit_does_not_touch_are_not_written_again(repo: ScratchRe
                             "methodology.html", "assets/factcheck.css"}
 
 
+def test_the_preview_prints_every_warning_once_then_what_each_save_brings(repo: ScratchRepo, preview: PreviewBuilds,
+                                                                          tmp_path: Path):
+    log = tmp_path / "preview.log"
+    first = log.read_text(encoding="utf-8")
+    standing = [line for line in first.splitlines() if ": warning: " in line]
+    assert any("Paris hosts the regulator." in line for line in standing), first
+    edit_source_text(repo)
+    assert preview.build() == "built"
+    second = log.read_text(encoding="utf-8")[len(first):]
+    assert any("Nobody objected." in line and ": warning: " in line for line in second.splitlines()), \
+        "the warning the save brought is printed"
+    assert not any(line in second for line in standing), "a warning printed before is not printed again"
+    assert f"{len(standing):,} earlier warning" in second, "how many still stand is said"
+
+
 def test_a_build_that_fails_leaves_the_last_good_preview_and_the_next_one_catches_up(repo: ScratchRepo,
                                                                                      preview: PreviewBuilds, tmp_path: Path):
     good = files_in(preview.site)
