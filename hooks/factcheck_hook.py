@@ -174,8 +174,8 @@ def _print_warnings(warnings: list[str]) -> None:
     if earlier is not None:
         standing = sum(warning in earlier for warning in warnings)
         if standing:
-            print(f"{standing:,} earlier warning{'s' if standing != 1 else ''} still stand"
-                  f"{'s' if standing == 1 else ''} (`factcheck validate` lists every one)", file=sys.stderr)
+            still = "warning still stands" if standing == 1 else "warnings still stand"
+            print(f"{standing:,} earlier {still} (`factcheck validate` lists every one)", file=sys.stderr)
     if _cache.serving:
         _cache.warned = set(warnings)
 
