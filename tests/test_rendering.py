@@ -205,3 +205,40 @@ def test_index_and_source_pages_speak_plain_english(repo: ScratchRepo):
     assert "in French" in source and "<dd>French</dd>" in source and "<dd>fr</dd>" not in source
     claim = pages["claims/c1.html"].html
     assert "See claim 1 in the annotated text" in claim
+
+
+def _page_ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]*)"', html)
+
+
+def _write_site(repo: ScratchRepo, source_ids: list[str], claim_ids: list[str], entity_ids: list[str]) -> None:
+    text = "Acme Corp grew.\n\nIt said so twice. Nobody objected."
+    for source_id in source_ids:
+        repo.source(source_id, text)
+    for entity_id in entity_ids:
+        repo.entity(entity_id, "Acme Corp")
+    for number, claim_id in enumerate(claim_ids):
+        exact = ("Acme Corp grew.", "It said so twice.")[number % 2]
+        repo.claim(claim_id, source_ids[number % len(source_ids)], exact, text.index(exact), text.index(exact) + len(exact),
+                   entities=entity_ids[:1])
+
+
+def test_an_id_an_editor_chooses_never_repeats_an_id_its_page_already_has(tmp_path):
+    """A page's own ids (its sections, paragraphs, notes and marks) and the ids editors choose for sources,
+    claims and entities stay apart: an id that appears twice on a page sends every link to it to the first."""
+    plain = ScratchRepo(tmp_path / "plain")
+    _write_site(plain, ["doc"], ["c1", "c2"], ["acme"])
+    _, pages = render(plain.root)
+    own = {kind: {name for name in _page_ids(pages[url].html) if item not in name}
+           for kind, url, item in (("source", "sources/doc.html", "doc"), ("claim", "claims/c1.html", "c1"),
+                                   ("entity", "entities/acme.html", "acme"))}
+    assert all(own.values()), own
+    # Items named after those ids (the reserved "index" aside), on one site.
+    named = ScratchRepo(tmp_path / "named")
+    usable = {kind: sorted(name for name in names if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) and name != "index")
+              for kind, names in own.items()}
+    _write_site(named, usable["source"], usable["claim"] + ["c1", "c2"], usable["entity"] + ["acme"])
+    _, pages = render(named.root)
+    for url, page in pages.items():
+        ids = _page_ids(page.html)
+        assert len(ids) == len(set(ids)), f"{url}: {sorted({name for name in ids if ids.count(name) > 1})}"
