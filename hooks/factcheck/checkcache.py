@@ -104,10 +104,11 @@ class CheckedFileCache:
     def __init__(self, root: Path):
         self.root = root
 
-    def outcome(self, text: str, display_path: str, schema: bytes, expect_id: str | None,
+    def outcome(self, text: str, display_path: str, schema_digest: bytes, expect_id: str | None,
                 compute: Callable[[], Outcome]) -> Outcome:
-        """The cached outcome for this text checked against this schema, or `compute()`'s, stored for next time."""
-        entry = keyed_entry(self.root, (FORMAT, _engine_version(), schema, display_path.encode(),
+        """The cached outcome for this text checked against the schema with this digest, or `compute()`'s,
+        stored for next time."""
+        entry = keyed_entry(self.root, (FORMAT, _engine_version(), schema_digest, display_path.encode(),
                                         (expect_id or "").encode(), text.encode("utf-8", "surrogatepass")), ".json")
         if entry is None:
             return compute()

@@ -122,13 +122,12 @@ class _Reused:
         self.root = root
         self.previous = previous
         self.loaded: dict[bytes, object] = {}
-        self._schema_digests: dict[bytes, bytes] = {}
         self._folders: set[str] = set()  # checked to be no links during this load (see check_readable)
 
     def digest(self, paths: tuple[Path, ...], schema: Schema, variant: str) -> bytes | None:
         if schema.content is None:
             return None
-        digest = hashlib.sha256(f"{variant}\0{schema.display}\0".encode() + self._schema_digest(schema.content))
+        digest = hashlib.sha256(f"{variant}\0{schema.display}\0".encode() + schema.digest)
         for path in paths:
             try:
                 data = read_bytes(path, self.root, MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES,
@@ -137,12 +136,6 @@ class _Reused:
                 return None
             digest.update(f"\0{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode() + data)
         return digest.digest()
-
-    def _schema_digest(self, content: bytes) -> bytes:
-        # Hashed once per load, not once per file: ten thousand claims share one schema.
-        if content not in self._schema_digests:
-            self._schema_digests[content] = hashlib.sha256(content).digest()
-        return self._schema_digests[content]
 
     def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:

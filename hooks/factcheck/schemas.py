@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,11 @@ class Schema:
     display: str
     content: bytes | None = None
     unusable: str | None = None
+
+    @cached_property
+    def digest(self) -> bytes:
+        """The content's sha256, computed once: every file of the kind is keyed by it."""
+        return hashlib.sha256(self.content or b"").digest()
 
 
 def read_schema(schema_path: Path, root: Path) -> Schema:
@@ -264,4 +270,4 @@ def load_checked(
         return (None if problems else document), problems
 
     # Unchanged files (same text, same schema, same engine) are not parsed and checked again.
-    return CheckedFileCache(root).outcome(text, display_path, content, expect_id, parse_and_check)
+    return CheckedFileCache(root).outcome(text, display_path, schema.digest, expect_id, parse_and_check)
