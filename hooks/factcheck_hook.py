@@ -45,6 +45,22 @@ log = logging.getLogger("mkdocs.hooks.factcheck")
 ENGINE = Path(__file__).resolve().parent / "factcheck"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates by name and source checksum (Jinja's own key), in memory: MkDocs makes a new
+    template environment for every build, and compiling the theme's templates again would cost a
+    noticeable part of a preview rebuild."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class _Cache:
     site: GeneratedSite | None = None  # what on_config generated for the current build
@@ -66,24 +82,8 @@ class _Cache:
     theme_search_built: list[str] = field(default_factory=list)
     theme_search_entries: dict[str, list[dict]] | None = None
     epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
-    templates: _CompiledTemplates | None = None  # the theme's compiled templates, kept between preview builds
+    templates: _CompiledTemplates = field(default_factory=_CompiledTemplates)  # kept between preview builds
     warned: set[str] | None = None  # the warnings the preview has printed (see _print_warnings)
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates by name and source checksum (Jinja's own key), in memory: MkDocs makes a new
-    template environment for every build, and compiling the theme's templates again would cost a
-    noticeable part of a preview rebuild."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 # The hook's cache: the events after on_config use the current build's site, and in the
@@ -281,8 +281,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
         else:
             page.update_date = (latest if url == "index.html" else None) or ""
     _cache.building_outputs = {file.abs_dest_path for file in files if file.inclusion.is_included()}
-    if _cache.dirty:
-        _cache.templates = _cache.templates or _CompiledTemplates()
+    if _cache.serving:
         env.bytecode_cache = _cache.templates
     return env
 
