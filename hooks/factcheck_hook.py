@@ -144,8 +144,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     generate = engine.generation.generate
     # The engine reuses what its last run made from unchanged files, where it can.
     reuse = {"previous": _cache.previous} if "previous" in inspect.signature(generate).parameters else {}
+    # MkDocs reads docs_dir and the theme's custom_dir itself, after this event: the engine checks them first.
+    boundary = engine.boundary
+    custom_dir = config.theme.custom_dir
+    layout = engine.repository.Layout(_root(config), boundary.resolve_parent(config.docs_dir),
+                                      boundary.resolve_parent(custom_dir) if custom_dir else None)
     try:
-        site = generate(_root(config), os.environ, **reuse)
+        site = generate(_root(config), os.environ, layout=layout, **reuse)
     except engine.problems.FactcheckError as exc:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
     _print_warnings([str(warning) for warning in sorted(site.warnings)])

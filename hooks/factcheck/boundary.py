@@ -17,6 +17,7 @@ MAX_YAML_BYTES = 256 * 1024
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 # Opening never follows a link put in the file's place since it was checked, nor waits on a pipe.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 
 class OutsideBoundary(Exception):
@@ -54,8 +55,9 @@ def _split(path: str, base: str) -> tuple[str, list[str]] | None:
     return base, parts
 
 
-def check_readable(path: Path, root: Path, limit: int, folders: set[str] | None = None) -> os.stat_result:
-    """Raise OutsideBoundary unless `path` is a regular file inside `root`, reached without links, within `limit` bytes.
+def check_readable(path: Path, root: Path, limit: int | None, folders: set[str] | None = None) -> os.stat_result:
+    """Raise OutsideBoundary unless `path` is a regular file inside `root`, reached without links, within `limit`
+    bytes (any size with None).
 
     Each name from the root down is looked at itself (lstat), never followed: when none is a link,
     the file is where its path says, inside the root. Returns the file's status. `folders`, kept by
@@ -87,18 +89,122 @@ def check_readable(path: Path, root: Path, limit: int, folders: set[str] | None 
         raise OutsideBoundary("is a folder, not a file; rename or remove it")
     if not stat.S_ISREG(found.st_mode):
         raise OutsideBoundary("is not a regular file; replace it with a plain text file")
-    if found.st_size > limit:
+    if limit is not None and found.st_size > limit:
         raise OutsideBoundary(f"is {found.st_size:,} bytes, more than the limit of {limit:,}; split it or shorten it")
     return found
 
 
-def read_bytes(path: Path, root: Path, limit: int, folders: set[str] | None = None) -> bytes:
+def read_bytes(path: Path, root: Path, limit: int | None, folders: set[str] | None = None) -> bytes:
     check_readable(path, root, limit, folders)
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since it was checked
             raise OutsideBoundary("is not a regular file; replace it with a plain text file")
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # grew since it was checked
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    if limit is not None and len(data) > limit:  # grew since it was checked
         raise OutsideBoundary(f"is more than the limit of {limit:,} bytes; split it or shorten it")
     return data
+
+
+LINK = "is a symbolic link"
+SPECIAL = "is neither a file nor a folder"
+
+
+def resolve_parent(path: Path) -> Path:
+    """`path` made absolute with the folders above it resolved and its own name kept: a link in its place is
+    still seen (Path.resolve would follow it), and it compares with a resolved repository root."""
+    absolute = os.path.abspath(path)
+    return Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+
+
+def unsafe_entries(folder: Path, root: Path) -> list[tuple[str, str]]:
+    """Each symbolic link, and each entry that is neither a file nor a folder (a pipe, a device), at or below
+    `folder` or on the way to it from `root`, as its path from `root` and what it is (LINK or SPECIAL); none
+    when `folder` is missing. A linked folder is reported, never entered. Raises OutsideBoundary when `folder`
+    is not inside `root`."""
+    base, parts = _below(os.fspath(folder), os.fspath(root))
+    current, names = base, []
+    for part in parts:
+        current = os.path.join(current, part)
+        names.append(part)
+        try:
+            found = os.lstat(current)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        if stat.S_ISLNK(found.st_mode):
+            return [("/".join(names), LINK)]
+        if not stat.S_ISDIR(found.st_mode):
+            return []  # a file where a folder is expected: whoever reads the folder says so
+    unsafe = []
+    below = ["/".join(names)]
+    while below:
+        relative = below.pop()
+        try:
+            with os.scandir(os.path.join(base, relative)) as listing:
+                entries = list(listing)
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+        for entry in entries:
+            path = f"{relative}/{entry.name}" if relative else entry.name
+            # DirEntry answers from the listing itself: no call per entry on most systems.
+            if entry.is_symlink():
+                unsafe.append((path, LINK))
+            elif entry.is_dir(follow_symlinks=False):
+                below.append(path)
+            elif not entry.is_file(follow_symlinks=False):
+                unsafe.append((path, SPECIAL))
+    return sorted(unsafe)
+
+
+def regular_files(folder: Path) -> list[str]:
+    """The regular files below `folder`, as paths relative to it, in order; raises OutsideBoundary at a link
+    or at anything else that is neither a file nor a folder."""
+    found = unsafe_entries(folder, folder)
+    if found:
+        raise OutsideBoundary(f"{found[0][0]} in {folder} {found[0][1]}; only regular files are copied")
+    files = []
+    for parent, _, names in os.walk(folder):  # no link inside: walking cannot leave the folder
+        files += [Path(parent, name).relative_to(folder).as_posix() for name in names]
+    return sorted(files)
+
+
+def folder_descriptor(root: Path, names: tuple[str, ...], create: bool = False) -> int:
+    """An open descriptor of the folder `root`/`names`…, reached one name at a time without following a link
+    (OSError if one is: ELOOP or ENOTDIR), each missing folder made with `create`. The caller closes it."""
+    descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in names:
+            if name in ("", ".", "..") or os.sep in name:
+                raise OutsideBoundary(OUTSIDE)
+            try:
+                below = os.open(name, _FOLDER_FLAGS, dir_fd=descriptor)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                try:
+                    os.mkdir(name, dir_fd=descriptor)
+                except FileExistsError:  # made meanwhile by another build
+                    pass
+                below = os.open(name, _FOLDER_FLAGS, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = below
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def create_file(root: Path, relative: str, data: bytes) -> None:
+    """Write a new file at `relative` (a path inside `root`), making its folders, never through a link and never
+    over an existing file: raises FileExistsError if something is there already (a dangling link too), OSError
+    if a folder on the way is a link, OutsideBoundary if the path leaves the root."""
+    *folders, name = relative.split("/")
+    folder = folder_descriptor(root, tuple(folders), create=True)
+    try:
+        if name in ("", ".", ".."):
+            raise OutsideBoundary(OUTSIDE)
+        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=folder)
+    finally:
+        os.close(folder)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

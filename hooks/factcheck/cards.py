@@ -19,7 +19,7 @@ from typing import Callable
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
-from .checkcache import keyed_entry, store
+from .checkcache import keyed_entry, read_entry, store
 from .publishing import SiteInfo
 from .site import AnchoredClaim, SiteModel
 
@@ -116,7 +116,7 @@ def _cached(cache_root: Path | None, draw: Callable[..., bytes], *inputs: str) -
     if entry is None:
         return draw(*inputs)
     try:
-        stored = entry.read_bytes()
+        stored = read_entry(entry)
     except OSError:
         stored = b""
     digest, card = stored[:DIGEST_BYTES], stored[DIGEST_BYTES:]

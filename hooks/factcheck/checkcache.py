@@ -6,7 +6,9 @@ problems) depends only on the file's text, the name it is reported under, its sc
 the engine's code and the libraries it uses: the entry's name is a digest of all of
 them, so a change to any one is a miss and nothing stale is ever served.
 
-Entries are JSON in `.factcheck-cache/` at the repository root (git-ignored). Their
+Entries are JSON in `.factcheck-cache/` at the repository root (git-ignored), read and
+written without following a symbolic link (a build refuses one there: see
+`repository.boundary_problems`). Their
 names also mix in a secret kept outside the repository, so entries planted by a pull
 request can never match: the checks of untrusted files cannot be skipped that way. Any
 trouble with the cache (no home directory, a read-only disk, a damaged entry) means
@@ -27,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from .boundary import folder_descriptor
 from .problems import Problem
 from .reuse import code_digest
 from .yamlfile import JsonPath, YamlDocument
@@ -86,14 +89,36 @@ def keyed_entry(root: Path, parts: Iterable[bytes], suffix: str) -> Path | None:
     return Path(root, CACHE_FOLDER, key[:2], f"{key[2:]}{suffix}")  # one path built, not three: named per file
 
 
+def _folder(entry: Path, create: bool = False) -> int:
+    """The open folder of an entry, reached from the repository without following a link: a cache folder
+    that is a link (committed by a pull request, say) is never read or written (OSError)."""
+    return folder_descriptor(entry.parents[2], (CACHE_FOLDER, entry.parent.name), create=create)
+
+
+def read_entry(entry: Path) -> bytes:
+    """An entry's bytes; OSError when it is missing or a link (both are a miss)."""
+    folder = _folder(entry)
+    try:
+        descriptor = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    finally:
+        os.close(folder)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
 def store(entry: Path, data: bytes) -> None:
     """Keep `data` as the entry; a cache that cannot be written is no cache, never an error."""
     try:
-        if not entry.parent.is_dir():  # asking is cheaper than a refused mkdir, ten thousand times a build
-            entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        partial.replace(entry)  # atomic: a reader never sees half an entry
+        folder = _folder(entry, create=True)
+        try:
+            partial = f"{entry.name}.{os.getpid()}.tmp"
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666, dir_fd=folder)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            # Atomic, and replaces a link in the entry's place rather than writing where it points.
+            os.replace(partial, entry.name, src_dir_fd=folder, dst_dir_fd=folder)
+        finally:
+            os.close(folder)
     except OSError:
         return
 
@@ -147,7 +172,7 @@ class StoredPositions(Mapping[JsonPath, tuple[int, int]]):
 
 def _read(entry: Path, display_path: str, recompute: Callable[[], Mapping[JsonPath, tuple[int, int]]]) -> Outcome | None:
     try:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
+        stored = json.loads(read_entry(entry).decode("utf-8"))
         problems = [Problem(**fields) for fields in stored["problems"]]
         if stored["document"] is None:
             return None, problems

@@ -10,18 +10,19 @@ import argparse
 import datetime
 import gc
 import os
-import re
 import shutil
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
 from .anchoring import Span, anchor, closest_passage, context, locate, near_occurrences
+from .boundary import MAX_SOURCE_BYTES, OutsideBoundary, create_file, resolve_parent
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .problems import FactcheckError, Problem, errors, terminal_safe
 from .reanchoring import rewrite_selector, set_sha256
-from .repository import RESERVED_IDS, Drafting, Repository, load_for_drafting, load_repository
+from .repository import Drafting, Layout, Repository, is_id, load_for_drafting, load_repository
 from .scaffold import claim_yaml, entities_in, source_yaml, suggest_id
 from .site import anchoring_problems
 from .sources import Source, sha256_of
@@ -56,6 +57,9 @@ def _escape_property(text: str) -> str:
 
 
 def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimChanges | None:
+    if revision.startswith("-"):  # git would take it for one of its options (`--output=FILE` writes a file)
+        print(f"factcheck: {terminal_safe(revision)} is not a git revision", file=sys.stderr)
+        return None
     try:
         past = claims_at(root, revision)
     except GitError as exc:
@@ -94,9 +98,9 @@ def _files_in_repository(root: Path, files: list[str]) -> set[str] | None:
     """The FILE arguments as repository-relative paths; None (reported) if one is missing or outside."""
     wanted = set()
     for name in files:
-        path = Path(name)
-        resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if not resolved.exists():
+        # Its folders resolved, not itself: a linked file is reported under its own name, as the build reports it.
+        resolved = resolve_parent(Path(name))
+        if not os.path.lexists(resolved):
             print(f"factcheck: {terminal_safe(name)}: no such file; name a file of the repository, or none to check everything",
                   file=sys.stderr)
             return None
@@ -194,21 +198,40 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"The id {claim_id!r} is already used by {drafting.claim_files[claim_id]}; claim ids are one space "
               "across every source: choose another with --id.", file=sys.stderr)
         return 1
-    path = root / "claims" / source.id / f"{claim_id}.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    relative = f"claims/{source.id}/{claim_id}.yml"
     today = args.today or datetime.date.today().isoformat()
     entity_ids = entities_in(source, span, drafting.entities, field)
-    path.write_text(claim_yaml(claim_id, source, span, entity_ids, today, field), encoding="utf-8")
-    print(f"Created {path.relative_to(root).as_posix()} (characters {span.start}–{span.end}); fill in every TODO, then run 'factcheck validate'.")
+    if not _create(root, relative, claim_yaml(claim_id, source, span, entity_ids, today, field).encode("utf-8")):
+        return 1
+    print(f"Created {relative} (characters {span.start}–{span.end}); fill in every TODO, then run 'factcheck validate'.")
     return 0
+
+
+def _create(root: Path, relative: str, data: bytes) -> bool:
+    """Write a new file of the repository; False (reported) when something is in its place or the way
+    to it passes through a symbolic link. An existing file is never overwritten."""
+    try:
+        create_file(root, relative, data)
+    except FileExistsError:
+        print(f"factcheck: {relative} already exists; choose another --id. Nothing was written.", file=sys.stderr)
+        return False
+    except (OSError, OutsideBoundary) as exc:
+        print(f"factcheck: {relative} cannot be written inside the repository ({getattr(exc, 'strerror', None) or exc}): "
+              "a folder on the way is a symbolic link or a file; replace it with a folder", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_new_source(args: argparse.Namespace) -> int:
     root: Path = args.root
     given: Path = args.file
     if not given.is_file():
-        print(f"factcheck: {given}: no such file", file=sys.stderr)
+        print(f"factcheck: {terminal_safe(str(given))}: no such file", file=sys.stderr)
         return 2
+    if given.stat().st_size > MAX_SOURCE_BYTES:
+        print(f"factcheck: {terminal_safe(str(given))} is more than the limit of {MAX_SOURCE_BYTES:,} bytes for a source "
+              "text; split it into several sources", file=sys.stderr)
+        return 1
     raw = given.read_bytes()
     try:
         raw.decode("utf-8")
@@ -217,20 +240,21 @@ def cmd_new_source(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     source_id = args.id or suggest_id(given.stem, set())
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id) or source_id in RESERVED_IDS:
-        print(f"factcheck: {source_id!r} cannot be a source id: use lower-case letters, digits and single hyphens "
-              "(and not 'index')", file=sys.stderr)
+    if not is_id(source_id):
+        print(f"factcheck: {source_id!r} cannot be a source id: {ID_RULE}", file=sys.stderr)
         return 2
-    text_path, meta_path = root / "sources" / f"{source_id}.txt", root / "sources" / f"{source_id}.yml"
+    text_path, meta_path = f"sources/{source_id}.txt", f"sources/{source_id}.yml"
     for existing in (text_path, meta_path):
-        if existing.exists() or existing.is_symlink():  # a dangling link would be written through
-            print(f"factcheck: {existing.relative_to(root).as_posix()} already exists; choose another --id", file=sys.stderr)
+        if os.path.lexists(root / existing):
+            print(f"factcheck: {existing} already exists; choose another --id. Nothing was written.", file=sys.stderr)
             return 1
-    text_path.parent.mkdir(parents=True, exist_ok=True)
-    text_path.write_bytes(raw)  # byte for byte: the text is shown as published
-    meta_path.write_text(source_yaml(source_id, sha256_of(raw.decode("utf-8"))), encoding="utf-8")
-    print(f"Created {text_path.relative_to(root).as_posix()} (copied byte for byte) and "
-          f"{meta_path.relative_to(root).as_posix()}; fill in every TODO, then run 'factcheck validate'.")
+    # Byte for byte: the text is shown as published.
+    if not _create(root, text_path, raw):
+        return 1
+    if not _create(root, meta_path, source_yaml(source_id, sha256_of(raw.decode("utf-8"))).encode("utf-8")):
+        (root / text_path).unlink()  # written just now, by this command
+        return 1
+    print(f"Created {text_path} (copied byte for byte) and {meta_path}; fill in every TODO, then run 'factcheck validate'.")
     return 0
 
 
@@ -330,41 +354,124 @@ def cmd_links(args: argparse.Namespace) -> int:
 RENDER_MARK = ".factcheck-render"  # marks a folder `render` wrote, which it may replace
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    root: Path = args.root
-    out: Path = args.out.resolve()
-    docs: Path = (root / args.docs).resolve()
-    if out.exists() and any(out.iterdir()) and not (out / RENDER_MARK).exists():
-        print(f"factcheck: {out} is not empty and was not written by 'factcheck render'; "
-              "choose a new or empty folder.", file=sys.stderr)
-        return 2
-    if out == docs or docs.is_relative_to(out) or root.is_relative_to(out):
-        print(f"factcheck: {out} holds the repository's own files; choose a folder of its own.", file=sys.stderr)
-        return 2
-    from .generation import generate, settings_for, write_docs
+def _kind(path: Path) -> int | None:
+    """The file type of `path` itself (a link is a link), or None when nothing is there."""
+    try:
+        return stat.S_IFMT(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _written_by_render(folder: Path) -> bool:
+    return _kind(folder) == stat.S_IFDIR and _kind(folder / RENDER_MARK) == stat.S_IFREG
+
+
+def _settings_written_by_render(path: Path) -> bool:
+    from .generation import SETTINGS_HEADER
 
     try:
-        site = generate(root, os.environ)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read(len(SETTINGS_HEADER)) == SETTINGS_HEADER.encode()
+
+
+def _render_refusal(root: Path, out: Path, docs: Path, theme: Path | None, settings: Path | None,
+                    shown: dict[Path, str]) -> str | None:
+    """Why `render` may not write where it is asked to, or None. It writes only new folders and files, or
+    those it wrote itself (a folder holding its mark, a settings file starting with its header), and never
+    among the repository's own files."""
+    own = [(root, "the repository's own folder"), (docs, "the hand-written pages"),
+           *([(theme, "the theme overrides")] if theme else [])]
+    name = shown[out]
+    kind = _kind(out)
+    if kind == stat.S_IFLNK:
+        return f"{name} is a symbolic link; give a folder of its own"
+    if kind is not None and kind != stat.S_IFDIR:
+        return f"{name} is a file, not a folder; choose a new folder for the pages"
+    if kind == stat.S_IFDIR and any(out.iterdir()) and not _written_by_render(out):
+        return f"{name} is not empty and was not written by 'factcheck render'; choose a new or empty folder"
+    if any(out == folder or folder.is_relative_to(out) or out.is_relative_to(folder) for folder, _ in own[1:]) \
+            or root.is_relative_to(out):
+        return f"{name} holds the repository's own files; choose a folder of its own"
+    staging = out.with_name(out.name + ".partial")
+    if _kind(staging) is not None and not _written_by_render(staging):
+        return (f"{name}.partial exists and was not written by 'factcheck render' (which writes there first); "
+                "move it away or delete it")
+    if settings is None:
+        return None
+    name, folder = shown[settings], settings.parent
+    # The repository's top folder holds its own mkdocs.yml and overrides/; the others are published as they are.
+    for inside, what in [*own, (out, "the rendered pages")]:
+        if folder == inside or (inside != root and folder.is_relative_to(inside)):
+            return (f"{name} would be written in {what}, among files render did not write; choose a folder of its "
+                    "own, e.g. .zensical/mkdocs.yml")
+    kind = _kind(settings)
+    if kind is not None and not (kind == stat.S_IFREG and _settings_written_by_render(settings)):
+        return (f"{name} exists and was not written by 'factcheck render'; choose a new file (render replaces only "
+                "a settings file it wrote)")
+    beside = folder / "overrides"
+    if theme and _kind(beside) is not None and (kind is None or _kind(beside) != stat.S_IFDIR):
+        return (f"{terminal_safe(str(beside))} exists and was not written by 'factcheck render' "
+                "(it replaces only the overrides beside a settings file it wrote); choose another folder")
+    return None
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    out = resolve_parent(args.out)
+    docs = resolve_parent(root / args.docs)
+    settings_file = resolve_parent(args.settings) if args.settings else None
+    if not docs.is_relative_to(root) or not docs.is_dir():
+        print(f"factcheck: --docs {terminal_safe(str(args.docs))} is not a folder of the repository", file=sys.stderr)
+        return 2
+    from .generation import copy_folder, generate, read_settings, settings_for, theme_folder, write_docs
+
+    try:
+        settings = read_settings(root) if settings_file else None
+    except FactcheckError as exc:
+        _print_problems(exc.problems, "text")
+        return 1
+    theme = theme_folder(settings, root) if settings else None
+    shown = {out: terminal_safe(str(args.out)), **({settings_file: terminal_safe(str(args.settings))} if args.settings else {})}
+    refusal = _render_refusal(root, out, docs, theme, settings_file, shown)
+    if refusal:
+        print(f"factcheck: {refusal}; nothing was written.", file=sys.stderr)
+        return 2
+    try:
+        site = generate(root, os.environ, layout=Layout(root, docs, theme))
     except FactcheckError as exc:
         _print_problems(exc.problems, "text")
         print("Nothing written; fix these problems first.", file=sys.stderr)
         return 1
     _print_problems(site.warnings, "text")
-    # Written beside the target, then swapped in: a failure leaves the previous render as it was.
+    # Written beside the target, then swapped in: a failure leaves the previous render as it was. The mark
+    # goes in first, so that a render stopped midway leaves a folder the next one may replace.
     staging = out.with_name(out.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    written = write_docs(site, docs, staging)
+    if _kind(staging) is not None:
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
     (staging / RENDER_MARK).write_text("Written by 'factcheck render'; the next render replaces this folder.\n",
                                        encoding="utf-8")
-    shutil.rmtree(out, ignore_errors=True)
+    try:
+        written = write_docs(site, docs, staging)
+    except OutsideBoundary as exc:  # a link put in the pages since they were checked
+        print(f"factcheck: {exc}; nothing was replaced.", file=sys.stderr)
+        return 1
+    if _kind(out) is not None:
+        shutil.rmtree(out)  # written by render, or empty (see _render_refusal)
     staging.rename(out)
-    if args.settings:
-        settings_file: Path = args.settings.resolve()
-        text, overrides = settings_for(root / "mkdocs.yml", site.info, out, settings_file.parent)
-        settings_file.write_text(text, encoding="utf-8")
-        if overrides:
-            shutil.rmtree(settings_file.parent / "overrides", ignore_errors=True)
-            shutil.copytree(overrides, settings_file.parent / "overrides")
+    if settings_file and settings is not None:
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(settings_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(settings_for(settings, site.info, out, settings_file.parent))
+        if theme:
+            beside = settings_file.parent / "overrides"
+            if _kind(beside) is not None:
+                shutil.rmtree(beside)  # beside a settings file render wrote (see _render_refusal)
+            copy_folder(theme, beside)
     print(f"Wrote {len(written)} files to {out}: {len(site.pages)} generated pages, {len(site.files())} data files "
           f"and the pages of {args.docs}.", file=sys.stderr)
     return 0
@@ -393,6 +500,16 @@ def version() -> str:
         return "unknown (not installed; run `pip install .`)"
 
 
+ID_RULE = "use lower-case letters, digits and single hyphens, e.g. bt-vpn-chine (and not 'index')"
+
+
+def _id(text: str) -> str:
+    """An id argument: refused as a usage error unless it is an id, so that no file name made from it leaves its folder."""
+    if not is_id(text):
+        raise argparse.ArgumentTypeError(f"{terminal_safe(repr(text))} is not an id: {ID_RULE}")
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="factcheck", description="Editors' tools for the fact-check repository.")
     main.add_argument("--version", action="version", version=f"%(prog)s {version()}")
@@ -417,9 +534,9 @@ def parser() -> argparse.ArgumentParser:
     new = command("new", cmd_new, "scaffold a claim file from a source and a quote",
                   "Find the quote in the source and write claims/SOURCE/ID.yml with its selector, the entities it names "
                   "and TODO placeholders for the rest.")
-    new.add_argument("source", help="source id, e.g. bt-vpn-chine")
+    new.add_argument("source", type=_id, help="source id, e.g. bt-vpn-chine")
     new.add_argument("quote", help="the passage, copied from the source text")
-    new.add_argument("--id", help="claim id (default: made from the quote's first words)")
+    new.add_argument("--id", type=_id, help="claim id (default: made from the quote's first words)")
     new.add_argument("--occurrence", type=int, help="which occurrence, when the quote occurs more than once")
     new.add_argument("--today", help=argparse.SUPPRESS)
     new.add_argument("--title", action="store_true", help="the quote is in the source's title (its headline), not its text")
@@ -432,14 +549,14 @@ def parser() -> argparse.ArgumentParser:
 
     locate_cmd = command("locate", cmd_locate, "show where a quote occurs in a source",
                          "Print each occurrence of the quote with its offsets and context.")
-    locate_cmd.add_argument("source", help="source id")
+    locate_cmd.add_argument("source", type=_id, help="source id")
     locate_cmd.add_argument("quote", help="the passage to find")
     locate_cmd.add_argument("--title", action="store_true", help="look in the source's title (its headline), not its text")
 
     reanchor = command("reanchor", cmd_reanchor, "update offsets after a deliberate correction of a source",
                        "Rewrite the selectors of claims whose quotes moved, and list those that no longer anchor. "
                        "With --source, accept that source's corrected text and update its sha256.")
-    reanchor.add_argument("--source", action="append", metavar="ID", help="a source whose text was deliberately corrected")
+    reanchor.add_argument("--source", action="append", type=_id, metavar="ID", help="a source whose text was deliberately corrected")
     reanchor.add_argument("--dry-run", action="store_true", help="say what would change without writing")
 
     diff = command("diff", cmd_diff, "claims added, removed and changed since a git revision (Markdown)",
@@ -450,11 +567,14 @@ def parser() -> argparse.ArgumentParser:
                      "Write a complete docs folder into OUT: the hand-written pages of docs/ (generated blocks filled "
                      "in), every generated page as Markdown (front matter, then its HTML) and every data file. A site "
                      "generator pointed at OUT builds the site without the MkDocs hook.")
-    render.add_argument("--out", type=Path, required=True, metavar="OUT", help="folder to write (new, empty, or an earlier render)")
+    render.add_argument("--out", type=Path, required=True, metavar="OUT",
+                        help="folder to write (new, empty, or an earlier render; never inside the repository's own folders)")
     render.add_argument("--docs", type=Path, default=Path("docs"), help="the hand-written pages (default: docs)")
     render.add_argument("--settings", type=Path, metavar="FILE",
                         help="also write FILE: mkdocs.yml for a generator without the hook (docs folder OUT, "
-                             "the site's identity from site.yml), and the theme overrides beside it, e.g. for Zensical")
+                             "the site's identity from site.yml), and the theme overrides beside it, e.g. for Zensical; "
+                             "FILE and FOLDER/overrides must be new or written by an earlier render, outside the "
+                             "repository's top folder")
 
     links = command("links", cmd_links, "check the links of the built site",
                     "Check internal links and #anchors of the built site; with --online also every external address, "

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import yaml
 from markupsafe import escape
 
+from .boundary import MAX_YAML_BYTES, OutsideBoundary, read_bytes, regular_files, resolve_parent
 from .exports import export_files
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
+from .repository import Layout
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
 from .reuse import Reuse, code_digest
 from .search_entries import SearchEntry, indexed_by_engine, search_entries
@@ -77,7 +78,8 @@ class GeneratedSite:
         return text
 
 
-def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None) -> GeneratedSite:
+def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None,
+             layout: Layout | None = None) -> GeneratedSite:
     """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
     (site.yml, with SITE_URL and REPO_URL from `environ`); raises FactcheckError listing every
     problem on bad input. The warnings are the site's.
@@ -85,11 +87,12 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     With `previous` (the site an earlier call returned), what an unchanged input gave then is
     reused: unchanged files are not parsed again, unchanged spans and mentions not searched for
     again, pages and exports whose inputs are unchanged not rendered again. The result is the one
-    a clean run gives. A site from other engine code reuses nothing."""
+    a clean run gives. A site from other engine code reuses nothing. `layout` names the pages and theme
+    folders the site generator reads, which are checked too (see `validation.validate`)."""
     engine = code_digest()
     if type(previous) is not GeneratedSite or previous.engine != engine:
         previous = None
-    checked = validate(root, environ, previous=previous.model if previous else None)
+    checked = validate(root, environ, previous=previous.model if previous else None, layout=layout)
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info
@@ -136,7 +139,8 @@ def page_file(page: RenderedPage, info: SiteInfo) -> str:
 
 def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
     """Write a complete docs folder into `out`: the hand-written pages and assets of `docs`
-    (generated blocks filled in), every generated page and every export. Returns the paths written."""
+    (generated blocks filled in), every generated page and every export. Returns the paths written.
+    Only regular files of `docs` are read, never through a link (the build has refused any there)."""
     written = []
 
     def write(relative: str, content: str | bytes) -> None:
@@ -148,14 +152,13 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
             target.write_text(content, encoding="utf-8")
         written.append(relative)
 
-    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
-        relative = path.relative_to(docs).as_posix()
-        if path.suffix == ".md":
-            write(relative, site.fill_markers(path.read_text(encoding="utf-8"), relative.removesuffix(".md") + ".html"))
+    for relative in regular_files(docs):
+        content = read_bytes(docs / relative, docs, None)
+        if relative.endswith(".md"):
+            text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as a text file reads
+            write(relative, site.fill_markers(text, relative.removesuffix(".md") + ".html"))
         else:
-            (out / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, out / relative)
-            written.append(relative)
+            write(relative, content)
     for page in site.pages.values():
         write(markdown_path(page.url), page_file(page, site.info))
     for name, content in site.files().items():
@@ -163,13 +166,42 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
     return written
 
 
-def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) -> tuple[str, Path | None]:
-    """`settings_file` (mkdocs.yml) rewritten for a generator that runs no hook, to be saved in
+SETTINGS_FILE = "mkdocs.yml"
+SETTINGS_HEADER = "# Written by 'factcheck render'"  # how `render` knows a settings file it may replace
+
+
+def read_settings(root: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml, read as any other file of it; raises FactcheckError when it cannot be used."""
+    try:
+        text = read_bytes(root / SETTINGS_FILE, root, MAX_YAML_BYTES).decode("utf-8")
+        settings = yaml.safe_load(text) or {}
+    except OutsideBoundary as exc:
+        raise FactcheckError([Problem(SETTINGS_FILE, 1, 1, "(file)", f"{SETTINGS_FILE} {exc}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactcheckError([Problem(SETTINGS_FILE, 1, 1, "(file)", f"{SETTINGS_FILE} cannot be read ({exc})")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise FactcheckError([Problem(SETTINGS_FILE, line, column, "(file)",
+                                      f"not usable YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+    if not isinstance(settings, dict):
+        raise FactcheckError([Problem(SETTINGS_FILE, 1, 1, "(file)", "expected the settings as a mapping")])
+    return settings
+
+
+def theme_folder(settings: dict[str, Any], root: Path) -> Path | None:
+    """The theme overrides folder the settings name (custom_dir), if any: its folders resolved, not itself."""
+    theme = settings.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return resolve_parent(root / str(custom_dir)) if custom_dir else None
+
+
+def settings_for(settings: dict[str, Any], info: SiteInfo, docs: Path, folder: Path) -> str:
+    """The repository's settings (mkdocs.yml) rewritten for a generator that runs no hook, to be saved in
     `folder`: pages from the rendered `docs`, output into `folder`/site, the site's identity
-    from site.yml, the theme overrides from `folder`/overrides. Returns the text and the theme
-    overrides folder to copy there, if any. Edit links are left out: the generated pages'
-    files live in no repository folder an editor could open."""
-    settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+    from site.yml, the theme overrides (if any) from `folder`/overrides. Edit links are left out:
+    the generated pages' files live in no repository folder an editor could open."""
+    settings = dict(settings)
     settings.pop("hooks", None)
     settings.update(site_name=info.name, docs_dir=os.path.relpath(docs, folder), site_dir="site", edit_uri="")
     for key, value in (("site_description", info.description), ("site_url", info.url), ("repo_url", info.repository)):
@@ -177,10 +209,17 @@ def settings_for(settings_file: Path, info: SiteInfo, docs: Path, folder: Path) 
             settings[key] = value
         else:
             settings.pop(key, None)
-    theme = settings.setdefault("theme", {})
+    theme = settings["theme"] = dict(settings.get("theme") or {})
     theme["language"] = info.language
-    overrides = settings_file.parent / theme["custom_dir"] if theme.get("custom_dir") else None
-    if overrides:
+    if theme.get("custom_dir"):
         theme["custom_dir"] = "overrides"
-    header = f"# Written by 'factcheck render' from {settings_file.name} and site.yml; the next render replaces it.\n"
-    return header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), overrides
+    header = f"{SETTINGS_HEADER} from {SETTINGS_FILE} and site.yml; the next render replaces it.\n"
+    return header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
+
+
+def copy_folder(source: Path, target: Path) -> None:
+    """Copy the regular files of `source` into `target`, never reading through a link."""
+    for relative in regular_files(source):
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(read_bytes(source / relative, source, None))

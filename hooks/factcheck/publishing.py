@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
+from .boundary import OutsideBoundary, check_readable
 from .problems import Problem, problem_at
 from .schemas import load_checked, read_schema
 from .yamlfile import JsonPath
@@ -91,7 +92,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
     """site.yml, checked, with SITE_URL and REPO_URL from `environ` taking precedence."""
     environ = environ or {}
     path = root / SITE_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling link is reported as a link, when read
         return None, [Problem(SITE_FILE, 1, 1, "(file)", "site.yml is missing; it names the site and its publisher (see README.md)")]
     document, problems = load_checked(path, SITE_FILE, read_schema(root / "schemas" / "site.schema.json", root), root)
     if document is None:
@@ -131,6 +132,35 @@ def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Proble
             problems.append(info.problem(path, f"{value!r} (from {where}) is a placeholder address, not this site's; "
                                                "put the real address, or leave the field empty"))
     return problems
+
+
+# What a logo may be: what browsers and search engines show as an image.
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
+_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#][^\s]*")
+# A path under docs/: names of letters, digits, dots, hyphens and underscores, no "." or ".." among them.
+_DOCS_PATH = re.compile(r"(?!\.{1,2}(/|$))[\w.-]+(/(?!\.{1,2}(/|$))[\w.-]+)*")
+
+
+def logo_problems(info: SiteInfo, root: Path, docs: Path) -> list[Problem]:
+    """The publisher's logo is a web address or an image file of the site's own pages (`docs`): never a path
+    that leaves them, a link, or an address that runs script."""
+    logo = info.publisher.logo
+    if not logo or _WEB_ADDRESS.fullmatch(logo):
+        return []
+    allowed = (f"use an https:// address, or the path of an image under {docs.name}/ such as assets/logo.png "
+               f"({', '.join(kind[1:] for kind in LOGO_TYPES)})")
+    if not _DOCS_PATH.fullmatch(logo):
+        return [info.problem(("publisher", "logo"), f"{logo!r} is neither a web address nor a path inside "
+                                                    f"{docs.name}/: {allowed}")]
+    if not logo.lower().endswith(LOGO_TYPES):
+        return [info.problem(("publisher", "logo"), f"{logo!r} is not an image: {allowed}")]
+    path = docs / logo
+    display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        check_readable(path, root, None)
+    except OutsideBoundary as exc:
+        return [info.problem(("publisher", "logo"), f"{display} {exc}: {allowed}")]
+    return []
 
 
 def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .boundary import MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, read_bytes
+from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, read_bytes, unsafe_entries
+from .checkcache import CACHE_FOLDER
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
 from .problems import FactcheckError, Problem
@@ -20,6 +22,12 @@ from .verdicts import RatingScale, load_scale
 
 # Ids whose pages would be overwritten by a generated page: each folder's index.
 RESERVED_IDS = frozenset({"index"})
+# What every id is (the schemas' `$defs.id` pattern): also a file name that stays in its folder.
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def is_id(text: str) -> bool:
+    return ID_PATTERN.fullmatch(text) is not None and text not in RESERVED_IDS
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,22 @@ class Layout:
     """Where each kind of file lives, relative to the repository root."""
 
     root: Path
+    # The hand-written pages and the theme's overrides, as the site generator's settings name them
+    # (MkDocs' docs_dir and custom_dir); docs/ and overrides/ unless told.
+    docs_dir: Path | None = None
+    theme_dir: Path | None = None
+
+    @property
+    def docs(self) -> Path:
+        return self.docs_dir or self.root / "docs"
+
+    @property
+    def overrides(self) -> Path:
+        return self.theme_dir or self.root / "overrides"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE_FOLDER
 
     @property
     def sources(self) -> Path:
@@ -111,6 +135,33 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
         raise FactcheckError(problems)
     assert scale is not None
     return Repository(scale, sources, entities, claims, reused.loaded)
+
+
+def boundary_problems(layout: Layout) -> list[Problem]:
+    """Every symbolic link (to a file or a folder, inside or outside) and every special file in the folders a
+    build reads or writes besides the content files: the hand-written pages and the theme's overrides, which
+    the site generator copies and publishes as they are, and the cache. The content files, site.yml, the
+    rating scale and the schemas are checked as each is read (`boundary.read_bytes`)."""
+    problems = []
+    for folder, remedy in (
+        (layout.docs, "the site is built only from regular files inside the repository: replace the link with "
+                      "the file or folder itself"),
+        (layout.overrides, "the theme is built only from regular files inside the repository: replace the link "
+                           "with the file or folder itself"),
+        (layout.cache, f"the cache is written only inside the repository: delete {CACHE_FOLDER} (the next build "
+                       "makes it again)"),
+    ):
+        try:
+            found = unsafe_entries(folder, layout.root)
+        except OutsideBoundary:
+            problems.append(Problem(str(folder), 1, 1, "(folder)", "is outside the repository; a build reads only "
+                                    "its folders: name a folder inside it (docs_dir or the theme's custom_dir in "
+                                    "mkdocs.yml)"))
+            continue
+        for path, what in found:
+            problems.append(Problem(path, 1, 1, "(file)", f"{path} {what}; "
+                                    + (remedy if what == LINK else "remove it")))
+    return problems
 
 
 class _Reused:

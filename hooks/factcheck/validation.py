@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Mapping
 
 from .problems import FactcheckError, Problem, errors
-from .publishing import SiteInfo, about_problems, load_site_info
-from .repository import load_repository
+from .publishing import SiteInfo, about_problems, load_site_info, logo_problems
+from .repository import Layout, boundary_problems, load_repository
 from .reuse import Reuse
 from .site import SiteModel, build_site
 from .standards import standards_problems
@@ -31,16 +31,26 @@ class Validation:
 
 
 def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
-             previous: SiteModel | None = None) -> Validation:
+             previous: SiteModel | None = None, layout: Layout | None = None) -> Validation:
     """Schemas, references, anchoring, the desk's standards and site.yml (with SITE_URL and
     REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set).
-    With `previous` (an earlier model of the same engine), unchanged files and spans are reused."""
+    With `previous` (an earlier model of the same engine), unchanged files and spans are reused.
+    `layout` names the pages and theme folders the site generator reads (docs/ and overrides/ unless told).
+
+    A symbolic link where a build reads or writes (see `boundary_problems`) stops everything else: no
+    file is loaded, so nothing is written to a linked cache."""
+    layout = layout or Layout(root)
+    linked = boundary_problems(layout)
+    if linked:
+        return Validation(None, None, linked)
     try:
         repository = load_repository(root, reuse=previous.repository.by_digest if previous else None)
         model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None)
     except FactcheckError as exc:
         model, problems = None, exc.problems
     info, site_problems = load_site_info(root, environ)
+    if info is not None:
+        site_problems = site_problems + logo_problems(info, root, layout.docs)
     if model is not None:
         problems = model.warnings + standards_problems(model, info.language if info else "en")
     problems = problems + site_problems + (about_problems(info, deploy=deploy) if info else [])
