@@ -383,8 +383,11 @@ def _render_refusal(root: Path, out: Path, docs: Path, theme: Path | None, setti
     those it wrote itself (a folder holding its mark, a settings file starting with its header), and never
     among the repository's own files."""
     own = [(root, "the repository's own folder"), (docs, "the hand-written pages"),
-           *([(theme, "the theme overrides")] if theme else [])]
+           (theme or Layout(root).overrides, "the theme overrides")]
     name = shown[out]
+    if any(out == folder or folder.is_relative_to(out) or out.is_relative_to(folder) for folder, _ in own[1:]) \
+            or root.is_relative_to(out):
+        return f"{name} holds the repository's own files; choose a folder of its own"
     kind = _kind(out)
     if kind == stat.S_IFLNK:
         return f"{name} is a symbolic link; give a folder of its own"
@@ -392,9 +395,6 @@ def _render_refusal(root: Path, out: Path, docs: Path, theme: Path | None, setti
         return f"{name} is a file, not a folder; choose a new folder for the pages"
     if kind == stat.S_IFDIR and any(out.iterdir()) and not _written_by_render(out):
         return f"{name} is not empty and was not written by 'factcheck render'; choose a new or empty folder"
-    if any(out == folder or folder.is_relative_to(out) or out.is_relative_to(folder) for folder, _ in own[1:]) \
-            or root.is_relative_to(out):
-        return f"{name} holds the repository's own files; choose a folder of its own"
     staging = out.with_name(out.name + ".partial")
     if _kind(staging) is not None and not _written_by_render(staging):
         return (f"{name}.partial exists and was not written by 'factcheck render' (which writes there first); "
