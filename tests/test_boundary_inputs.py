@@ -155,7 +155,7 @@ def test_a_pipe_in_the_pages_is_refused_rather_than_waited_on(project_copy, caps
     assert "docs/pipe.md:1:1: (file): docs/pipe.md is neither a file nor a folder; remove it" in output
 
 
-def test_the_hidden_entries_of_a_linked_cache_are_not_written_by_any_command(repo: ScratchRepo, outside, capsys):
+def test_no_command_reads_or_writes_through_a_linked_cache(repo: ScratchRepo, outside, capsys):
     """Commands that are no build (locate, new) read and write the cache too: never through a link."""
     repo.source("s", "BT applied for a licence.")
     (repo.root / ".factcheck-cache").symlink_to(outside / "cache")
