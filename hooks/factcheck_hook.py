@@ -131,7 +131,8 @@ def _site() -> GeneratedSite:
 
 
 def _root(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).resolve().parent
+    # The folder of the settings file as named, never where a linked mkdocs.yml points (on_config refuses one).
+    return Path(os.path.realpath(os.path.dirname(os.path.abspath(config.config_file_path))))
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -144,6 +145,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     generate = engine.generation.generate
     # The engine reuses what its last run made from unchanged files, where it can.
     reuse = {"previous": _cache.previous} if "previous" in inspect.signature(generate).parameters else {}
+    if os.path.islink(config.config_file_path):
+        raise PluginError(f"{os.path.basename(config.config_file_path)} is a symbolic link; the site is built only "
+                          "from regular files inside the repository: replace the link with the file itself")
     # MkDocs reads docs_dir and the theme's custom_dir itself, after this event: the engine checks them first.
     boundary = engine.boundary
     custom_dir = config.theme.custom_dir

@@ -421,3 +421,16 @@ def test_render_replaces_only_what_it_wrote_as_the_zensical_build_runs_it(projec
     assert (project_copy / ".zensical/overrides/partials/search.html").is_file()
     assert (project_copy / ".zensical/mkdocs.yml").read_text(encoding="utf-8").startswith("# Written by 'factcheck render'")
     assert (project_copy / "mkdocs.yml").read_text(encoding="utf-8") == (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_a_linked_settings_file_builds_nothing_from_where_it_points(project_copy, tmp_path):
+    """mkdocs.yml linked to another project's: the build must not take that project's folder for the repository."""
+    other = tmp_path / "other"
+    shutil.copytree(project_copy, other)
+    (project_copy / "mkdocs.yml").unlink()
+    (project_copy / "mkdocs.yml").symlink_to(other / "mkdocs.yml")
+    site = tmp_path / "site"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode == 1
+    assert "mkdocs.yml is a symbolic link; the site is built only from regular files inside the repository" in result.stderr
+    assert not site.exists()
