@@ -568,7 +568,7 @@ def parser() -> argparse.ArgumentParser:
                      "in), every generated page as Markdown (front matter, then its HTML) and every data file. A site "
                      "generator pointed at OUT builds the site without the MkDocs hook.")
     render.add_argument("--out", type=Path, required=True, metavar="OUT",
-                        help="folder to write (new, empty, or an earlier render; never inside the repository's own folders)")
+                        help="folder to write (new, empty, or an earlier render; not the repository's pages or theme)")
     render.add_argument("--docs", type=Path, default=Path("docs"), help="the hand-written pages (default: docs)")
     render.add_argument("--settings", type=Path, metavar="FILE",
                         help="also write FILE: mkdocs.yml for a generator without the hook (docs folder OUT, "
