@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ROOT, ScratchRepo, mkdocs_build
 from factcheck.cli import RENDER_MARK, main
+from factcheck.repository import ID_PATTERN
 
 SECRET = "runner-secret-value-7d21"
 
@@ -239,6 +240,12 @@ def desk(repo: ScratchRepo) -> ScratchRepo:
     repo.entity("bt-group", "BT Group")
     repo.claim("c1", "s", "BT applied", 0, 10)
     return repo
+
+
+def test_the_command_line_takes_the_ids_the_schemas_take():
+    for kind in ("claim", "source", "entity"):
+        schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert schema["$defs"]["id"]["pattern"] == f"^{ID_PATTERN.pattern}$", kind
 
 
 @pytest.mark.parametrize("claim_id", ["../../entities/bt-group", "../../../x", "Bad Id", "index", "c1.yml", "", "-x"])

@@ -132,6 +132,7 @@ def test_validate_warns_about_an_empty_about_page_but_refuses_it_for_a_deploy(co
     assert "site.yml:1:1: url: a deployed site needs its published address" in output
     assert "site.yml:3:1: publisher.description: empty" in output
     content.write("site.yml", COMPLETE)
+    content.write("docs/assets/logo.png", b"\x89PNG\r\n")  # the logo COMPLETE names
     assert main(["--root", str(content.root), "validate", "--deploy"]) == 0
 
 
