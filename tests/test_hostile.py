@@ -6,6 +6,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,10 @@ OWASP_EVASIONS = [
 ]
 
 
+# An in-page link whose fragment, decoded, is a line break and a workflow command.
+FORGED_FRAGMENT = "#zz%0A::error%20file=README.md,line=1,title=FORGED::Forged"
+
+
 def hostile_markdown() -> str:
     """Every encoded scheme as inline, angle-bracket, reference and image links, then each evasion on its own."""
     lines = []
@@ -93,6 +98,8 @@ def hostile_project(project: Path) -> Path:
         f"[r]: vbscript:{CANARY}=14",
         "",
         "{{ config }} {% raw %} <style>body{display:none}</style>",
+        "",
+        f"[here]({FORGED_FRAGMENT}) [there](#%0D%0A%23%23[error]forged) [and](#::error::forged)",
         "",
         hostile_markdown(),
     ])
@@ -265,7 +272,7 @@ def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str
 
 
 def test_github_annotations_escape_message_and_properties_as_github_specifies():
-    from factcheck.cli import github_annotation
+    from factcheck.workflow_commands import annotation as github_annotation
     from factcheck.problems import Problem
 
     problem = Problem("claims/a,b:c.yml", 3, 1, "x:y,z", "100% wrong\r\n::error file=README.md::forged")
@@ -283,6 +290,80 @@ def test_a_field_name_cannot_forge_an_annotation(repo: ScratchRepo, capsys):
     assert [line for line in out.splitlines() if "site.yml" not in line] == [
         "::error file=claims/s/c1.yml,line=13,col=1,title=x\\n%3A%3Aerror file=README.md%2Cline=1%3A%3Aforged::"
         "the field name contains the control character U+000A at character 2; remove it (a field name is one line of plain words)"]
+
+
+# What the runner would take for a workflow command: a line starting, after white space, with `::` or `##[`.
+_COMMAND = re.compile(r"^\s*(::|##\[)")
+# The engine's own annotations, properties and message escaped (no raw `:` or `,` in a property).
+_ANNOTATION = re.compile(r"::(error|warning) file=[^:,\r\n]*,line=[0-9]+,col=[0-9]+,title=[^:,\r\n]*::[^\r\n]*")
+
+
+def _forged_commands(output: str) -> list[str]:
+    """Lines of `output` the runner would read as commands that are not the engine's annotations
+    (split as the runner splits: at CR, LF or CRLF)."""
+    return [line for line in re.split(r"\r\n|\r|\n", output) if _COMMAND.match(line) and not _ANNOTATION.fullmatch(line)]
+
+
+COMMAND_TEXTS = ["::error file=README.md,line=1,title=FORGED::Forged", "%0A::error::x", "a\n::error::x", "a\r::error::x",
+                 "a\r\n::warning::x", " \t::add-mask::x", "\u00a0::stop-commands::t", "##[error]x", "a\n ##[set-env name=A]b",
+                 "a::b::c", "::", "a\u2028::error::x", "\x1b[2K::error::x"]
+
+
+@pytest.mark.parametrize("text", COMMAND_TEXTS)
+def test_no_printed_line_reads_as_a_workflow_command(text):
+    from factcheck.workflow_commands import inert_line
+
+    line = inert_line(text)
+    assert _forged_commands(line) == [] and re.split(r"\r\n|\r|\n", line) == [line]
+
+
+def test_validate_for_github_prints_no_command_but_its_annotations(repo: ScratchRepo, capsys):
+    repo.source("s", "A text.")
+    repo.claim("c1", "s", "A text", 0, 6, summary="Fine\n::error file=README.md::forged", reviewer="")
+    for name in ("::error file=README.md::f", "%0A::error::f", "a\n::error::f", "a\r::warning::f", " ::error::f", "##[error]f"):
+        repo.write(f"claims/s/{name}.yml", "id: x\nsummary: \"\\n::error::forged\"\n")
+    code, out, err = _validate(repo, capsys, "--format", "github")
+    assert code == 1
+    assert _forged_commands(out + err) == []
+    annotations = [line for line in out.splitlines() if _ANNOTATION.fullmatch(line)]
+    # Every problem of every hostile file is one annotation on its own line.
+    assert len(annotations) == len(out.splitlines()) and sum("%0A%3A%3Aerror" in a or "%0D%3A%3Awarning" in a for a in annotations) >= 2
+
+
+def _links_site(folder: Path) -> Path:
+    """A built site whose pages link to fragments, pages and addresses that hold workflow commands,
+    and whose file names do too."""
+    site = folder / "site"
+    site.mkdir()
+    hrefs = [FORGED_FRAGMENT, "#%0D::error::x", "#::error::x", "#a%0D%0A##[error]x", "missing%0A::error::x.html",
+             "::error file=a::b.html", "index.html#%0A%20::warning::x", "#a\n::error::raw-lf", "#a\r::error::raw-cr"]
+    links = "".join(f'<a href="{html.escape(href)}">x</a>' for href in hrefs)
+    (site / "index.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+    for name in ("::error file=README.md::forged", "%0A::error::x", "a\n::error::x", "a\r::error::x", " ::error::x", "##[error]x"):
+        (site / f"{name}.html").write_text(f'<a href="#{html.escape(name)}">x</a>', encoding="utf-8")
+    return site
+
+
+def test_the_link_check_prints_no_workflow_command(repo: ScratchRepo, tmp_path: Path, capsys):
+    from factcheck import cli
+
+    site = _links_site(tmp_path)
+    code = cli.main(["--root", str(repo.root), "links", "--site", str(site)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert _forged_commands(captured.out + captured.err) == []
+    # Each broken link is one line, naming what is broken.
+    lines = captured.out.splitlines()
+    assert len(lines) == 9 + 6 and any("no #zz\\n::error file=README.md" in line for line in lines)
+
+
+def test_a_forged_fragment_in_notes_reaches_the_ci_log_as_text(hostile_site, capsys):
+    from factcheck import cli
+
+    code = cli.main(["--root", str(hostile_site.parent), "links", "--site", str(hostile_site)])
+    captured = capsys.readouterr()
+    assert code == 1 and "no #zz\\n::error file=README.md,line=1,title=FORGED::Forged on that page" in captured.out
+    assert _forged_commands(captured.out + captured.err) == []
 
 
 def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys):
