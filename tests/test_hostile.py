@@ -366,6 +366,66 @@ def test_a_forged_fragment_in_notes_reaches_the_ci_log_as_text(hostile_site, cap
     assert _forged_commands(captured.out + captured.err) == []
 
 
+# What a job summary must not render from content: HTML, images (a remote image tracks who reads), links,
+# mentions, issue references, formatting, tables, headings, maths.
+SUMMARY_PAYLOADS = ["<img src=x onerror=alert(1)>", "@everyone", "@desk/editors", "![](http://evil.example/pixel.png)",
+                    "[click](https://evil.example/)", "<https://evil.example/a>", "https://evil.example/b", "www.evil.example",
+                    "<script>alert(1)</script>", "<!-- hidden -->", "**bold** _em_ `code`", "| cell | cell |", "&lt;b&gt;",
+                    "#1234", "desk@evil.example", "\n\n# Heading\n\n- item", "$x^2$", "~~gone~~", "[x]: https://evil.example/",
+                    "\\*", "::error::forged"]
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org", "GIT_COMMITTER_NAME": "E",
+           "GIT_COMMITTER_EMAIL": "e@example.org"}
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def _rendered(markdown: str) -> tuple[list[str], str]:
+    """The kinds of element the Markdown renders to, and its text as a reader sees it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    kinds, text = [], []
+    for token in tokens:
+        for child in [token, *(token.children or [])]:
+            kinds.append(child.type)
+            if child.type in ("text", "code_inline"):
+                text.append(child.content)
+    return kinds, " ".join(text)
+
+
+def test_the_job_summary_of_changes_renders_content_as_text(repo: ScratchRepo, capsys):
+    from factcheck import cli
+
+    payload = " ".join(SUMMARY_PAYLOADS)
+    repo.source("s", "A text. Another text.")
+    repo.claim("changed", "s", "A text", 0, 6)
+    repo.claim("removed", "s", "Another text", 8, 20, claim=payload)
+    _git(repo.root, "init", "-q", "-b", "main")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "published")
+    (repo.root / "claims/s/removed.yml").unlink()
+    repo.claim("changed", "s", "A text", 0, 6, claim=payload, verdict="misleading",
+               corrections=[{"date": "2026-12-01", "change": payload, "reason": "New evidence."}])
+    repo.claim("added", "s", "Another text", 8, 20, claim=payload)
+    code = cli.main(["--root", str(repo.root), "diff", "HEAD"])
+    report = capsys.readouterr().out
+    assert code == 0
+    kinds, text = _rendered(report)
+    assert kinds.count("heading_open") == 5  # the report's own: its title, verdict changes, added, removed, edited
+    assert kinds.count("table_open") == 1 and kinds.count("tr_open") == 2  # the header row and the one change
+    assert [k for k in kinds if k in ("html_block", "html_inline", "image", "link_open", "em_open", "strong_open", "s_open")] == []
+    # Each payload reads as written (on one line), three times in the table and lists, four with the correction.
+    plain = text.replace("\u2060", "")
+    one_line = " ".join(payload.split())
+    assert plain.count(one_line) == 4
+    # GitHub links mentions, issue numbers and addresses in rendered text: none is left to link.
+    assert not re.search(r"@\w|#\d", text)
+    assert not re.search(r"(?<!\\)://|www\.", report)  # an address GitHub would link: a scheme's colon unescaped
+    assert _forged_commands(report) == []
+
+
 def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys):
     repo.source("s", "A text.")
     repo.claim("c1", "s", "A text", 0, 6)
