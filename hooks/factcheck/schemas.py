@@ -212,8 +212,12 @@ _PATTERN_HINTS = {
     "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",
     "^#[0-9a-fA-F]{6}$": "is not a colour: use #rrggbb",
     "^Q[0-9]+$": "is not a Wikidata id such as Q12345",
-    "^$|^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL, or leave it empty",
-    "^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$": "is not an e-mail address: use name@domain, or leave it empty",
+    # site.yml: what the theme writes into every page's <title>, header and links holds no markup.
+    '^[^<>"]*$': 'contains < > or ", which a page would read as markup; leave them out (quote with “ ” or « »)',
+    '^$|^https?://[^\\s/$.?#<>"][^\\s<>"]*$': ('is not a web address: use a full http:// or https:// URL, without spaces, '
+                                            '< > or ", or leave it empty'),
+    '^$|^[^\\s@<>"]+@[^\\s@<>"]+\\.[^\\s@<>"]+$': 'is not an e-mail address: use name@domain, or leave it empty',
+    "^[A-Za-z0-9][A-Za-z0-9._/+-]*$": "is not a branch name: use letters, digits and . _ / + - (as git names it)",
 }
 
 
