@@ -144,7 +144,8 @@ class _Audit(HTMLParser):
                     self.findings.append(f"<{tag} {name}={value!r}>")
         if tag == "script" and attributes.get("type") not in ("application/ld+json", "application/json"):  # data, not code
             if "src" in attributes:
-                if not (attributes["src"] or "").startswith(("../assets/", "assets/")):
+                # The site's own scripts: relative, or from its root path (the 404 page, served at any address).
+                if not re.match(r"(\.\./)*assets/|/[^/]", attributes["src"] or ""):
                     self.findings.append(f"<script src={attributes['src']!r}>")
             else:
                 self.inline = "script"
@@ -259,6 +260,146 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     assert "feed.xml" in sites[0] and "datapackage.json" in sites[0] and "cards/site.png" in sites[0]
     different = [name for name in sites[0] if sites[0][name] != sites[1][name]]
     assert different == []
+
+
+# --- site.yml: what the theme writes unescaped. ---
+
+HOSTILE_NAME = ("BT </title><script>alert(13)</script><img src=x onerror=alert(14)> \" autofocus onfocus=\"alert(15) "
+                "' onmouseover='alert(16) &lt;i&gt; &amp; Smith & Jones's " + " ".join(OWASP_EVASIONS))
+HOSTILE_IDENTITY = {
+    "name": HOSTILE_NAME,
+    "description": "<meta http-equiv=refresh content=0;url=javascript:alert(20)> \" onmouseover=\"alert(21) & more",
+    "branch": "main\"><script>alert(22)</script>",
+    "url": "https://checks.desk.test/\"><script>alert(23)</script>/",
+    "repository": "https://git.desk.test/desk/\"onmouseover=\"alert(24)\"><svg onload=alert(25)>",
+    "publisher": {"name": "<svg onload=alert(26)> Desk \" onmouseover=\"alert(27)", "url": "https://desk.test/\"><b>",
+                  "description": "<script>alert(28)</script>"},
+    "contact": {"email": "\"><script>alert(29)</script>@desk.test", "url": "javascript:alert(30)//\"><b>"},
+}
+
+
+def build_hostile_identity_site(folder: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """The project with every text and address of site.yml hostile, built as if validation had let them through
+    (the copy's schema drops its patterns): what the theme and the engine write must still be inert."""
+    import yaml
+
+    project = folder / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
+    schema_path = project / "schemas/site.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["$defs"] = {name: {"type": "string"} for name in schema["$defs"]}
+    schema["properties"]["branch"] = schema["properties"]["contact"]["properties"]["email"] = {"type": "string"}
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    identity = yaml.safe_load((project / "site.yml").read_text(encoding="utf-8"))
+    identity.update(HOSTILE_IDENTITY)
+    (project / "site.yml").write_text(yaml.safe_dump(identity, allow_unicode=True), encoding="utf-8")
+    site = project / "out"
+    return site, mkdocs_build(project, site)
+
+
+@pytest.fixture(scope="module")
+def hostile_identity_site(tmp_path_factory) -> Path:
+    site, result = build_hostile_identity_site(tmp_path_factory.mktemp("identity"))
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_markup_in_site_yml_stops_the_build_at_its_line(project_copy: Path, tmp_path: Path):
+    site_yml = project_copy / "site.yml"
+    text = site_yml.read_text(encoding="utf-8")
+    site_yml.write_text(re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE_NAME), text), encoding="utf-8")
+    result = mkdocs_build(project_copy, tmp_path / "out")
+    assert result.returncode != 0 and not (tmp_path / "out").exists()
+    line = text[:text.index("\nname:") + 1].count("\n") + 1
+    assert f"site.yml:{line}:1: name: " in result.stderr and 'contains < > or ", which a page would read as markup' in result.stderr
+
+
+class _Reading(HTMLParser):
+    """What a reader and assistive technology get from a page: its title, the header's labels, the meta elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title, self.in_title, self.labels, self.meta = "", False, [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.in_title = tag == "title" and not self.title  # the page's, not an image's
+        if "aria-label" in attributes and "md-logo" in (attributes.get("class") or ""):
+            self.labels.append(attributes["aria-label"])
+        if tag == "meta":
+            self.meta[attributes.get("property") or attributes.get("name")] = attributes.get("content")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+    def handle_endtag(self, tag):
+        self.in_title = False
+
+
+def test_hostile_site_yml_values_are_inert_on_every_page(hostile_identity_site):
+    pages = sorted(hostile_identity_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        audit = _Audit()
+        audit.feed(page.read_text(encoding="utf-8"))
+        assert audit.findings == [], page.relative_to(hostile_identity_site)
+
+
+def test_hostile_site_yml_values_read_as_written_escaped_once(hostile_identity_site):
+    """Escaped, not mangled: the title, the logo's label and the link previews read as site.yml says."""
+    home = _Reading()
+    home.feed((hostile_identity_site / "index.html").read_text(encoding="utf-8"))
+    assert home.title == HOSTILE_NAME and home.labels == [HOSTILE_NAME, HOSTILE_NAME]
+    assert home.meta["og:site_name"] == HOSTILE_NAME
+    claim_page = next(hostile_identity_site.glob("claims/*.html"))
+    if claim_page.name == "index.html":
+        claim_page = sorted(hostile_identity_site.glob("claims/*.html"))[0]
+    claim = _Reading()
+    claim.feed(claim_page.read_text(encoding="utf-8"))
+    assert claim.title.endswith(" - " + HOSTILE_NAME) and claim.meta["og:site_name"] == HOSTILE_NAME
+    about = _Reading()
+    about.feed((hostile_identity_site / "about.html").read_text(encoding="utf-8"))
+    assert about.meta["description"] == HOSTILE_IDENTITY["description"]
+
+
+def test_hostile_site_yml_values_stay_data_in_the_feed_search_index_and_structured_data(hostile_identity_site):
+    from xml.etree import ElementTree
+
+    feed = ElementTree.parse(hostile_identity_site / "feed.xml").getroot()
+    assert feed.findtext("{http://www.w3.org/2005/Atom}title") == HOSTILE_NAME
+    index = json.loads((hostile_identity_site / "search/search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            audit = _Audit()
+            audit.feed(doc[field])
+            assert audit.findings == [], (doc["location"], field)
+    claim_page = sorted(p for p in hostile_identity_site.glob("claims/*.html") if p.name != "index.html")[0]
+    block = claim_page.read_text(encoding="utf-8").split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block and json.loads(block)["author"]["name"] == HOSTILE_IDENTITY["publisher"]["name"]
+    package = json.loads((hostile_identity_site / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == HOSTILE_NAME
+
+
+def test_rendered_settings_for_other_generators_hold_no_markup(tmp_path):
+    """`factcheck render --settings` writes mkdocs.yml for a generator that runs no hook (Zensical writes
+    these settings unescaped too): inert, and readable where its theme escapes them again."""
+    import yaml
+
+    from factcheck.generation import settings_for
+    from factcheck.publishing import Publisher, SiteInfo
+
+    info = SiteInfo(HOSTILE_NAME, HOSTILE_IDENTITY["url"], Publisher("P"), HOSTILE_IDENTITY["repository"],
+                    description=HOSTILE_IDENTITY["description"])
+    text, _ = settings_for(ROOT / "mkdocs.yml", info, tmp_path / "docs", tmp_path)
+    settings = yaml.safe_load(text)
+    for key in ("site_name", "site_description", "site_url", "repo_url"):
+        assert not set(settings[key]) & set('<>"'), key
+    # Reads as the name (a reference already in it, "&lt;", reads as what it stands for); "&" and "'" are left
+    # as they are, so that a theme's own escaping shows none of them escaped twice.
+    assert html.unescape(settings["site_name"]) == html.unescape(HOSTILE_NAME)
+    assert "Smith & Jones's" in settings["site_name"]
+    assert not set(settings["repo_url"]) & set("'` ")
 
 
 # --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---
