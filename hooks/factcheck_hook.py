@@ -145,7 +145,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The engine reuses what its last run made from unchanged files, where it can.
     reuse = {"previous": _cache.previous} if "previous" in inspect.signature(generate).parameters else {}
     try:
-        site = generate(_root(config), os.environ, **reuse)
+        site = generate(_root(config), os.environ, docs=Path(config.docs_dir), **reuse)
     except engine.problems.FactcheckError as exc:
         raise PluginError("The fact-check files have problems:\n" + exc.report()) from None
     _print_warnings([str(warning) for warning in sorted(site.warnings)])

@@ -402,6 +402,83 @@ def test_rendered_settings_for_other_generators_hold_no_markup(tmp_path):
     assert not set(settings["repo_url"]) & set("'` ")
 
 
+# --- Hand-written pages (docs/): Markdown only. ---
+
+HOSTILE_PAGES_MD = [
+    ("<script>alert(1)</script>\n", 3, "raw HTML is not allowed"),
+    ("Text <img src=x onerror=alert(1)> more.\n", 3, "raw HTML is not allowed"),
+    ("Text <img/src=x onerror=alert(1)> (not a tag to CommonMark; a tag to others).\n", 3, "raw HTML is not allowed"),
+    ("<iframe src=\"https://evil.example/\"></iframe>\n", 3, "raw HTML is not allowed"),
+    ("[click](javascript:alert(1))\n", 3, "links to 'javascript:alert(1)'"),
+    ("[click](java&#115;cript:alert(1))\n", 3, "links to 'javascript:alert(1)'"),
+    ("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)\n", 3, "links to 'data:image/svg+xml"),
+    ("[r]\n\n[r]: vbscript:msgbox(1)\n", 3, "links to 'vbscript:msgbox(1)'"),
+    ("[x]( &#14;  javascript:alert(1))\n", 3, "holds a script address"),
+    ("<!-- factcheck:everything -->\n", 3, "is not a marker the engine knows"),
+    ("    <script>alert(1)</script>\n", 3, "markup in an indented code block"),
+]
+
+
+@pytest.mark.parametrize("markdown, line, message", HOSTILE_PAGES_MD)
+def test_a_hand_written_page_with_html_or_a_script_link_is_refused_at_its_line(repo: ScratchRepo, capsys, markdown, line, message):
+    repo.write("docs/index.md", "# Home\n\n" + markdown)
+    code, out, _ = _validate(repo, capsys)
+    assert code == 1
+    [problem] = [p for p in out.splitlines() if p.startswith("docs/")]
+    assert problem.startswith(f"docs/index.md:{line}:") and message in problem
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_markup_in_a_hand_written_pages_metadata_is_refused(repo: ScratchRepo, capsys, field):
+    repo.write("docs/about.md", f"---\n{field}: 'Us\" onmouseover=\"alert(1)'\n---\n\n# About\n")
+    repo.write("docs/more.md", f"{field}: </title><script>alert(1)</script>\n\n# More\n")
+    code, out, _ = _validate(repo, capsys)
+    assert code == 1
+    assert f"docs/about.md:2:1: {field}: 'Us\" onmouseover=\"alert(1)' contains < > or \"" in out
+    assert f"docs/more.md:1:1: {field}: '</title><script>alert(1)</script>' contains < > or \"" in out
+
+
+@pytest.mark.parametrize("evasion", [e for e in OWASP_EVASIONS if "<" in e])
+def test_every_html_evasion_in_a_hand_written_page_is_refused(evasion):
+    from factcheck.hand_written import check_page
+
+    assert check_page(f"# Page\n\nText {evasion} text.\n\n{evasion}\n", "docs/x.md") != []
+
+
+@pytest.mark.parametrize("scheme", ENCODED_SCHEMES)
+def test_every_encoded_script_address_in_a_hand_written_page_is_refused(scheme):
+    from factcheck.hand_written import check_page
+
+    # As a browser reads the address: references decoded (greedily, `;` or not), controls and spaces dropped.
+    address = re.sub(r"[\x00-\x20]", "", html.unescape(f"{scheme}alert(1)")).lower()
+    runs = address.startswith(("javascript:", "vbscript:", "data:"))
+    for markdown in (f"[y]({scheme}alert(1))", f"[y](<{scheme}alert(1)>)", f"![y]({scheme}alert(1))", f"[r]\n\n[r]: {scheme}alert(1)"):
+        assert check_page(f"# Page\n\n{markdown}\n", "docs/x.md") != [] or not runs, markdown
+    assert runs or scheme.startswith("&#x6A&#x61")  # every case but one (its "&#x3Aa" is "Ϊ", not ":") is a script
+
+
+def test_markdown_a_desk_writes_passes(repo: ScratchRepo):
+    from factcheck.hand_written import MARKERS, check_page, page_problems
+
+    page = ("---\ntitle: Methodology & sources\n---\n\n# How we check\n\n" + "\n\n".join(MARKERS) +
+            "\n\nSee [the claims](claims/index.md), [a section](#selection), [us](mailto:desk@desk.test) and "
+            "[a report](https://desk.test/a?b=1&c=2). Prices &lt; 5 € and 3 > 2, `<script>` as code.\n\n"
+            "```html\n<script>shown, not run</script>\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert check_page(page, "docs/x.md") == []
+    assert page_problems(ROOT, ROOT / "docs") == []  # this desk's own pages
+
+
+def test_every_build_path_refuses_a_hand_written_page_with_script(project_copy: Path, tmp_path: Path):
+    (project_copy / "docs/evil.md").write_text("# Evil\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    expected = "docs/evil.md:3:1: raw HTML is not allowed in a hand-written page; write it in Markdown"
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    assert result.returncode != 0 and expected in result.stderr and not (tmp_path / "site").exists()
+    rendered = subprocess.run([sys.executable, "-m", "factcheck", "--root", str(project_copy), "render", "--out",
+                               str(tmp_path / "rendered")], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
+    assert rendered.returncode == 1 and expected in rendered.stdout and not (tmp_path / "rendered").exists()
+
+
 # --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---
 
 def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str]:

@@ -327,7 +327,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .generation import generate, settings_for, write_docs
 
     try:
-        site = generate(root, os.environ)
+        site = generate(root, os.environ, docs=docs)
     except FactcheckError as exc:
         _print_problems(exc.problems, "text")
         print("Nothing written; fix these problems first.", file=sys.stderr)

@@ -23,6 +23,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .exports import export_files
+from .hand_written import OVERVIEW_MARKER, SCALE_MARKER
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
@@ -31,9 +32,6 @@ from .search_entries import SearchEntry, indexed_by_engine, search_entries
 from .site import SiteModel
 from .validation import validate
 
-# Markers that hand-written pages in docs/ use to place generated blocks.
-OVERVIEW_MARKER = "<!-- factcheck:overview -->"
-SCALE_MARKER = "<!-- factcheck:rating-scale -->"
 VERDICT_CSS = "assets/verdicts.css"
 
 
@@ -79,10 +77,11 @@ class GeneratedSite:
         return text
 
 
-def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None) -> GeneratedSite:
+def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None,
+             docs: Path | None = None) -> GeneratedSite:
     """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
-    (site.yml, with SITE_URL and REPO_URL from `environ`); raises FactcheckError listing every
-    problem on bad input. The warnings are the site's.
+    (site.yml, with SITE_URL and REPO_URL from `environ`; the hand-written pages of `docs`, by
+    default docs/); raises FactcheckError listing every problem on bad input. The warnings are the site's.
 
     With `previous` (the site an earlier call returned), what an unchanged input gave then is
     reused: unchanged files are not parsed again, unchanged spans and mentions not searched for
@@ -91,7 +90,7 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     engine = code_digest()
     if type(previous) is not GeneratedSite or previous.engine != engine:
         previous = None
-    checked = validate(root, environ, previous=previous.model if previous else None)
+    checked = validate(root, environ, previous=previous.model if previous else None, docs=docs)
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info

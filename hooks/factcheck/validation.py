@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors
 from .publishing import SiteInfo, about_problems, load_site_info
 from .repository import load_repository
@@ -31,10 +32,11 @@ class Validation:
 
 
 def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
-             previous: SiteModel | None = None) -> Validation:
-    """Schemas, references, anchoring, the desk's standards and site.yml (with SITE_URL and
-    REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set).
-    With `previous` (an earlier model of the same engine), unchanged files and spans are reused."""
+             previous: SiteModel | None = None, docs: Path | None = None) -> Validation:
+    """Schemas, references, anchoring, the desk's standards, site.yml (with SITE_URL and REPO_URL
+    from `environ`) and the hand-written pages of `docs` (default: docs/); with `deploy`, as for
+    publishing (About page complete, address set). With `previous` (an earlier model of the same
+    engine), unchanged files and spans are reused."""
     try:
         repository = load_repository(root, reuse=previous.repository.by_digest if previous else None)
         model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None)
@@ -44,4 +46,5 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
     if model is not None:
         problems = model.warnings + standards_problems(model, info.language if info else "en")
     problems = problems + site_problems + (about_problems(info, deploy=deploy) if info else [])
+    problems += page_problems(root, docs or root / "docs")
     return Validation(model, info, problems)
