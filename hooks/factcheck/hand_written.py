@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from .boundary import OutsideBoundary, read_bytes
 from .problems import Problem, field_name
 from .sanitising import address_allowed
+from .schemas import text_values
 from .yamlfile import YamlFileError, parse_yaml
 
 # Markers that hand-written pages use to place generated blocks.
@@ -77,7 +78,7 @@ def _metadata(text: str, path: str) -> tuple[str, int, list[Problem]]:
         except YamlFileError:
             return text, 1, []  # MkDocs too reads it as Markdown, checked as such
         problems = []
-        for field, value in _strings(document.data):
+        for field, value in text_values(document.data):
             if _MARKUP.search(value):
                 line, column = document.position(field)
                 problems.append(Problem(path, line + 1, column, field_name(field), _markup_in_metadata(value)))
@@ -98,17 +99,6 @@ def _metadata(text: str, path: str) -> tuple[str, int, list[Problem]]:
 def _markup_in_metadata(value: str) -> str:
     return (f"{value!r} contains < > or \", which the page's title or description would show as markup; "
             "leave them out (quote with “ ” or « »)")
-
-
-def _strings(value: object, path: tuple = ()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
 
 
 def _parser() -> MarkdownIt:

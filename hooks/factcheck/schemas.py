@@ -94,16 +94,16 @@ def _limit(path: JsonPath) -> int:
     return MAX_MARKDOWN_CHARS if path in MARKDOWN_FIELDS else MAX_TEXT_CHARS
 
 
-def _strings(value: Any, path: JsonPath = ()):
+def text_values(value: Any, path: JsonPath = ()):
     """Every text value in a parsed file, with its path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + (key,))
+            yield from text_values(item, path + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+            yield from text_values(item, path + (index,))
 
 
 def _keys(value: Any, path: JsonPath = ()):
@@ -138,7 +138,7 @@ def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]
             line, column = document.position(path)
             problems.append(Problem(document.path, line, column, field_name(path[:-1] + (repr(key)[1:-1],)), message))
             refused.add(path[:-1])
-    for path, value in _strings(document.data):
+    for path, value in text_values(document.data):
         line, column = document.position(path)
         message = _control_character(value, "the text")
         if message is None and len(value) > _limit(path):
