@@ -200,17 +200,10 @@ def _theme_digest(config: MkDocsConfig, info: SiteInfo) -> str:
 
 
 def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
-    """site.yml is the one place the site's name and addresses live; MkDocs gets them from it.
-
-    Without a repository address there is no repository button and no edit link; without a
-    site address, no canonical links (MkDocs leaves them out when site_url is empty)."""
-    config["site_name"] = info.name
-    config["site_description"] = info.description or None
-    config["site_url"] = info.url or None
-    config["repo_url"] = info.repository or None
-    config["repo_name"] = info.repository.rstrip("/").rsplit("/", 1)[-1] if info.repository else None
-    # edit_uri is relative to docs/; generated pages point back up to their YAML file (on_files).
-    config["edit_uri"] = f"edit/{info.branch}/docs/" if info.repository else None
+    """site.yml is the one place the site's name and addresses live; MkDocs gets them from it, escaped
+    for the theme (factcheck.generation.identity_settings)."""
+    for key, value in _generation().identity_settings(info).items():
+        config[key] = value
     config["edit_uri_template"] = None
     config.theme["language"] = info.language
     # Material shows it in every page's footer.

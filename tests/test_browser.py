@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,9 +65,10 @@ def _serve(site: Path):
     match = not_found.exists() and re.search(r'href="/([^"]*?)assets/stylesheets/', not_found.read_text(encoding="utf-8"))
     prefix = match.group(1) if match else ""
     root = site.parent / "served" if prefix else site
-    if prefix and not (root / prefix).exists():
-        (root / prefix).parent.mkdir(parents=True, exist_ok=True)
-        (root / prefix).symlink_to(site, target_is_directory=True)
+    folder = root / urllib.parse.unquote(prefix).rstrip("/")  # the server looks up the path decoded
+    if prefix and not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.symlink_to(site, target_is_directory=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}"
@@ -472,6 +474,32 @@ def test_hostile_content_runs_no_script_in_the_browser(browser, hostile_base_url
     pwned = page.evaluate("window.__pwned")
     context.close()
     assert pwned is None and dialogs == []
+
+
+@pytest.fixture(scope="module")
+def hostile_identity_base_url(tmp_path_factory):
+    _require_browser()
+    from test_hostile import build_hostile_identity_site
+
+    site, result = build_hostile_identity_site(tmp_path_factory.mktemp("identity-browser"))
+    assert result.returncode == 0, result.stderr
+    yield from _serve(site)
+
+
+@pytest.mark.parametrize("path", ["index.html", "about.html", "methodology.html", "claims/index.html"])
+def test_hostile_site_yml_runs_no_script_in_the_browser(browser, hostile_identity_base_url, path):
+    """site.yml's name, description, addresses and publisher, each holding script, as if validation had let them
+    through: every page shows them, and no dialog opens when a reader hovers, focuses or opens the header's links."""
+    context, page, dialogs = open_watching_dialogs(browser, hostile_identity_base_url + path)
+    for link in page.locator("header a, .md-source, .md-footer a, .md-content a").all()[:30]:
+        if link.is_visible():
+            link.hover()
+            link.focus()
+    pwned = page.evaluate("window.__pwned")
+    title = page.title()
+    context.close()
+    assert pwned is None and dialogs == []
+    assert "alert(13)" in title  # the name is there, as text
 
 
 @pytest.fixture(scope="module")

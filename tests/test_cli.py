@@ -281,7 +281,7 @@ def test_diff_lists_verdict_changes_first_then_added_removed_and_edited(git_copy
     code, output = run(git_copy, "diff", "HEAD", capsys=capsys)
     assert code == 0
     assert output.index("### Verdict changes") < output.index("### Removed") < output.index("### Edited")
-    assert "| `ee-price` BT paid about £12.5 billion for EE. | Accurate | Misleading | **missing** |" in output
+    assert "| `ee-price` BT paid about £12\\.5 billion for EE\\. | Accurate | Misleading | **missing** |" in output
     assert "- `broadband-largest` (Unverifiable):" in output
     assert "- `ee-largest-uk-mobile`: summary" in output
 

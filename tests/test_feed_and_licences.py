@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -226,7 +228,7 @@ def test_the_data_package_is_valid_and_describes_every_open_data_file(site):
     assert {p.relative_to(site).as_posix() for p in site.glob("sources/*.jsonld")} <= paths
     assert not any(path.endswith(".txt") for path in paths), "the quoted source texts are not the site's to license"
     [csv_resource] = [r for r in package["resources"] if r["path"] == "claims.csv"]
-    header = (site / "claims.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = next(csv.reader(io.StringIO((site / "claims.csv").read_text(encoding="utf-8"))))
     assert [field["name"] for field in csv_resource["schema"]["fields"]] == header
 
 

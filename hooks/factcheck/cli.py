@@ -27,6 +27,7 @@ from .scaffold import claim_yaml, entities_in, source_yaml, suggest_id
 from .site import anchoring_problems
 from .sources import Source, sha256_of
 from .validation import validate
+from .workflow_commands import annotation, inert_line
 from .yamlfile import load_yaml
 
 # Rendering (`render`) and the network (`links`) are imported by the commands that use them:
@@ -35,25 +36,7 @@ from .yamlfile import load_yaml
 
 def _print_problems(problems: list[Problem], output_format: str) -> None:
     for problem in sorted(problems):
-        print(github_annotation(problem) if output_format == "github" else str(problem))
-
-
-def github_annotation(problem: Problem) -> str:
-    """A workflow command, escaped as GitHub's toolkit does: a message or a file name from a pull request
-    cannot end the command early or start another one."""
-    level = "error" if problem.severity == "error" else "warning"
-    properties = ",".join(f"{name}={_escape_property(str(value))}" for name, value in (
-        ("file", problem.path), ("line", problem.line), ("col", problem.column), ("title", problem.field)))
-    return f"::{level} {properties}::{_escape_data(problem.message)}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
+        print(annotation(problem) if output_format == "github" else inert_line(str(problem)))
 
 
 def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimChanges | None:
@@ -63,7 +46,7 @@ def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimCh
     try:
         past = claims_at(root, revision)
     except GitError as exc:
-        print(f"factcheck: cannot read claims at {revision}: {exc}", file=sys.stderr)
+        print(inert_line(f"factcheck: cannot read claims at {revision}: {exc}"), file=sys.stderr)
         return None
     return compare(repository.claims, past, revision, lambda c: load_yaml(root / c.file, c.file, root).data)
 
@@ -346,7 +329,7 @@ def cmd_links(args: argparse.Namespace) -> int:
         broken += check_external(cited_addresses(repository), timeout=args.timeout, retries=args.retries)
         checked += " and external addresses"
     for link in broken:
-        print(link)
+        print(inert_line(str(link)))
     print(f"{len(broken)} broken link(s) among the {checked}." if broken else f"All {checked} work.", file=sys.stderr)
     return 1 if broken else 0
 

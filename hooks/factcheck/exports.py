@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from .cards import SITE_CARD, card_url, claim_card, site_card
@@ -118,7 +119,7 @@ def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None)
     """One row per claim; lists are joined with spaces (ids and URLs hold none). With `reuse`, the row
     of a claim whose record and verdict label are unchanged is not written again."""
     reuse = reuse or Reuse()
-    writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def line(claim: dict, label: str) -> str:
         row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"])}
@@ -131,12 +132,19 @@ def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None)
     return writer.writeheader() + "".join(rows)
 
 
-# OWASP's CSV injection advice: a cell starting with one of these is run as a formula by spreadsheets.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection advice: a spreadsheet runs as a formula a cell that starts with = + - @, also after
+# white space it trims (" =HYPERLINK(…)"), and one that starts with a tab, carriage return or line feed.
+# Every cell is quoted, so a "," inside one starts no other; a ";", tab or line break inside one can (a
+# spreadsheet that separates cells with ";" or tabs, or rows wherever it misreads quotes): after them too.
+_RUNS_AS_FORMULA = re.compile(r"(^|[;\t\r\n])([\s\0]*)([=+\-@])")
+_CONTROL_STARTS = ("\t", "\r", "\n", "\0")  # and NUL, as OWASP's verification standard adds
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula is prefixed with a quote mark, which makes it plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Text a spreadsheet would run as a formula gets a quote mark before the formula's first character (white
+    space before it may be a separator too), and one more at the start of a cell that starts with a tab or
+    line break: that makes it plain text. The text is otherwise kept as it is."""
+    if not isinstance(value, str):
+        return value
+    value = _RUNS_AS_FORMULA.sub(r"\1\2'\3", value)
+    return "'" + value if value.startswith(_CONTROL_STARTS) else value

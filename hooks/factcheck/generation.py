@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import quote
 
 import yaml
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .boundary import MAX_YAML_BYTES, OutsideBoundary, read_bytes, regular_files, resolve_parent
 from .exports import export_files
+from .hand_written import OVERVIEW_MARKER, SCALE_MARKER
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .repository import Layout
@@ -30,9 +33,6 @@ from .search_entries import SearchEntry, indexed_by_engine, search_entries
 from .site import SiteModel
 from .validation import validate
 
-# Markers that hand-written pages in docs/ use to place generated blocks.
-OVERVIEW_MARKER = "<!-- factcheck:overview -->"
-SCALE_MARKER = "<!-- factcheck:rating-scale -->"
 VERDICT_CSS = "assets/verdicts.css"
 
 
@@ -81,8 +81,8 @@ class GeneratedSite:
 def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None,
              layout: Layout | None = None) -> GeneratedSite:
     """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
-    (site.yml, with SITE_URL and REPO_URL from `environ`); raises FactcheckError listing every
-    problem on bad input. The warnings are the site's.
+    (site.yml, with SITE_URL and REPO_URL from `environ`; the hand-written pages of `docs`, by
+    default docs/); raises FactcheckError listing every problem on bad input. The warnings are the site's.
 
     With `previous` (the site an earlier call returned), what an unchanged input gave then is
     reused: unchanged files are not parsed again, unchanged spans and mentions not searched for
@@ -196,6 +196,40 @@ def theme_folder(settings: dict[str, Any], root: Path) -> Path | None:
     return resolve_parent(root / str(custom_dir)) if custom_dir else None
 
 
+# Characters that could end an HTML attribute or open an element, never needed unencoded in an address.
+_UNSAFE_IN_ADDRESS = re.compile(r"[\x00-\x20\"'<>`\x7f]")
+
+
+def _address(url: str) -> str:
+    """An address as a theme may write it into an attribute unescaped: the characters above percent-encoded."""
+    return _UNSAFE_IN_ADDRESS.sub(lambda match: f"%{ord(match.group()):02X}", url)
+
+
+def _unmarked(text: str) -> str:
+    """Text for a theme that writes it unescaped in some places and escapes it (`| e`) in others: the
+    characters that could open an element or end an attribute as references, and `&` and `'` left as they
+    are, so that nothing shows escaped twice. (Validation refuses < > and " in these fields already.)"""
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def identity_settings(info: SiteInfo) -> dict[str, Markup | str | None]:
+    """site.yml as MkDocs' settings (mkdocs.yml's names). Material writes several into every page unescaped
+    (the name in <title> and aria-label, the description in a meta element, the repository's address in a
+    link): validation refuses markup characters in them, and here they are escaped once more. Text is
+    MarkupSafe Markup, escaped once: the theme's own `| e` leaves it as it is, so nothing shows escaped
+    twice. Without a repository address there is no repository button and no edit link; without a site
+    address, no canonical links (MkDocs leaves them out when site_url is empty)."""
+    return {
+        "site_name": escape(info.name),
+        "site_description": escape(info.description) if info.description else None,
+        "site_url": _address(info.url) or None,
+        "repo_url": _address(info.repository) or None,
+        "repo_name": escape(info.repository.rstrip("/").rsplit("/", 1)[-1]) if info.repository else None,
+        # Relative to docs/; the MkDocs hook points generated pages back up to their YAML file.
+        "edit_uri": f"edit/{quote(info.branch, safe='/')}/docs/" if info.repository else None,
+    }
+
+
 def settings_for(settings: dict[str, Any], info: SiteInfo, docs: Path, folder: Path) -> str:
     """The repository's settings (mkdocs.yml) rewritten for a generator that runs no hook, to be saved in
     `folder`: pages from the rendered `docs`, output into `folder`/site, the site's identity
@@ -203,8 +237,10 @@ def settings_for(settings: dict[str, Any], info: SiteInfo, docs: Path, folder: P
     the generated pages' files live in no repository folder an editor could open."""
     settings = dict(settings)
     settings.pop("hooks", None)
-    settings.update(site_name=info.name, docs_dir=os.path.relpath(docs, folder), site_dir="site", edit_uri="")
-    for key, value in (("site_description", info.description), ("site_url", info.url), ("repo_url", info.repository)):
+    # Escaped as for MkDocs (see identity_settings), as plain text: a generator reading YAML has no Markup.
+    settings.update(site_name=_unmarked(info.name), docs_dir=os.path.relpath(docs, folder), site_dir="site", edit_uri="")
+    for key, value in (("site_description", _unmarked(info.description)), ("site_url", _address(info.url)),
+                       ("repo_url", _address(info.repository))):
         if value:
             settings[key] = value
         else:

@@ -5,12 +5,14 @@ Reviewers need verdict changes first; a verdict may only change with a correctio
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import Claim
 from .problems import Problem
+from .workflow_commands import summary_text
 from .yamlfile import YamlFileError, parse_yaml
 
 
@@ -99,23 +101,25 @@ def uncorrected_verdict_changes(changes: ClaimChanges) -> list[Problem]:
 
 def markdown_report(changes: ClaimChanges, label_of) -> str:
     """The changes as Markdown, verdict changes first (for a pull request's job summary)."""
-    lines = [f"## Claim changes since `{changes.revision}`", ""]
+    lines = [f"## Claim changes since {summary_text(changes.revision)}", ""]
     if not (changes.verdict_changes or changes.added or changes.removed or changes.edited):
         return "\n".join(lines + ["No claim changed.", ""])
     if changes.verdict_changes:
         lines += ["### Verdict changes", "", "| Claim | Before | After | Correction |", "| --- | --- | --- | --- |"]
         for before, claim in changes.verdict_changes:
-            correction = claim.corrections[-1].change if len(claim.corrections) > before.corrections else "**missing**"
-            lines.append(f"| `{claim.id}` {_cell(claim.claim)} | {label_of(before.verdict)} | {label_of(claim.verdict)} | {_cell(correction)} |")
+            correction = summary_text(claim.corrections[-1].change) if len(claim.corrections) > before.corrections else "**missing**"
+            lines.append(f"| `{claim.id}` {summary_text(claim.claim)} | {summary_text(label_of(before.verdict))} | "
+                         f"{summary_text(label_of(claim.verdict))} | {correction} |")
         lines.append("")
     if changes.added:
-        lines += ["### Added", ""] + [f"- `{c.id}` ({label_of(c.verdict)}): {_cell(c.claim)}" for c in changes.added] + [""]
+        lines += ["### Added", ""] + [f"- `{c.id}` ({summary_text(label_of(c.verdict))}): {summary_text(c.claim)}" for c in changes.added] + [""]
     if changes.removed:
-        lines += ["### Removed", ""] + [f"- `{c.id}` ({label_of(c.verdict)}): {_cell(c.claim)}" for c in changes.removed] + [""]
+        lines += ["### Removed", ""] + [f"- {_id(c.id)} ({summary_text(label_of(c.verdict))}): {summary_text(c.claim)}" for c in changes.removed] + [""]
     if changes.edited:
-        lines += ["### Edited", ""] + [f"- `{c.id}`: {', '.join(fields)}" for c, fields in changes.edited] + [""]
+        lines += ["### Edited", ""] + [f"- `{c.id}`: {', '.join(map(summary_text, fields))}" for c, fields in changes.edited] + [""]
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _id(claim_id: str) -> str:
+    """A removed claim's id, as the earlier revision had it (never validated now): code when it is an id."""
+    return f"`{claim_id}`" if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", claim_id) else summary_text(claim_id)

@@ -126,8 +126,9 @@ def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Proble
     ):
         from_environment = bool(variable and environ.get(variable))
         where = f"the {variable} environment variable" if from_environment else "this field"
-        if from_environment and not re.match(r"https?://[^\s/$.?#][^\s]*$", value):
-            problems.append(info.problem(path, f"{value!r} (from {where}) is not a web address: use a full https:// URL"))
+        if from_environment and not re.match(r'https?://[^\s/$.?#<>"][^\s<>"]*$', value):
+            problems.append(info.problem(path, f"{value!r} (from {where}) is not a web address: use a full https:// URL, "
+                                               'without spaces, < > or "'))
         elif value and _PLACEHOLDER_ADDRESS.search(value):
             problems.append(info.problem(path, f"{value!r} (from {where}) is a placeholder address, not this site's; "
                                                "put the real address, or leave the field empty"))

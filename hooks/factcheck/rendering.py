@@ -24,7 +24,7 @@ from .charts import verdict_chart
 from .languages import language_name
 from .publishing import SiteInfo
 from .reuse import Reuse
-from .sanitising import MarkdownRenderer
+from .sanitising import MarkdownRenderer, address_allowed
 from .sources import Source
 from .structured_data import annotations_url, claim_review, json_ld_script
 
@@ -58,6 +58,8 @@ def _environment() -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
     env.filters["markdown"] = MarkdownRenderer()
+    # site.yml's addresses are linked only when they are web addresses (validation refuses others already).
+    env.tests["web_address"] = address_allowed
     env.globals.update(source_url=source_url, claim_url=claim_url, entity_url=entity_url, language_name=language_name)
     return env
 

@@ -34,14 +34,25 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a browser drops from an address before reading its scheme: C0 controls and spaces around it, and
+# tabs and line breaks anywhere ("java\tscript:" is "javascript:").
+_IGNORED_AROUND = "".join(map(chr, range(0x21)))
+_IGNORED_WITHIN = re.compile("[\t\n\r]")
+
+
+def address_allowed(address: str, relative: bool = False) -> bool:
+    """A web or mail address, or an in-page fragment (`#…`); with `relative`, also a path within the site.
+    Never a script, data or other scheme. `address` is as a browser reads it: character references decoded."""
+    cleaned = _IGNORED_WITHIN.sub("", address.strip(_IGNORED_AROUND))
+    scheme = _SCHEME.match(cleaned)
+    if scheme is None:
+        return relative or cleaned.startswith("#")
+    return scheme.group(1).lower() in ALLOWED_SCHEMES
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     """Only absolute web and mail addresses and in-page fragments: no path into the build, no odd scheme."""
-    if attribute != "href" or value.startswith("#"):
-        return value
-    scheme = _SCHEME.match(value)
-    return value if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES else None
+    return value if attribute != "href" or address_allowed(value) else None
 
 
 def sanitise(html: str) -> Markup:

@@ -94,16 +94,16 @@ def _limit(path: JsonPath) -> int:
     return MAX_MARKDOWN_CHARS if path in MARKDOWN_FIELDS else MAX_TEXT_CHARS
 
 
-def _strings(value: Any, path: JsonPath = ()):
+def text_values(value: Any, path: JsonPath = ()):
     """Every text value in a parsed file, with its path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, path + (key,))
+            yield from text_values(item, path + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+            yield from text_values(item, path + (index,))
 
 
 def _keys(value: Any, path: JsonPath = ()):
@@ -138,7 +138,7 @@ def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]
             line, column = document.position(path)
             problems.append(Problem(document.path, line, column, field_name(path[:-1] + (repr(key)[1:-1],)), message))
             refused.add(path[:-1])
-    for path, value in _strings(document.data):
+    for path, value in text_values(document.data):
         line, column = document.position(path)
         message = _control_character(value, "the text")
         if message is None and len(value) > _limit(path):
@@ -212,8 +212,12 @@ _PATTERN_HINTS = {
     "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",
     "^#[0-9a-fA-F]{6}$": "is not a colour: use #rrggbb",
     "^Q[0-9]+$": "is not a Wikidata id such as Q12345",
-    "^$|^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL, or leave it empty",
-    "^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$": "is not an e-mail address: use name@domain, or leave it empty",
+    # site.yml: what the theme writes into every page's <title>, header and links holds no markup.
+    '^[^<>"]*$': 'contains < > or ", which a page would read as markup; leave them out (quote with “ ” or « »)',
+    '^$|^https?://[^\\s/$.?#<>"][^\\s<>"]*$': ('is not a web address: use a full http:// or https:// URL, without spaces, '
+                                            '< > or ", or leave it empty'),
+    '^$|^[^\\s@<>"]+@[^\\s@<>"]+\\.[^\\s@<>"]+$': 'is not an e-mail address: use name@domain, or leave it empty',
+    "^[A-Za-z0-9][A-Za-z0-9._/+-]*$": "is not a branch name: use letters, digits and . _ / + - (as git names it)",
 }
 
 

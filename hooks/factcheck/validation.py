@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors
 from .publishing import SiteInfo, about_problems, load_site_info, logo_problems
 from .repository import Layout, boundary_problems, load_repository
@@ -54,4 +55,5 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
     if model is not None:
         problems = model.warnings + standards_problems(model, info.language if info else "en")
     problems = problems + site_problems + (about_problems(info, deploy=deploy) if info else [])
+    problems += page_problems(root, layout.docs)
     return Validation(model, info, problems)
