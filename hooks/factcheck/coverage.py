@@ -4,9 +4,11 @@ and the ones deliberately left out are listed, with reasons, in the source's `no
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
-from .anchoring import Span, locate
+from .anchoring import NormalisedText, Span, locate
 from .site import SiteModel
 from .sources import Source
 
@@ -51,18 +53,32 @@ def sentences(text: str) -> list[Sentence]:
 def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     source = model.sources[source_id]
     # A headline claim's offsets count in the title, not in the text.
-    spans = [item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title]
-    excluded_spans = [span for item in source.not_checked for span in locate(source.text, item.quote)]
+    spans = _FarthestEnd([item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title])
+    normalised = NormalisedText(source.text)  # once for every quote of not_checked
+    excluded_spans = _FarthestEnd([span for item in source.not_checked for span in locate(source.text, item.quote, normalised)])
     covered, excluded, uncovered = [], [], []
     for sentence in sentences(source.text):
-        if any(_overlaps(sentence.span, span) for span in spans):
+        # A claim overlaps the sentence: one starts before its end and ends after its start.
+        if spans.before(sentence.span.end) > sentence.span.start:
             covered.append(sentence)
-        elif any(span.start <= sentence.span.start and sentence.span.end <= span.end for span in excluded_spans):
+        # A passage set aside holds it: one starts at or before its start and ends at or after its end.
+        elif excluded_spans.before(sentence.span.start + 1) >= sentence.span.end:
             excluded.append(sentence)
         else:
             uncovered.append(sentence)
     return Coverage(source, covered, excluded, uncovered)
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
+class _FarthestEnd:
+    """Spans by start, with the farthest end of those starting before any offset: each sentence is then
+    checked in log time, not against every claim (thousands of sentences times thousands of claims)."""
+
+    def __init__(self, spans: list[Span]):
+        ordered = sorted(spans, key=lambda span: span.start)
+        self._starts = [span.start for span in ordered]
+        self._ends = list(accumulate((span.end for span in ordered), max))
+
+    def before(self, offset: int) -> int:
+        """The farthest end of the spans that start before `offset` (-1 if none do)."""
+        count = bisect_left(self._starts, offset)
+        return self._ends[count - 1] if count else -1

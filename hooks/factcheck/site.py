@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .anchoring import Anchoring, NormalisedText, Span, anchor, context, locate
+from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, occurs
 from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
@@ -213,7 +213,7 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
     for source in repository.sources.values():
         for index, item in enumerate(source.not_checked):
             found = reuse.get(("not-checked", source.id, index), (source.text, item.quote),
-                              lambda: bool(locate(source.text, item.quote, normalised[source.id].value)))
+                              lambda: occurs(source.text, item.quote, normalised[source.id].value))
             if not found:
                 problems.append(source.problem(("not_checked", index, "quote"),
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
@@ -268,10 +268,15 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
     if result.outcome == "ambiguous":
         shown = MAX_PLACES_LISTED
         places = ", ".join(f"{s.start}–{s.end}" for s in result.candidates[:shown])
-        if len(result.candidates) > shown:
-            places += f" and {len(result.candidates) - shown} more"
+        found = result.total or len(result.candidates)
+        if found > shown:
+            places += f" and {found - shown} more"
+        if result.total:
+            return [claim.problem(("selector", "exact"),
+                                  f"the quote occurs {found} times in {source.id!r} (at {places}), too often for its prefix, "
+                                  f"suffix and offsets to tell which (at most {MAX_OCCURRENCES:,} are compared); lengthen the quote")]
         return [claim.problem(("selector", "exact"),
-                              f"the quote occurs {len(result.candidates)} times in {source.id!r} (at {places}) and its prefix, "
+                              f"the quote occurs {found} times in {source.id!r} (at {places}) and its prefix, "
                               "suffix and offsets do not tell which; lengthen the quote or give prefix, suffix, start and end")]
     span = result.candidates[0] if result.outcome == "out-of-range" else result.span
     assert span is not None
