@@ -55,7 +55,8 @@ def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     # A headline claim's offsets count in the title, not in the text.
     spans = _FarthestEnd([item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title])
     normalised = NormalisedText(source.text)  # once for every quote of not_checked
-    excluded_spans = _FarthestEnd([span for item in source.not_checked for span in locate(source.text, item.quote, normalised)])
+    quotes = dict.fromkeys(item.quote for item in source.not_checked)  # each searched for once
+    excluded_spans = _FarthestEnd([span for quote in quotes for span in locate(source.text, quote, normalised)])
     covered, excluded, uncovered = [], [], []
     for sentence in sentences(source.text):
         # A claim overlaps the sentence: one starts before its end and ends after its start.
