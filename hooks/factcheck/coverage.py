@@ -8,7 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 
-from .anchoring import NormalisedText, Span, locate
+from .anchoring import Span
 from .site import SiteModel
 from .sources import Source
 
@@ -54,9 +54,7 @@ def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     source = model.sources[source_id]
     # A headline claim's offsets count in the title, not in the text.
     spans = _FarthestEnd([item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title])
-    normalised = NormalisedText(source.text)  # once for every quote of not_checked
-    quotes = dict.fromkeys(item.quote for item in source.not_checked)  # each searched for once
-    excluded_spans = _FarthestEnd([span for quote in quotes for span in locate(source.text, quote, normalised)])
+    excluded_spans = _FarthestEnd(model.set_aside.get(source_id, []))
     covered, excluded, uncovered = [], [], []
     for sentence in sentences(source.text):
         # A claim overlaps the sentence: one starts before its end and ends after its start.
