@@ -101,6 +101,16 @@ def test_offsets_beyond_the_end_of_the_text_are_reported():
     assert result.outcome == "out-of-range"
 
 
+def test_a_quote_found_more_than_a_thousand_times_is_ambiguous_with_its_exact_count():
+    from factcheck.anchoring import MAX_OCCURRENCES
+
+    text = "a" * 3_000 + "b"
+    result = anchor(text, Selector("aa", 5, 8, prefix="a", suffix="b"))  # the suffix would point at the last
+    assert result.outcome == "ambiguous" and result.total == 2_999  # overlapping occurrences counted
+    assert result.candidates[:2] == (Span(0, 2), Span(1, 3)) and len(result.candidates) == MAX_OCCURRENCES
+    assert anchor(text[:MAX_OCCURRENCES + 1], Selector("aa", 5, 8, suffix="b")).outcome == "moved"
+
+
 def test_locate_finds_every_occurrence():
     assert len(locate(ARTICLE, "BT vend")) == 2
     assert locate(ARTICLE, "absent") == []

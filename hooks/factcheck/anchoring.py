@@ -136,7 +136,8 @@ def count_occurrences(text: str, needle: str) -> int:
 
 
 def _agreement(text: str, a: int, b: int) -> int:
-    """How many characters text[a:] and text[b:] have in common at their start, in time linear in that."""
+    """How many characters text[a:] and text[b:] have in common at their start, in time about linear in that
+    (doubling, then halving: C-level slice comparisons)."""
     length = 64
     while a + length <= len(text) and text[a:a + length] == text[b:b + length]:
         length *= 2
@@ -161,7 +162,7 @@ class NormalisedText:
         # In the normalised text each run is one space: run r sits after the text parts before it and r spaces.
         run_positions = array("q", (offset + number for number, offset in enumerate(accumulate(map(len, parts[0::2])))))
         del run_positions[len(run_starts):]
-        return _WHITESPACE.sub(" ", self.original).translate(_EQUIVALENTS), run_positions, run_starts, run_ends
+        return normalise(self.original), run_positions, run_starts, run_ends
 
     @property
     def text(self) -> str:
