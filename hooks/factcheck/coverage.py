@@ -4,9 +4,7 @@ and the ones deliberately left out are listed, with reasons, in the source's `no
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 
 from .anchoring import Span
 from .site import SiteModel
@@ -53,31 +51,27 @@ def sentences(text: str) -> list[Sentence]:
 def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     source = model.sources[source_id]
     # A headline claim's offsets count in the title, not in the text.
-    spans = _FarthestEnd([item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title])
-    excluded_spans = _FarthestEnd(model.set_aside.get(source_id, []))
+    claims = sorted((item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title),
+                    key=lambda span: span.start)
+    set_aside = sorted(model.set_aside.get(source_id, []), key=lambda span: span.start)
     covered, excluded, uncovered = [], [], []
+    # One sweep: sentences come in the order of the text, so the spans starting before each one
+    # only grow, and the farthest end among them is all a sentence needs to be compared with
+    # (not every claim: thousands of sentences times thousands of claims).
+    claim_index = aside_index = 0
+    claims_end = aside_end = -1
     for sentence in sentences(source.text):
-        # A claim overlaps the sentence: one starts before its end and ends after its start.
-        if spans.before(sentence.span.end) > sentence.span.start:
+        start, end = sentence.span.start, sentence.span.end
+        while claim_index < len(claims) and claims[claim_index].start < end:
+            claims_end = max(claims_end, claims[claim_index].end)
+            claim_index += 1
+        while aside_index < len(set_aside) and set_aside[aside_index].start <= start:
+            aside_end = max(aside_end, set_aside[aside_index].end)
+            aside_index += 1
+        if claims_end > start:  # a claim starts before the sentence's end and ends after its start
             covered.append(sentence)
-        # A passage set aside holds it: one starts at or before its start and ends at or after its end.
-        elif excluded_spans.before(sentence.span.start + 1) >= sentence.span.end:
+        elif aside_end >= end:  # a passage set aside starts at or before its start and ends at or after its end
             excluded.append(sentence)
         else:
             uncovered.append(sentence)
     return Coverage(source, covered, excluded, uncovered)
-
-
-class _FarthestEnd:
-    """Spans by start, with the farthest end of those starting before any offset: each sentence is then
-    checked in log time, not against every claim (thousands of sentences times thousands of claims)."""
-
-    def __init__(self, spans: list[Span]):
-        ordered = sorted(spans, key=lambda span: span.start)
-        self._starts = [span.start for span in ordered]
-        self._ends = list(accumulate((span.end for span in ordered), max))
-
-    def before(self, offset: int) -> int:
-        """The farthest end of the spans that start before `offset` (-1 if none do)."""
-        count = bisect_left(self._starts, offset)
-        return self._ends[count - 1] if count else -1
