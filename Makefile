@@ -85,11 +85,14 @@ serve: $(STAMP)
 
 # CPU time of builds, rebuilds and validation against an honest MkDocs floor (not part of
 # `make test`): 1,000, 10,000 and 30,000 claims by default, which takes more than an hour on
-# 2 cores; `make bench SIZES=1000 ROUNDS=3` for a quick look.
+# 2 cores; `make bench SIZES=1000 ROUNDS=3` for a quick look. Then the worst case: the costliest
+# single file of each kind the limits allow, checked alone (`make bench BENCH_FLAGS=--worst-case`
+# for that alone, a few minutes).
 SIZES ?= 1000,10000,30000
 ROUNDS ?= 5
+BENCH_FLAGS ?=
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes $(SIZES) --rounds $(ROUNDS)
+	$(BIN)/python bench/run.py --sizes $(SIZES) --rounds $(ROUNDS) $(BENCH_FLAGS)
 
 validate: $(STAMP)
 	$(BIN)/factcheck validate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.anchoring import Span, anchor, locate
+from factcheck.anchoring import Span, anchor, locate, near_occurrences
 from factcheck.claims import Selector
 from factcheck.problems import FactcheckError
 from factcheck.repository import load_repository
@@ -101,6 +101,16 @@ def test_offsets_beyond_the_end_of_the_text_are_reported():
     assert result.outcome == "out-of-range"
 
 
+def test_a_quote_found_more_than_a_thousand_times_is_ambiguous_with_its_exact_count():
+    from factcheck.anchoring import MAX_OCCURRENCES
+
+    text = "a" * 3_000 + "b"
+    result = anchor(text, Selector("aa", 5, 8, prefix="a", suffix="b"))  # the suffix would point at the last
+    assert result.outcome == "ambiguous" and result.total == 2_999  # overlapping occurrences counted
+    assert result.candidates[:2] == (Span(0, 2), Span(1, 3)) and len(result.candidates) == MAX_OCCURRENCES
+    assert anchor(text[:MAX_OCCURRENCES + 1], Selector("aa", 5, 8, suffix="b")).outcome == "moved"
+
+
 def test_locate_finds_every_occurrence():
     assert len(locate(ARTICLE, "BT vend")) == 2
     assert locate(ARTICLE, "absent") == []
@@ -164,3 +174,82 @@ def test_the_closest_passage_search_compares_a_bounded_part_of_a_huge_quote(monk
     found = anchoring.closest_passage(text, quote)
     assert compared == [(anchoring.CLOSEST_QUOTE_CHARS, len(text))]
     assert found is not None and "réseau privé virtuel" in text[found[0].start:found[0].end]
+
+
+# --- Bounded work: the search is linear in the text and the quote, whatever a pull request puts in them. ---
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _work(run, budget: int) -> int:
+    """Work done by `run`, counted rather than timed: lines of Python run, built-in calls, and the
+    characters each substring search looks at (str.find and str.startswith are linear in what they
+    look at). Past `budget` the run is stopped, so that a quadratic search fails rather than hangs."""
+    import sys
+
+    from factcheck import anchoring
+
+    work = 0
+    real_find, real_continues = anchoring._find, anchoring._continues
+
+    def spend(amount: int) -> None:
+        nonlocal work
+        work += amount
+        if work > budget:
+            raise _TooMuchWork
+
+    def find(text: str, needle: str, start: int) -> int:
+        found = real_find(text, needle, start)
+        spend(len(needle) + ((found + len(needle)) if found >= 0 else len(text)) - start)
+        return found
+
+    def continues(text: str, tail: str, at: int) -> bool:
+        spend(len(tail))
+        return real_continues(text, tail, at)
+
+    def on_call(frame, event, arg):
+        if event == "c_call":
+            spend(1)
+
+    def on_line(frame, event, arg):
+        spend(1)
+        return on_line
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(anchoring, "_find", find)
+        patch.setattr(anchoring, "_continues", continues)
+        sys.setprofile(on_call)
+        sys.settrace(on_line)
+        try:
+            run()
+        except _TooMuchWork:
+            pass
+        finally:
+            sys.settrace(None)
+            sys.setprofile(None)
+    return work
+
+
+# Texts an attacker would pick, at a given length, with a quote a tenth as long (or as long as a selector allows).
+HOSTILE_SEARCHES = {
+    "repetitive quote, moved": lambda n: anchor("a" * n, Selector("a" * (n // 10), 1, n // 10 + 2)),
+    "repetitive quote, located": lambda n: locate("a" * n, "a" * (n // 10)),
+    "repetitive quote, missing": lambda n: anchor("a" * n, Selector("a" * 4_999 + "b", 1, 5_001)),
+    "periodic quote": lambda n: anchor("ab" * (n // 2), Selector("ab" * (n // 20) + "a", 3, 5)),
+    "whitespace runs": lambda n: anchor("a  " * (n // 3), Selector("a a a", 1, 6)),
+    "near occurrences": lambda n: near_occurrences("a" * n, "a" * (n // 10) + "."),
+    "prefix and suffix": lambda n: anchor("ab " * (n // 3), Selector("ab ab", 7, 9, prefix="ab " * 1_600, suffix=" ab" * 1_600)),
+}
+
+
+@pytest.mark.parametrize("search", HOSTILE_SEARCHES)
+def test_quote_search_work_grows_linearly_with_the_text(search):
+    run = HOSTILE_SEARCHES[search]
+    run(1_000)  # what is done once (importing the closest-passage search) is not counted
+    # A small, fixed amount of work per character of text and quote.
+    small = _work(lambda: run(100_000), budget=10 * 110_000)
+    large = _work(lambda: run(1_000_000), budget=10 * 1_100_000)
+    assert small <= 10 * 110_000 and large <= 10 * 1_100_000, (small, large)
+    # Ten times the text and quote: about ten times the work (it was a hundred times, or more).
+    assert large <= 12 * small + 10_000, (small, large)

@@ -830,3 +830,27 @@ def test_the_sanitiser_keeps_what_notes_need():
     assert 'href="mailto:desk@example.org"' in html and 'href="#evidence"' in html
     assert '<td style="text-align:right">18.0</td>' in html and "<ol>" in html and "<blockquote>" in html
     assert "<img" not in html and "chart" in html  # an image shows its alternative text
+
+
+def test_the_costliest_markdown_a_field_may_hold_stays_within_the_budget():
+    """Tables multiply their text: a short row under a wide header is a cell per column. What a field
+    may hold (its tables' cells limited) renders within the same work per character as any other text."""
+    from factcheck.markdown_limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, markdown_problem
+    from factcheck.sanitising import MarkdownRenderer
+    from factcheck.schemas import MAX_MARKDOWN_CHARS
+
+    def table(columns: int, rows: int) -> str:
+        return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "a\n" * rows + "\n"
+
+    widest = table(MAX_TABLE_COLUMNS, MAX_TABLE_CELLS // MAX_TABLE_COLUMNS - 1)
+    costliest = widest + "[![" * ((MAX_MARKDOWN_CHARS - len(widest)) // 3)
+    assert markdown_problem(costliest) is None
+    assert _function_calls(MarkdownRenderer(), costliest) <= 150 * MAX_MARKDOWN_CHARS
+    # One more row, one more column, or a second table: refused before anything is rendered.
+    assert markdown_problem(table(MAX_TABLE_COLUMNS, MAX_TABLE_CELLS // MAX_TABLE_COLUMNS)) is not None
+    assert markdown_problem(table(MAX_TABLE_COLUMNS + 1, 1)) is not None
+    assert markdown_problem(widest + table(2, 1)) is not None
+    # The attack this stops: 50-column headers over short rows, 20 µs a cell, 460,000 cells in one field.
+    attack = (table(50, 1_320) * 8)[:MAX_MARKDOWN_CHARS]
+    assert _function_calls(MarkdownRenderer(), attack[:2_000]) > 150 * 2_000  # what it would cost
+    assert markdown_problem(attack) is not None

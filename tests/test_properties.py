@@ -84,3 +84,29 @@ def test_rendered_text_equals_the_source_whatever_the_spans(case):
         if text[span.start:span.end].strip():
             assert f'id="claim-c{number}"' in html
             assert f'id="note-{number}"' in html
+
+
+def _reference_locate(text: str, quote: str) -> list[Span]:
+    """The tolerant search done the slow, obvious way: normalise character by character, try every place."""
+    import re
+
+    from factcheck.anchoring import normalise
+
+    pieces = list(re.finditer(r"\s+|\S", text))
+    normalised = "".join(" " if p.group().isspace() else normalise(p.group()) for p in pieces)
+    needle = normalise(quote)
+    return [Span(pieces[i].start(), pieces[i + len(needle) - 1].end())
+            for i in range(len(normalised) - len(needle) + 1) if needle and normalised.startswith(needle, i)]
+
+
+repetitive = st.tuples(texts, st.integers(min_value=0, max_value=30), texts).map(lambda t: t[0][:4] * t[1] + t[2])
+
+
+@given(st.one_of(texts, repetitive), st.one_of(texts, texts.map(lambda t: (t[:3] * 9)[:20])))
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
+def test_the_linear_search_finds_what_trying_every_place_finds(text, quote):
+    from factcheck.anchoring import NormalisedText, count_occurrences, locate, normalise
+
+    expected = _reference_locate(text, quote)
+    assert locate(text, quote) == expected
+    assert count_occurrences(NormalisedText(text).text, normalise(quote)) == len(expected)

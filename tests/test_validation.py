@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -257,6 +258,11 @@ def _source_yaml_with_text(text_bytes: bytes) -> Callable[[ScratchRepo], None]:
     return apply
 
 
+def _table(columns: int, rows: int) -> str:
+    """A Markdown table whose rows are one short word each: Markdown fills in the other cells."""
+    return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "a\n" * rows + "\n"
+
+
 C1 = "claims/article/c1.yml"
 # (name, how to break the scratch repository, file reported, line, text of the message)
 UNTRUSTED_INPUTS = [
@@ -339,7 +345,20 @@ UNTRUSTED_INPUTS = [
     ("quote too long", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, selector={"exact": LONG, "start": 0, "end": 10}), C1, 3,
      "selector.exact: is 5,001 characters long"),
     ("notes too long", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, notes="[" * 30_000), C1, 7,
-     "notes: is 30,000 characters long, more than the limit of 20,000"),
+     "notes: is 30,000 characters long, more than the limit of 10,000"),
+    ("Markdown table too wide", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, notes=_table(21, 2)), C1, 7,
+     "notes: a table has 21 columns, more than the limit of 20; split it"),
+    # Short rows under a wide header: each is as many cells as the header has columns.
+    ("Markdown table of filled-in cells", lambda repo: repo.claim("c1", "article", "BT applied", 0, 10, notes=_table(20, 100)), C1, 7,
+     "notes: its tables have more than 2,000 cells"),
+    ("Markdown tables in a source's about", lambda repo: repo.replace("sources/article.yml", "language:",
+                                                                      f"about: {json.dumps(_table(10, 150) * 2)}\nlanguage:"),
+     "sources/article.yml", 3, "about: its tables have more than 2,000 cells"),
+    ("Markdown table in site.yml", _write("site.yml", f"name: Desk\nlanguage: en\npublisher:\n  name: Desk\nfunding: {json.dumps(_table(20, 120))}\n"),
+     "site.yml", 5, "funding: its tables have more than 2,000 cells"),
+    ("too many passages set aside", lambda repo: repo.replace("sources/article.yml", "language:", "not_checked: [" + ", ".join(
+        ['{quote: "BT applied", reason: "Context."}'] * 201) + "]\nlanguage:"),
+     "sources/article.yml", 3, "not_checked: has 201 items, more than the limit of 200; set aside neighbouring sentences together"),
     ("duplicate id reported at its line", lambda repo: repo.write("claims/other/c1.yml", (repo.root / C1).read_text()) and None,
      "claims/other/c1.yml", 1, "id: duplicate id 'c1', already used by claims/article/c1.yml"),
     ("empty alias", _entity_with_aliases('[""]'), "entities/acme.yml", 5, "aliases[0]: must not be empty"),

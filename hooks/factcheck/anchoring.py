@@ -6,14 +6,24 @@ for, tolerating differences of whitespace (including non-breaking spaces) and
 of quotation marks and apostrophes; the span is always reported as it is in
 the source. A quote found several times is told apart by its prefix and suffix,
 then by nearness to the stored offsets.
+
+Every search is linear in the text and the quote: the text is normalised once, by
+C-level string operations, with a compact map back to the original; occurrences are
+found by str.find, a run of overlapping ones (a repetitive quote in repetitive text)
+is followed by comparing only the quote's period, and at most MAX_OCCURRENCES are
+considered: a quote found more often than that is told apart by no one.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Literal
+from itertools import accumulate, islice
+from typing import Iterator, Literal
 
 from .claims import Selector
 
@@ -23,8 +33,18 @@ _EQUIVALENTS = str.maketrans({
     "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"',
 })
 _WHITESPACE = re.compile(r"\s+")
+_COLLAPSED = re.compile(r"(\s{2,})")  # the runs that normalising shortens; split keeps them
 CONTEXT_LENGTH = 32
 CLOSEST_QUOTE_CHARS = 300  # at most this much of a missing quote is compared with the text
+# The closest-passage search costs about the compared length squared times the text's length:
+# on a long text less of the quote is compared (never under 64 characters), which keeps it
+# to a fraction of a second on the largest source allowed.
+CLOSEST_SEARCH_BUDGET = CLOSEST_QUOTE_CHARS ** 2 * 200_000
+CLOSEST_QUOTE_MIN_CHARS = 64
+# Letters and digits (what str.isalnum accepts), as far as a word can reasonably go.
+_WORD_PART_CHARS = 64
+_WORD_PART = re.compile(rf"[^\W_]{{0,{_WORD_PART_CHARS}}}")
+MAX_OCCURRENCES = 1_000  # occurrences of one quote considered; more make it ambiguous
 
 Outcome = Literal["exact", "moved", "missing", "ambiguous", "out-of-range"]
 
@@ -43,47 +63,130 @@ class Anchoring:
     span: Span | None
     candidates: tuple[Span, ...] = field(default_factory=tuple)
     closest: tuple[Span, float] | None = None  # for a missing quote: the most similar passage and its score
+    # Found more than MAX_OCCURRENCES times: how often (`candidates` holds the first MAX_OCCURRENCES).
+    total: int = 0
 
     @property
     def ok(self) -> bool:
         return self.span is not None
 
 
+def _find(text: str, needle: str, start: int) -> int:
+    """str.find, linear in the part of the text it looks at (its own function, so tests can count that work)."""
+    return text.find(needle, start)
+
+
+def _continues(text: str, tail: str, at: int) -> bool:
+    """Whether `tail` is in `text` at `at` (its own function, so tests can count that work)."""
+    return text.startswith(tail, at)
+
+
+def _period(needle: str) -> int:
+    """The smallest p such that needle[i] == needle[i + p] wherever both exist (KMP's failure function)."""
+    border = [0] * len(needle)
+    length = 0
+    for index in range(1, len(needle)):
+        while length and needle[index] != needle[length]:
+            length = border[length - 1]
+        if needle[index] == needle[length]:
+            length += 1
+        border[index] = length
+    return len(needle) - border[-1]
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Where `needle` starts in `text`, overlapping occurrences included, in order; linear in both lengths.
+
+    After an occurrence at i, the next one, if it overlaps, is at i + period: only the needle's
+    last `period` characters need comparing, not all of it (which made 'a' * k in 'a' * n cost n·k).
+    Any other overlapping occurrence lies more than half the needle away (Fine and Wilf), so each
+    further str.find pays for its setup with the distance it moves."""
+    if not needle:
+        return
+    index = _find(text, needle, 0)
+    period = 0  # computed at the first occurrence: most needles are found once or never
+    while index >= 0:
+        yield index
+        if not period:
+            period = _period(needle)
+        if period < len(needle) and _continues(text, needle[len(needle) - period:], index + len(needle)):
+            index += period
+        else:
+            index = _find(text, needle, index + 1)
+
+
+def count_occurrences(text: str, needle: str) -> int:
+    """How often `needle` occurs in `text`, overlapping occurrences included, without listing them.
+
+    A needle that cannot overlap itself is counted by str.count. Otherwise each run of overlapping
+    occurrences is measured at once: how far the text keeps the needle's period."""
+    if not needle:
+        return 0
+    period = _period(needle)
+    if period == len(needle):
+        return text.count(needle)
+    total = 0
+    index = _find(text, needle, 0)
+    while index >= 0:
+        extent = len(needle) + _agreement(text, index + len(needle), index + len(needle) - period)
+        in_run = (extent - len(needle)) // period + 1
+        total += in_run
+        index = _find(text, needle, index + (in_run - 1) * period + 1)
+    return total
+
+
+def _agreement(text: str, a: int, b: int) -> int:
+    """How many characters text[a:] and text[b:] have in common at their start, in time about linear in that
+    (doubling, then halving: C-level slice comparisons)."""
+    length = 64
+    while a + length <= len(text) and text[a:a + length] == text[b:b + length]:
+        length *= 2
+    return _common_prefix(text[a:a + length], text[b:b + length])
+
+
 class NormalisedText:
     """The text with whitespace runs collapsed and quote marks unified, mapped back to the original.
 
-    Built at its first search: most claims anchor at their stored offsets and never search."""
+    Built at its first search: most claims anchor at their stored offsets and never search. The
+    map holds only the runs of two or more whitespace characters, the only places where the
+    normalised text and the original differ in length."""
 
     def __init__(self, text: str):
         self.original = text
 
     @functools.cached_property
-    def _normalised(self) -> tuple[str, list[int], list[int]]:
-        chars: list[str] = []
-        starts: list[int] = []  # original offset of each normalised character
-        ends: list[int] = []  # original offset just past it
-        for match in re.finditer(r"\s+|\S", self.original):
-            piece = match.group()
-            chars.append(" " if piece.isspace() else piece.translate(_EQUIVALENTS))
-            starts.append(match.start())
-            ends.append(match.end())
-        return "".join(chars), starts, ends
+    def _normalised(self) -> tuple[str, array, array, array]:
+        parts = _COLLAPSED.split(self.original)  # text, run, text, run, …, text
+        ends = array("q", accumulate(map(len, parts)))  # original offset just past each part
+        run_starts, run_ends = ends[0:-1:2], ends[1::2]
+        # In the normalised text each run is one space: run r sits after the text parts before it and r spaces.
+        run_positions = array("q", (offset + number for number, offset in enumerate(accumulate(map(len, parts[0::2])))))
+        del run_positions[len(run_starts):]
+        return normalise(self.original), run_positions, run_starts, run_ends
 
     @property
     def text(self) -> str:
         return self._normalised[0]
 
-    def find_all(self, needle: str) -> list[Span]:
-        """Every occurrence of `needle` (already normalised), as spans of the original text."""
-        spans: list[Span] = []
-        if not needle:
-            return spans
-        text, starts, ends = self._normalised
-        index = text.find(needle)
-        while index >= 0:
-            spans.append(Span(starts[index], ends[index + len(needle) - 1]))
-            index = text.find(needle, index + 1)
-        return spans
+    def _original(self, index: int) -> tuple[int, int]:
+        """The original span of the normalised character at `index`."""
+        _, positions, starts, ends = self._normalised
+        run = bisect_right(positions, index) - 1
+        if run < 0:
+            return index, index + 1
+        if positions[run] == index:
+            return starts[run], ends[run]
+        start = ends[run] + index - positions[run] - 1
+        return start, start + 1
+
+    def occurrences(self, needle: str) -> Iterator[Span]:
+        """Every occurrence of `needle` (already normalised), as spans of the original text, in order."""
+        for index in occurrences(self.text, needle):
+            yield Span(self._original(index)[0], self._original(index + len(needle) - 1)[1])
+
+    def find_all(self, needle: str, limit: int = MAX_OCCURRENCES) -> list[Span]:
+        """The first `limit` occurrences of `needle` (already normalised)."""
+        return list(islice(self.occurrences(needle), limit))
 
 
 def normalise(fragment: str) -> str:
@@ -91,9 +194,15 @@ def normalise(fragment: str) -> str:
 
 
 def locate(text: str, quote: str, normalised: NormalisedText | None = None) -> list[Span]:
-    """Where `quote` occurs in `text`, tolerating whitespace and quote-mark differences."""
+    """Where `quote` occurs in `text`, tolerating whitespace and quote-mark differences (the first MAX_OCCURRENCES places)."""
     normalised = normalised or NormalisedText(text)
     return normalised.find_all(normalise(quote))
+
+
+def occurs(text: str, quote: str, normalised: NormalisedText | None = None) -> bool:
+    """Whether `quote` occurs in `text` at all (the search stops at the first place)."""
+    normalised = normalised or NormalisedText(text)
+    return next(normalised.occurrences(normalise(quote)), None) is not None
 
 
 # What may differ at a quote's ends between two occurrences of "the same" passage.
@@ -101,7 +210,8 @@ _END_PUNCTUATION = " \t\r\n.,;:!?…«»\"“”„'‘’()[]–—-"
 
 
 def near_occurrences(text: str, quote: str, normalised: NormalisedText | None = None) -> list[Span]:
-    """Passages that differ from `quote` only by the punctuation or spaces at its ends, and do not contain it.
+    """Passages that differ from `quote` only by the punctuation or spaces at its ends, and do not contain it
+    (among the first MAX_OCCURRENCES places the quote without its ends is found).
 
     "BT a réalisé l'acquisition." also finds "BT a réalisé l'acquisition,": the passage an editor
     may mean, which an exact search would silently miss."""
@@ -109,18 +219,31 @@ def near_occurrences(text: str, quote: str, normalised: NormalisedText | None = 
     if not core or core == quote:
         return []
     normalised = normalised or NormalisedText(text)
-    exact = locate(text, quote, normalised)
-    return [span for span in locate(text, core, normalised)
-            if not any(e.start <= span.start and span.end <= e.end for e in exact)]
+    # Both lists come in order of their starts, and so of their ends: the last occurrence of the
+    # quote starting at or before a passage is the one that can hold it.
+    exact = normalised.occurrences(normalise(quote))
+    holder, ahead = None, next(exact, None)
+    near = []
+    for span in normalised.find_all(normalise(core)):
+        while ahead is not None and ahead.start <= span.start:
+            holder, ahead = ahead, next(exact, None)
+        if holder is None or holder.end < span.end:
+            near.append(span)
+    return near
 
 
 def anchor(text: str, selector: Selector, normalised: NormalisedText | None = None) -> Anchoring:
     start, end = selector.start, selector.end
     if 0 <= start < end <= len(text) and text[start:end] == selector.exact:
         return Anchoring("exact", Span(start, end))
-    candidates = locate(text, selector.exact, normalised)
+    normalised = normalised or NormalisedText(text)
+    needle = normalise(selector.exact)
+    candidates = normalised.find_all(needle, MAX_OCCURRENCES + 1)
     if not candidates:
         return Anchoring("missing", None, closest=closest_passage(text, selector.exact))
+    if len(candidates) > MAX_OCCURRENCES:
+        return Anchoring("ambiguous", None, tuple(candidates[:MAX_OCCURRENCES]),
+                         total=count_occurrences(normalised.text, needle))
     best = _best_candidates(text, selector, candidates)
     if len(best) > 1:
         return Anchoring("ambiguous", None, tuple(candidates))
@@ -133,11 +256,12 @@ def _best_candidates(text: str, selector: Selector, candidates: list[Span]) -> l
     """Keep the candidates whose surroundings match the prefix and suffix best, then the nearest."""
     if len(candidates) == 1:
         return candidates
+    prefix, suffix = normalise(selector.prefix), normalise(selector.suffix)
 
     def context_score(span: Span) -> int:
         before = normalise(text[max(0, span.start - len(selector.prefix) - 8):span.start])
         after = normalise(text[span.end:span.end + len(selector.suffix) + 8])
-        return _common_suffix(before, normalise(selector.prefix)) + _common_prefix(after, normalise(selector.suffix))
+        return _common_suffix(before, prefix) + _common_prefix(after, suffix)
 
     scores = {span: context_score(span) for span in candidates}
     top = max(scores.values())
@@ -148,12 +272,15 @@ def _best_candidates(text: str, selector: Selector, candidates: list[Span]) -> l
 
 
 def _common_prefix(a: str, b: str) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
+    """The length of the longest common prefix, by halving: C-level slice comparisons, not a Python loop per character."""
+    low, high = 0, min(len(a), len(b))  # a[:low] == b[:low]; the answer is at most `high`
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -166,17 +293,16 @@ def closest_passage(text: str, quote: str) -> tuple[Span, float] | None:
         return None
     from rapidfuzz import fuzz  # only needed when a quote is missing
 
-    # The search costs the quote's length times the text's: only the quote's start is compared,
-    # which is enough to show the editor where it went wrong.
-    alignment = fuzz.partial_ratio_alignment(normalise(quote[:CLOSEST_QUOTE_CHARS]), text)
+    # The search costs the compared length squared times the text's: only the quote's start is
+    # compared, which is enough to show the editor where it went wrong.
+    compared = max(CLOSEST_QUOTE_MIN_CHARS, min(CLOSEST_QUOTE_CHARS, math.isqrt(CLOSEST_SEARCH_BUDGET // len(text))))
+    alignment = fuzz.partial_ratio_alignment(normalise(quote[:compared]), text)
     if alignment is None or alignment.score < 60:
         return None
     start, end = alignment.dest_start, alignment.dest_end
     # Widen to whole words: a passage cut mid-word is hard to recognise.
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
+    start -= _WORD_PART.match(text[max(0, start - _WORD_PART_CHARS):start][::-1]).end()
+    end = _WORD_PART.match(text, end).end()
     return Span(start, end), alignment.score
 
 

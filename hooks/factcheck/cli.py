@@ -17,7 +17,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from .anchoring import Span, anchor, closest_passage, context, locate, near_occurrences
+from .anchoring import (MAX_OCCURRENCES, NormalisedText, Span, anchor, closest_passage, context, locate, near_occurrences,
+                        occurs)
 from .boundary import MAX_SOURCE_BYTES, OutsideBoundary, create_file, resolve_parent
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .problems import FactcheckError, Problem, errors, terminal_safe
@@ -136,6 +137,11 @@ def _occurrences(args: argparse.Namespace) -> tuple[Drafting, list[Span]] | None
     return drafting, spans
 
 
+def _how_many(spans: list[Span]) -> str:
+    """The count of occurrences found; `locate` stops at MAX_OCCURRENCES."""
+    return f"{len(spans):,} or more" if len(spans) >= MAX_OCCURRENCES else str(len(spans))
+
+
 def _show_near_occurrences(text: str, quote: str, to_stderr: bool = False) -> None:
     output = sys.stderr if to_stderr else sys.stdout
     near = near_occurrences(text, quote)
@@ -153,7 +159,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
         return 1
     drafting, spans = found
     source, field = drafting.source, _field(args)
-    print(f"{len(spans)} occurrence(s) in {source.part_name(field)}:")
+    print(f"{_how_many(spans)} occurrence(s) in {source.part_name(field)}:")
     _show_candidates(source.part(field), spans)
     _show_near_occurrences(source.part(field), args.quote)
     return 0
@@ -168,7 +174,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     source, field = drafting.source, _field(args)
     text = source.part(field)
     if len(spans) > 1 and args.occurrence is None:
-        print(f"The quote occurs {len(spans)} times; choose one with --occurrence N:", file=sys.stderr)
+        print(f"The quote occurs {_how_many(spans)} times; choose one with --occurrence N:", file=sys.stderr)
         _show_candidates(text, spans)
         return 1
     if args.occurrence is not None and not 1 <= args.occurrence <= len(spans):
@@ -263,11 +269,12 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
             else:
                 print(f"{source.file}: could not update sha256; set it to {actual} by hand")
     moved, lost = 0, []
+    normalised = {source_id: NormalisedText(source.text) for source_id, source in repository.sources.items()}  # built if searched
     for claim in sorted(repository.claims.values(), key=lambda c: c.file):
         if claim.selector.in_title:
             continue  # a correction of the text leaves the title, and so headline claims, where they were
         source = repository.sources[claim.source]
-        result = anchor(source.text, claim.selector)
+        result = anchor(source.text, claim.selector, normalised[claim.source])
         if result.outcome == "exact":
             continue
         if result.outcome in ("missing", "ambiguous"):
@@ -284,7 +291,7 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
     for source_id in sorted(corrected):
         source = repository.sources[source_id]
         for index, item in enumerate(source.not_checked):
-            if not locate(source.text, item.quote):
+            if not occurs(source.text, item.quote, normalised[source_id]):
                 lost.append(source.problem(("not_checked", index, "quote"),
                                            "this passage is no longer in the corrected text; copy it again from the text "
                                            "or remove the entry"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .anchoring import Span, locate
+from .anchoring import Span
 from .site import SiteModel
 from .sources import Source
 
@@ -51,18 +51,27 @@ def sentences(text: str) -> list[Sentence]:
 def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     source = model.sources[source_id]
     # A headline claim's offsets count in the title, not in the text.
-    spans = [item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title]
-    excluded_spans = [span for item in source.not_checked for span in locate(source.text, item.quote)]
+    claims = sorted((item.span for item in model.claims_by_source.get(source_id, []) if not item.in_title),
+                    key=lambda span: span.start)
+    set_aside = sorted(model.set_aside.get(source_id, []), key=lambda span: span.start)
     covered, excluded, uncovered = [], [], []
+    # One sweep: sentences come in the order of the text, so the spans starting before each one
+    # only grow, and the farthest end among them is all a sentence needs to be compared with
+    # (not every claim: thousands of sentences times thousands of claims).
+    claim_index = aside_index = 0
+    claims_end = aside_end = -1
     for sentence in sentences(source.text):
-        if any(_overlaps(sentence.span, span) for span in spans):
+        start, end = sentence.span.start, sentence.span.end
+        while claim_index < len(claims) and claims[claim_index].start < end:
+            claims_end = max(claims_end, claims[claim_index].end)
+            claim_index += 1
+        while aside_index < len(set_aside) and set_aside[aside_index].start <= start:
+            aside_end = max(aside_end, set_aside[aside_index].end)
+            aside_index += 1
+        if claims_end > start:  # a claim starts before the sentence's end and ends after its start
             covered.append(sentence)
-        elif any(span.start <= sentence.span.start and sentence.span.end <= span.end for span in excluded_spans):
+        elif aside_end >= end:  # a passage set aside starts at or before its start and ends at or after its end
             excluded.append(sentence)
         else:
             uncovered.append(sentence)
     return Coverage(source, covered, excluded, uncovered)
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end

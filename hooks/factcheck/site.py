@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .anchoring import Anchoring, NormalisedText, Span, anchor, context, locate
+from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
@@ -68,6 +68,8 @@ class SiteModel:
     claims_by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     reuse: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # spans and mentions, for the next build
+    # Where each source's not_checked passages occur (the first MAX_OCCURRENCES places of each), by source id.
+    set_aside: dict[str, list[Span]] = field(default_factory=dict)
 
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
@@ -210,10 +212,14 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
         problems += anchoring_problems(claim, source, result)
         if result.span is not None:
             spans[claim.id] = result.span
+    set_aside: dict[str, list[Span]] = {}
     for source in repository.sources.values():
+        set_aside[source.id] = []
         for index, item in enumerate(source.not_checked):
+            # Found once, here: each search reads the whole text, and coverage needs the places too.
             found = reuse.get(("not-checked", source.id, index), (source.text, item.quote),
-                              lambda: bool(locate(source.text, item.quote, normalised[source.id].value)))
+                              lambda: tuple(locate(source.text, item.quote, normalised[source.id].value)))
+            set_aside[source.id].extend(found)
             if not found:
                 problems.append(source.problem(("not_checked", index, "quote"),
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
@@ -247,7 +253,8 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
             by_entity[entity_id].append(item)
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems, reuse)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems, reuse,
+                     set_aside=set_aside)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message
@@ -268,10 +275,15 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
     if result.outcome == "ambiguous":
         shown = MAX_PLACES_LISTED
         places = ", ".join(f"{s.start}–{s.end}" for s in result.candidates[:shown])
-        if len(result.candidates) > shown:
-            places += f" and {len(result.candidates) - shown} more"
+        found = result.total or len(result.candidates)
+        if found > shown:
+            places += f" and {found - shown} more"
+        if result.total:
+            return [claim.problem(("selector", "exact"),
+                                  f"the quote occurs {found} times in {source.id!r} (at {places}), too often for its prefix, "
+                                  f"suffix and offsets to tell which (at most {MAX_OCCURRENCES:,} are compared); lengthen the quote")]
         return [claim.problem(("selector", "exact"),
-                              f"the quote occurs {len(result.candidates)} times in {source.id!r} (at {places}) and its prefix, "
+                              f"the quote occurs {found} times in {source.id!r} (at {places}) and its prefix, "
                               "suffix and offsets do not tell which; lengthen the quote or give prefix, suffix, start and end")]
     span = result.candidates[0] if result.outcome == "out-of-range" else result.span
     assert span is not None

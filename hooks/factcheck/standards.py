@@ -15,6 +15,10 @@ from .problems import Problem
 from .site import SiteModel
 
 MIN_SEARCHES = 2
+# Uncovered sentences named one by one per source; the rest are counted in one message
+# (a text of two megabytes can hold hundreds of thousands of sentences).
+MAX_UNCOVERED_LISTED = 20
+_IN_PROGRESS = {True: "", False: " (allowed while the check is in progress: the source has no `assessment` yet)"}
 # A quote of up to this many words is a name or a figure, which needs no translation.
 MAX_UNTRANSLATED_WORDS = 3
 
@@ -38,13 +42,21 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
                                                          "searches listed here: what was searched for, and where"))
     for source_id, source in sorted(model.sources.items()):
         complete = source.assessment is not None
-        for sentence in source_coverage(model, source_id).uncovered:
+        uncovered = source_coverage(model, source_id).uncovered
+        for sentence in uncovered[:MAX_UNCOVERED_LISTED]:
             where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
             problems.append(source.problem(
                 ("assessment",) if complete else ("not_checked",),
                 f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
-                "`not_checked` with the reason" + ("" if complete else " (allowed while the check is in progress: "
-                                                                      "the source has no `assessment` yet)"),
+                "`not_checked` with the reason" + _IN_PROGRESS[complete],
+                "error" if complete else "warning",
+            ))
+        if len(uncovered) > MAX_UNCOVERED_LISTED:
+            rest = uncovered[MAX_UNCOVERED_LISTED:]
+            problems.append(source.problem(
+                ("assessment",) if complete else ("not_checked",),
+                f"no claim covers {len(rest):,} more sentences ({source.text_file}, characters {rest[0].span.start}–"
+                f"{rest[-1].span.end}); add claims, or list them under `not_checked` with the reason" + _IN_PROGRESS[complete],
                 "error" if complete else "warning",
             ))
     for entity_id, entity in sorted(model.entities.items()):
