@@ -20,6 +20,7 @@ from .entities import Entity
 from .problems import FactcheckError, Problem, errors
 from .repository import Repository
 from .reuse import Reuse
+from .segmentation import WITHOUT_SPACES, WordBoundaries, is_word_edge, script_without_spaces
 from .sources import Source
 from .verdicts import Verdict
 
@@ -295,7 +296,13 @@ class MentionFinder:
     Where several forms start at the same place, the longest wins ("BT Chine" over "BT"),
     then the first in alphabetical order. The text is scanned for the characters a form
     can start with; at each such place only the forms starting with that character are
-    tried, so the cost grows with the mentions rather than with the text times the forms."""
+    tried, so the cost grows with the mentions rather than with the text times the forms.
+
+    A whole word ends where a word character does not follow (and starts where none precedes),
+    except beside a script written without spaces (Chinese, Japanese, Thai…): there an edge is
+    a word boundary between two scripts, and within one such script where ICU's dictionary
+    segmentation of the text puts one (`segmentation.is_word_edge`), found once per text and
+    only if a form needs it."""
 
     def __init__(self, entities: dict[str, Entity]):
         forms: dict[str, tuple[str, bool, bool]] = {}  # text → (entity id, whole word, case-sensitive)
@@ -308,32 +315,61 @@ class MentionFinder:
         self.bodies = [_form_pattern(text, *forms[text][1:]) for text in self.forms]
         self.starts = _any_of_without_case({text[0] for text in self.forms}) if self.forms else None
         self.first_character = [re.compile(_form_pattern(text[0], False, forms[text][2])) for text in self.forms]
-        self.tried_at: dict[str, tuple[re.Pattern[str], list[str]] | None] = {}  # text character → its forms
+        # Edges the pattern cannot judge: those of a whole-word form whose character there is of a
+        # script written without spaces, checked against the text's segmentation once matched.
+        self.edges_to_check = [(whole_word and bool(script_without_spaces(text[0])),
+                                whole_word and bool(script_without_spaces(text[-1])))
+                               for text, (_, whole_word, _) in ((text, forms[text]) for text in self.forms)]
+        self.tried_at: dict[str, tuple[re.Pattern[str], list[int]] | None] = {}  # text character → its forms
+        self.alone: dict[int, re.Pattern[str]] = {}  # a form's own pattern, where its edges were refused
 
-    def _forms_starting_with(self, character: str) -> tuple[re.Pattern[str], list[str]] | None:
+    def _forms_starting_with(self, character: str) -> tuple[re.Pattern[str], list[int]] | None:
         """The forms whose first character matches `character` (as each form compares case), as one pattern
-        trying them in order, with the entity of each of its groups; None if no form starts so."""
+        trying them in order, with the form of each of its groups; None if no form starts so."""
         if character not in self.tried_at:
             numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
             self.tried_at[character] = (
-                re.compile("|".join(f"({self.bodies[number]})" for number in numbers)),
-                [self.entity_of[number] for number in numbers],
+                re.compile("|".join(f"({self.bodies[number]})" for number in numbers)), numbers,
             ) if numbers else None
         return self.tried_at[character]
 
+    def _edges_hold(self, number: int, text: str, span: Span, boundaries: WordBoundaries) -> bool:
+        check_start, check_end = self.edges_to_check[number]
+        return ((not check_start or is_word_edge(text, span.start, boundaries))
+                and (not check_end or is_word_edge(text, span.end, boundaries)))
+
+    def _match_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, Span] | None:
+        """The first form (in the order forms are tried) that occurs at `position` with its edges on word
+        boundaries, and where; None if none."""
+        tried = self._forms_starting_with(text[position])
+        found = tried[0].match(text, position) if tried else None
+        if not (tried and found and found.lastindex):
+            return None
+        index = found.lastindex - 1  # each form is one group, holding no group of its own
+        span = Span(found.start(), found.end())
+        if self._edges_hold(tried[1][index], text, span, boundaries):
+            return tried[1][index], span
+        # Refused by the segmentation (rare): the forms after it, one by one.
+        for number in tried[1][index + 1:]:
+            if number not in self.alone:
+                self.alone[number] = re.compile(self.bodies[number])
+            found = self.alone[number].match(text, position)
+            if found and self._edges_hold(number, text, span := Span(found.start(), found.end()), boundaries):
+                return number, span
+        return None
+
     def find(self, source: Source) -> list[Mention]:
         text, mentions, position = source.text, [], 0
+        boundaries = WordBoundaries(text, source.language)  # segments the text only if an edge needs it
         while self.starts and (start := self.starts.search(text, position)):
             position = start.start()
-            tried = self._forms_starting_with(text[position])
-            found = tried[0].match(text, position) if tried else None
-            if not (tried and found and found.lastindex):
+            matched = self._match_at(text, position, boundaries)
+            if matched is None:
                 position += 1
                 continue
-            entity_id = tried[1][found.lastindex - 1]  # each form is one group, holding no group of its own
-            mentions.append(Mention(entity_id, source.id, Span(found.start(), found.end()),
-                                    f"mention-{len(mentions) + 1}"))
-            position = found.end()
+            number, span = matched
+            mentions.append(Mention(self.entity_of[number], source.id, span, f"mention-{len(mentions) + 1}"))
+            position = span.end
         return mentions
 
 
@@ -348,10 +384,19 @@ def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
+# A word character of a script written with spaces: one beside a form's edge joins the form to a longer word.
+_SPACED_WORD_CHARACTER = rf"[^\W{WITHOUT_SPACES}]"
+
+
 def _form_pattern(text: str, whole_word: bool, case_sensitive: bool) -> str:
+    """The form as a pattern. A whole word's edge at a character of a script written without spaces is
+    left to the segmentation (see MentionFinder); any other edge is a boundary unless a word character
+    of a script written with spaces is beside it."""
     body = re.escape(text)
     if whole_word:
-        body = rf"(?<!\w){body}(?!\w)"
+        before = "" if script_without_spaces(text[0]) else f"(?<!{_SPACED_WORD_CHARACTER})"
+        after = "" if script_without_spaces(text[-1]) else f"(?!{_SPACED_WORD_CHARACTER})"
+        body = before + body + after
     return body if case_sensitive else f"(?i:{body})"
 
 
