@@ -50,8 +50,11 @@ _ANY_WITHOUT_SPACES = re.compile(f"[{WITHOUT_SPACES}]")
 # Ethiopic full stop and question mark, the Tibetan shad, the Myanmar section marks.
 SCRIPT_SENTENCE_ENDS = "。．！？｡।॥؟۔։።፧།၊။"
 _SCRIPT_SENTENCE_END = re.compile(f"[{SCRIPT_SENTENCE_ENDS}]")
-# What may follow such a mark within its sentence: closing quotes and brackets, spaces.
-_CLOSING = {"Pe", "Pf", "Zs"}
+# What follows such a mark within its sentence: closing quotes and brackets.
+_CLOSING = {"Pe", "Pf"}
+# What ICU may put between the mark and its break: those, spaces and line breaks, and opening quotes
+# and brackets (UAX 29 counts them with the sentence before; they open the next one).
+_BETWEEN_MARK_AND_BREAK = _CLOSING | {"Ps", "Pi", "Zs", "Zl", "Zp", "Cc"}
 
 
 def script_without_spaces(character: str) -> str | None:
@@ -123,32 +126,38 @@ def is_word_edge(text: str, position: int, boundaries: WordBoundaries) -> bool:
 
 def spaced(text: str, language: str | None = None, joiner: str = "\u200b") -> str:
     """`text` with `joiner` between the words of its scripts written without spaces (at each of
-    ICU's word boundaries that touches such a character and no whitespace); other text unchanged."""
+    ICU's word boundaries that touches such a character, and no whitespace or joiner already there);
+    other text unchanged."""
     if not has_script_without_spaces(text):
         return text
     pieces, last = [], 0
     for position in _breaks(WordBreaker, text, language)[1:-1]:
         before, after = text[position - 1], text[position]
-        if (script_without_spaces(before) or script_without_spaces(after)) and not (before.isspace() or after.isspace()):
+        if (script_without_spaces(before) or script_without_spaces(after)) and not (
+                before.isspace() or after.isspace() or joiner in (before, after)):
             pieces += [text[last:position], joiner]
             last = position
     return "".join(pieces) + text[last:]
 
 
 def script_sentence_ends(text: str, language: str | None = None) -> list[int]:
-    """Where a sentence ends at its own script's mark (。！？।؟։። …, see SCRIPT_SENTENCE_ENDS): the
-    positions ICU's sentence breaker gives after such a mark and the closing quotes or brackets that
-    follow it ("他说：“好。”" is one sentence). ICU's breaks after "." are not taken: it also breaks
-    after abbreviations such as "M." in French, where the engine's own rule does not."""
+    """Where a sentence ends at its own script's mark (。！？।؟։። …, see SCRIPT_SENTENCE_ENDS): where
+    ICU's sentence breaker breaks after such a mark, right after the mark and the closing quotes or
+    brackets that follow it ("他说：“好。”" is one sentence; in "晴れ。「明日", 「 opens the next).
+    ICU's breaks after "." are not taken: it also breaks after abbreviations such as "M." in French,
+    and inside « Non. », where the engine's own rule does not."""
     if not _SCRIPT_SENTENCE_END.search(text):
         return []
     ends = []
     for position in _breaks(SentenceBreaker, text, language)[1:-1]:
-        end = position
-        while end > 0 and unicodedata.category(text[end - 1]) in _CLOSING | {"Zl", "Zp", "Cc"}:
-            end -= 1
-        if end > 0 and text[end - 1] in SCRIPT_SENTENCE_ENDS:
-            ends.append(position)
+        mark = position
+        while mark > 0 and unicodedata.category(text[mark - 1]) in _BETWEEN_MARK_AND_BREAK:
+            mark -= 1
+        if mark > 0 and text[mark - 1] in SCRIPT_SENTENCE_ENDS:
+            end = mark
+            while end < position and unicodedata.category(text[end]) in _CLOSING:
+                end += 1
+            ends.append(end)
     return ends
 
 
