@@ -47,8 +47,8 @@ _ANY_WITHOUT_SPACES = re.compile(f"[{WITHOUT_SPACES}]")
 # Sentence-final marks of scripts whose sentences do not end in ". " before a capital: CJK
 # full stops, question and exclamation marks (fullwidth and halfwidth), the Devanagari danda
 # and double danda, the Arabic question mark and full stop, the Armenian full stop, the
-# Ethiopic full stop and question mark, the Tibetan shad, the Myanmar section marks.
-SCRIPT_SENTENCE_ENDS = "。．！？｡।॥؟۔։።፧།၊။"
+# Ethiopic full stop and question mark, the Myanmar section marks (each a sentence end in Unicode).
+SCRIPT_SENTENCE_ENDS = "。．！？｡।॥؟۔։።፧၊။"
 _SCRIPT_SENTENCE_END = re.compile(f"[{SCRIPT_SENTENCE_ENDS}]")
 # What follows such a mark within its sentence: closing quotes and brackets.
 _CLOSING = {"Pe", "Pf"}
