@@ -73,11 +73,11 @@ class SiteModel:
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
     def mentions(self) -> dict[str, list[Mention]]:
-        """Every entity mention, by source id. A source whose text and the entities' forms are as in
+        """Every entity mention, by source id. A source whose text, language and the entities' forms are as in
         the build `reuse` came from keeps the mentions found then."""
         forms = tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
         finder = functools.cache(lambda: MentionFinder(self.entities))
-        found = {sid: self.reuse.get(("mentions", sid), (source.text, forms), lambda: finder().find(source))
+        found = {sid: self.reuse.get(("mentions", sid), (source.text, source.language, forms), lambda: finder().find(source))
                  for sid, source in sorted(self.sources.items())}
         self.reuse.finish()  # spans were found in build_site: everything is asked for
         return found
