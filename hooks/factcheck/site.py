@@ -320,18 +320,23 @@ class MentionFinder:
         self.edges_to_check = [(whole_word and bool(script_without_spaces(text[0])),
                                 whole_word and bool(script_without_spaces(text[-1])))
                                for text, (_, whole_word, _) in ((text, forms[text]) for text in self.forms)]
-        self.tried_at: dict[str, tuple[re.Pattern[str], list[int]] | None] = {}  # text character → its forms
-        self.alone: dict[int, re.Pattern[str]] = {}  # a form's own pattern, where its edges were refused
+        # (text character, forms skipped) → the forms tried there; forms are skipped where the first
+        # ones were refused by the segmentation.
+        self.tried_at: dict[tuple[str, int], tuple[re.Pattern[str], list[int]] | None] = {}
 
-    def _forms_starting_with(self, character: str) -> tuple[re.Pattern[str], list[int]] | None:
-        """The forms whose first character matches `character` (as each form compares case), as one pattern
-        trying them in order, with the form of each of its groups; None if no form starts so."""
-        if character not in self.tried_at:
-            numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
-            self.tried_at[character] = (
+    def _forms_starting_with(self, character: str, skipped: int = 0) -> tuple[re.Pattern[str], list[int]] | None:
+        """The forms whose first character matches `character` (as each form compares case), but the first
+        `skipped`, as one pattern trying them in order, with the form of each of its groups; None if none."""
+        if (character, skipped) not in self.tried_at:
+            if skipped:
+                starting = self._forms_starting_with(character)
+                numbers = starting[1][skipped:] if starting else []
+            else:
+                numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
+            self.tried_at[(character, skipped)] = (
                 re.compile("|".join(f"({self.bodies[number]})" for number in numbers)), numbers,
             ) if numbers else None
-        return self.tried_at[character]
+        return self.tried_at[(character, skipped)]
 
     def _edges_hold(self, number: int, text: str, span: Span, boundaries: WordBoundaries) -> bool:
         check_start, check_end = self.edges_to_check[number]
@@ -341,21 +346,20 @@ class MentionFinder:
     def _match_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, Span] | None:
         """The first form (in the order forms are tried) that occurs at `position` with its edges on word
         boundaries, and where; None if none."""
-        tried = self._forms_starting_with(text[position])
-        found = tried[0].match(text, position) if tried else None
-        if not (tried and found and found.lastindex):
-            return None
-        index = found.lastindex - 1  # each form is one group, holding no group of its own
-        span = Span(found.start(), found.end())
-        if self._edges_hold(tried[1][index], text, span, boundaries):
-            return tried[1][index], span
-        # Refused by the segmentation (rare): the forms after it, one by one.
-        for number in tried[1][index + 1:]:
-            if number not in self.alone:
-                self.alone[number] = re.compile(self.bodies[number])
-            found = self.alone[number].match(text, position)
-            if found and self._edges_hold(number, text, span := Span(found.start(), found.end()), boundaries):
+        character = text[position]
+        tried, skipped = self._forms_starting_with(character), 0
+        while tried:
+            found = tried[0].match(text, position)
+            if not (found and found.lastindex):
+                return None
+            index = found.lastindex - 1  # each form is one group, holding no group of its own
+            number, span = tried[1][index], Span(found.start(), found.end())
+            if self._edges_hold(number, text, span, boundaries):
                 return number, span
+            # Refused by the segmentation (rare): the forms after it. Each refused form occurs here, so
+            # there are at most as many tries as forms that are prefixes of one another.
+            skipped += index + 1
+            tried = self._forms_starting_with(character, skipped)
         return None
 
     def find(self, source: Source) -> list[Mention]:
