@@ -323,11 +323,13 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def merge_search_index(config: MkDocsConfig) -> None:
     """Adds the engine's search entries to the index the theme wrote (it skipped the generated
-    pages), keeping each page's entries exactly once in full and dirty builds alike."""
+    pages), keeping each page's entries exactly once in full and dirty builds alike, and sets the
+    languages and word separator the content needs (the browser reads them from the index)."""
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file():  # no search plugin
         return
     index = json.loads(path.read_text(encoding="utf-8"))
+    index.setdefault("config", {}).update(_site().search_settings())
     index["docs"], _cache.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
         index.get("docs", []), _site().search_entries(), _cache.theme_search_built, _cache.theme_search_pages,
         _cache.theme_search_entries,

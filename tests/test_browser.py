@@ -707,6 +707,7 @@ def _search(page, base_url: str, query: str) -> list[tuple[str, str]]:
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query, delay=20)
+    box.press("End")  # characters typed as through an input method (Chinese) fire no key event; the theme searches on one
     page.wait_for_selector(".md-search-result__item", timeout=20000)
     return [(link.get_attribute("href") or "", link.inner_text()) for link in page.locator(".md-search-result__item a").all()]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -12,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, ROOT, ScratchRepo
+from conftest import ENV, ROOT, ScratchRepo, mkdocs_build
 from factcheck.publishing import SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
-from factcheck.search_entries import SearchEntry, merge_into_theme_index, search_entries
+from factcheck.search_entries import (LUNR_LANGUAGES, SEARCH_SEPARATOR, SearchEntry, merge_into_theme_index,
+                                      search_entries, search_languages)
 from factcheck.site import build_site
+from test_scripts import NEWS, RULE
 
 TEXT = ("Acme Corp said profits rose by 12 percent in 2015.\n\n"
         "The regulator in Paris disagreed with Acme Corp & its <auditors>.\n\n"
@@ -235,3 +239,103 @@ def test_a_dirty_rebuild_while_serving_holds_every_page_once_with_its_changes(pr
     clean = Counter(doc["location"] for doc in _index(built_site)["docs"])
     assert set(locations) - set(clean) == {"methodology.html#added-while-serving-methodology", "index.html#added-while-serving-index"}
     assert set(clean) - set(locations) == set()
+
+
+# --- Every script: Chinese, Japanese and Thai words are words for the search ---------------------
+
+THAI = "กระทรวงดิจิทัลแถลงว่า สวัสดีครับ ทุกคน\n"
+
+
+def _tokens(text: str) -> list[str]:
+    """The words the search makes of an index value: split at its separator (a JavaScript pattern
+    that Python reads the same)."""
+    return [token for token in re.split(SEARCH_SEPARATOR, html.unescape(text)) if token]
+
+
+def test_chinese_words_are_words_in_the_search_entries(repo: ScratchRepo):
+    repo.source("miit-vpn", NEWS, language="zh-Hans", title="工信部关于清理规范互联网网络接入服务市场的通知")
+    repo.entity("miit", "Ministry of Industry and Information Technology", aliases=["工信部"])
+    model = build_site(load_repository(repo.root))
+    entries = {entry.location: entry for entry in search_entries(model, Renderer(model, SiteInfo("Desk")).pages())}
+    second = _tokens(entries["sources/miit-vpn.html#paragraph-2"].text)
+    assert {"专线", "虚拟", "专用", "网络", "VPN）"} <= set(second)
+    assert "".join(second) == "".join(re.split(SEARCH_SEPARATOR, NEWS.split("\n\n")[1]))  # nothing lost or added
+    assert {"工", "信", "部", "通知"} <= set(_tokens(entries["sources/miit-vpn.html"].title))
+    assert "工" in _tokens(entries["entities/miit.html"].text)
+
+
+def test_the_search_languages_are_the_sites_and_every_sources_that_lunr_supports():
+    assert search_languages("en", ["fr"]) == ["en", "fr"]
+    assert search_languages("en", ["zh-Hans", "fr", "th", "x-klingon", "nb", "fr-CA", "ja"]) == ["en", "fr", "ja", "no", "th", "zh"]
+    assert search_languages("fr", ["fr"]) == ["fr"]
+    assert search_languages("sl", ["x-klingon"]) == ["en"]
+
+
+def test_the_theme_ships_every_search_language_the_engine_names():
+    from material import templates
+
+    shipped = Path(templates.__file__).parent / "assets" / "javascripts" / "lunr" / "min"
+    assert [code for code in sorted(LUNR_LANGUAGES) if not (shipped / f"lunr.{code}.min.js").is_file()] == []
+
+
+def build_site_in_scripts(folder: Path) -> Path:
+    """A small project with a Chinese and a Thai source, built; returns the built site. (With a Japanese
+    source the theme would also cut Chinese text with its Japanese segmenter, hiding what the engine does.)"""
+    repo = ScratchRepo(folder / "project")
+    for name in ("mkdocs.yml", "site.yml"):
+        shutil.copy(ROOT / name, repo.root / name)
+    for name in ("docs", "overrides", "hooks"):
+        shutil.copytree(ROOT / name, repo.root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    repo.source("miit-vpn", NEWS, language="zh-Hans", title="工信部关于清理规范互联网网络接入服务市场的通知")
+    repo.source("digital", THAI, language="th")
+    repo.entity("miit", "Ministry of Industry and Information Technology", aliases=["工信部"])
+    start = NEWS.index(RULE)
+    repo.claim("rule", "miit-vpn", RULE, start, start + len(RULE), translation="No private lines without approval.",
+               entities=["miit"])
+    site = repo.root / "site"
+    result = mkdocs_build(repo.root, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def site_in_scripts(tmp_path_factory) -> Path:
+    return build_site_in_scripts(tmp_path_factory.mktemp("scripts"))
+
+
+def test_the_built_index_names_every_sources_language_and_splits_words_at_the_invisible_space(site_in_scripts: Path):
+    config = _index(site_in_scripts)["config"]
+    assert config["lang"] == ["en", "th", "zh"]
+    assert config["separator"] == SEARCH_SEPARATOR and "\\u200b" in config["separator"]
+
+
+@pytest.mark.parametrize("query, words", [("专线", ["专线"]), ("虚拟专用网络", ["虚拟", "专用", "网"]),
+                                          ("สวัสดี", ["สวัสดี"]), ("VPN", ["VPN"])])
+def test_a_reader_finds_chinese_and_thai_words_inside_the_text(site_in_scripts: Path, query: str, words: list[str]):
+    """In Chromium, the theme's search box: the paragraph that holds the words typed is found, and no
+    paragraph without any of them (the theme cuts a Chinese query into the words the index holds)."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, _require_browser, _search, _serve
+
+    _require_browser()
+    serving = _serve(site_in_scripts)
+    base_url = next(serving)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            results = _search(page, base_url, query)
+            browser.close()
+    finally:
+        next(serving, None)
+    assert errors == []
+    texts = {"miit-vpn": NEWS.split("\n\n"), "digital": [THAI]}
+    found = {(match[1], int(match[2])) for href, _ in results
+             if (match := re.search(r"sources/([a-z-]+)\.html\?h=[^#]*#paragraph-(\d+)$", href))}
+    holding = {(source, number) for source, paragraphs in texts.items()
+               for number, paragraph in enumerate(paragraphs, start=1) if query in paragraph}
+    assert holding and holding <= found, results
+    for source, number in found:
+        assert any(word in texts[source][number - 1] for word in words), (source, number, results)

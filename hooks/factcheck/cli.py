@@ -182,7 +182,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 2
     span = spans[(args.occurrence or 1) - 1]
     _show_near_occurrences(text, args.quote, to_stderr=True)
-    claim_id = args.id or suggest_id(text[span.start:span.end], set(drafting.claim_files))
+    claim_id = args.id or suggest_id(text[span.start:span.end], set(drafting.claim_files), language=source.language)
     if claim_id in drafting.claim_files:
         print(f"The id {claim_id!r} is already used by {drafting.claim_files[claim_id]}; claim ids are one space "
               "across every source: choose another with --id.", file=sys.stderr)

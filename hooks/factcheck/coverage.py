@@ -7,10 +7,13 @@ import re
 from dataclasses import dataclass
 
 from .anchoring import Span
+from .segmentation import script_sentence_ends
 from .site import SiteModel
 from .sources import Source
 
-# A sentence ends at . ! ? (or a closing quote after one) followed by space and a capital or quote.
+# A sentence ends at . ! ? (or a closing quote after one) followed by space and a capital or quote,
+# and at a blank line. Scripts with marks of their own (。！？ …) end sentences there too: see
+# `segmentation.script_sentence_ends`.
 _SENTENCE_END = re.compile(r"(?<=[.!?»“”\"])\s+(?=[A-ZÀ-ÖØ-Þ«“\"0-9])|\n\s*\n")
 
 
@@ -33,18 +36,22 @@ class Coverage:
         return len(self.covered) / checkable if checkable else 1.0
 
 
-def sentences(text: str) -> list[Sentence]:
+def sentences(text: str, language: str | None = None) -> list[Sentence]:
+    """The sentences of `text` (a source in `language`, a BCP 47 tag), without the spaces around them."""
+    # Each break: where the sentence before it ends, where the next may start.
+    breaks = sorted([(match.start(), match.end()) for match in _SENTENCE_END.finditer(text)]
+                    + [(end, end) for end in script_sentence_ends(text, language)])
     result = []
     position = 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = match.start() if match else len(text)
+    for end, next_start in [*breaks, (len(text), len(text))]:
+        if end < position:  # inside a break already taken (a mark and a blank line together)
+            continue
         chunk = text[position:end]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())
             span = Span(position + lead, position + len(chunk.rstrip()))
             result.append(Sentence(span, text[span.start:span.end]))
-        if match:
-            position = match.end()
+        position = next_start
     return result
 
 
@@ -60,7 +67,7 @@ def source_coverage(model: SiteModel, source_id: str) -> Coverage:
     # (not every claim: thousands of sentences times thousands of claims).
     claim_index = aside_index = 0
     claims_end = aside_end = -1
-    for sentence in sentences(source.text):
+    for sentence in sentences(source.text, source.language):
         start, end = sentence.span.start, sentence.span.end
         while claim_index < len(claims) and claims[claim_index].start < end:
             claims_end = max(claims_end, claims[claim_index].end)

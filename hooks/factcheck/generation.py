@@ -29,7 +29,7 @@ from .publishing import SiteInfo
 from .repository import Layout
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
 from .reuse import Reuse, code_digest
-from .search_entries import SearchEntry, indexed_by_engine, search_entries
+from .search_entries import SearchEntry, indexed_by_engine, search_entries, search_settings
 from .site import SiteModel
 from .validation import validate
 
@@ -68,6 +68,10 @@ class GeneratedSite:
     def search_entries(self) -> list[SearchEntry]:
         """The search entries of the generated pages the engine indexes (see `search_entries`)."""
         return search_entries(self.model, self.pages.values(), self.reused_search_entries)
+
+    def search_settings(self) -> dict[str, object]:
+        """The search index's languages and word separator (see `search_settings`)."""
+        return search_settings(self.model, self.info.language)
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""

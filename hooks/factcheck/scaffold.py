@@ -7,22 +7,39 @@ import json
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 from .anchoring import Span, context
 from .schemas import PLACEHOLDER
+from .segmentation import spaced
 from .site import find_mentions
 from .sources import Source
 from .entities import Entity
 
 
-def suggest_id(quote: str, taken: set[str], words: int = 6) -> str:
-    """A readable id from the quote's first words, unique among `taken`."""
-    ascii_text = unicodedata.normalize("NFKD", quote).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words] or ["claim"]
+def suggest_id(quote: str, taken: set[str], words: int = 6, language: str | None = None) -> str:
+    """A readable id from the quote's first words, unique among `taken`: accents dropped, other scripts
+    transliterated (“英国电信” → yingguo-dianxin, words found by the segmentation)."""
+    parts = re.findall(r"[a-z0-9]+", _ascii(spaced(quote, language, joiner=" ")).lower())[:words] or ["claim"]
     base = "-".join(parts)
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
+
+
+def _ascii(text: str) -> str:
+    """Letters with accents as the letter alone (é → e), as they always were; the letters and digits of
+    other scripts (vowel signs included) transliterated by anyascii (Москва → Moskva, 电信 → DianXin); other
+    characters dropped."""
+    kept = []
+    for character in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFKD", character)
+        if decomposed[0].isascii():  # é → e, ﬁ → fi; the accents go
+            kept.append("".join(c for c in decomposed if c.isascii()))
+        elif unicodedata.category(character)[0] in "LMN":  # a Thai vowel sign is part of the word
+            kept.append(anyascii(character))
+    return "".join(kept)
 
 
 def entities_in(source: Source, span: Span, entities: dict[str, Entity], field: str = "text") -> list[str]:

@@ -18,6 +18,12 @@ so the index grows with the content itself: about one entry per claim, plus the 
 The theme inserts `title` and `text` into the results list as HTML, so every value is
 escaped text, as the theme's own indexer writes it (`&`, `<`, `>`; quotes are left as they
 are so that quoted words stay words for the search tokenizer).
+
+The search splits text into words at spaces; Chinese, Japanese and Thai have none between
+words, so their words are separated by a zero-width space (U+200B, invisible in the results),
+found by the segmentation, as the theme itself does for Chinese with jieba. `search_settings`
+gives the index's separator (which includes it) and its languages: the site's and every
+source's that the theme's search supports, so that each language's words are kept whole.
 """
 
 from __future__ import annotations
@@ -32,8 +38,19 @@ from .entities import Entity
 from .languages import language_name
 from .reuse import Reuse
 from .rendering import RenderedPage
+from .segmentation import spaced
 from .site import AnchoredClaim, SiteModel, entity_url, source_url
 from .sources import Source
+
+# The languages Material for MkDocs' search supports beyond English (lunr-languages, shipped as
+# assets/javascripts/lunr/min/lunr.<code>.min.js); "du" is its older code for Dutch.
+LUNR_LANGUAGES = frozenset("ar da de du el es fi fr he hi hu hy it ja kn ko nl no pt ro ru sa sv ta te th tr vi zh".split())
+# BCP 47 primary tags lunr knows by another code.
+_LUNR_CODES = {"nb": "no", "nn": "no"}
+# Where the search splits words: spaces, hyphens, the zero-width space put between the words of
+# scripts written without spaces, the ideographic space and CJK punctuation (the theme's own
+# separator for Chinese; a superset of its separator for every other language).
+SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
 
 # Generated pages the theme still indexes itself: the About page holds the site's own prose
 # from site.yml (Markdown), one page whatever the size of the content.
@@ -81,6 +98,24 @@ def search_entries(model: SiteModel, pages: Iterable[RenderedPage], reuse: Reuse
     return entries
 
 
+def search_languages(site_language: str, source_languages: Iterable[str]) -> list[str]:
+    """The search's languages: the site's first, then each source's, as lunr codes, those it supports
+    only ("en" is built in); English alone when none is."""
+    found: list[str] = []
+    for tag in [site_language, *sorted(source_languages)]:
+        primary = tag.split("-")[0].lower()
+        code = _LUNR_CODES.get(primary, primary)
+        if (code == "en" or code in LUNR_LANGUAGES) and code not in found:
+            found.append(code)
+    return found or ["en"]
+
+
+def search_settings(model: SiteModel, site_language: str) -> dict[str, object]:
+    """The settings of the search index (its `config`) for this content: languages and word separator."""
+    languages = {source.language for source in model.sources.values()}
+    return {"lang": search_languages(site_language, languages), "separator": SEARCH_SEPARATOR}
+
+
 def claim_entry(model: SiteModel, item: AnchoredClaim) -> SearchEntry:
     claim = item.claim
     quoted = model.sources[claim.source].part(claim.selector.field)[item.span.start:item.span.end]
@@ -124,8 +159,9 @@ def entity_entry(entity: Entity) -> SearchEntry:
 
 
 def _text(value: str) -> str:
-    """Plain text as the theme's results list can insert it as HTML: escaped, on one line."""
-    return html.escape(" ".join(value.split()), quote=False)
+    """Plain text as the theme's results list can insert it as HTML: escaped, on one line, the words of
+    scripts written without spaces separated for the search (see the module's documentation)."""
+    return html.escape(spaced(" ".join(value.split())), quote=False)
 
 
 def merge_into_theme_index(

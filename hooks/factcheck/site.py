@@ -20,6 +20,7 @@ from .entities import Entity
 from .problems import FactcheckError, Problem, errors
 from .repository import Repository
 from .reuse import Reuse
+from .segmentation import WITHOUT_SPACES, WordBoundaries, is_word_edge, script_without_spaces
 from .sources import Source
 from .verdicts import Verdict
 
@@ -74,11 +75,11 @@ class SiteModel:
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
     def mentions(self) -> dict[str, list[Mention]]:
-        """Every entity mention, by source id. A source whose text and the entities' forms are as in
+        """Every entity mention, by source id. A source whose text, language and the entities' forms are as in
         the build `reuse` came from keeps the mentions found then."""
         forms = tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
         finder = functools.cache(lambda: MentionFinder(self.entities))
-        found = {sid: self.reuse.get(("mentions", sid), (source.text, forms), lambda: finder().find(source))
+        found = {sid: self.reuse.get(("mentions", sid), (source.text, source.language, forms), lambda: finder().find(source))
                  for sid, source in sorted(self.sources.items())}
         self.reuse.finish()  # spans were found in build_site: everything is asked for
         return found
@@ -307,7 +308,13 @@ class MentionFinder:
     Where several forms start at the same place, the longest wins ("BT Chine" over "BT"),
     then the first in alphabetical order. The text is scanned for the characters a form
     can start with; at each such place only the forms starting with that character are
-    tried, so the cost grows with the mentions rather than with the text times the forms."""
+    tried, so the cost grows with the mentions rather than with the text times the forms.
+
+    A whole word ends where a word character does not follow (and starts where none precedes),
+    except beside a script written without spaces (Chinese, Japanese, Thai…): there an edge is
+    a word boundary between two scripts, and within one such script where ICU's dictionary
+    segmentation of the text puts one (`segmentation.is_word_edge`), found once per text and
+    only if a form needs it."""
 
     def __init__(self, entities: dict[str, Entity]):
         forms: dict[str, tuple[str, bool, bool]] = {}  # text → (entity id, whole word, case-sensitive)
@@ -320,32 +327,65 @@ class MentionFinder:
         self.bodies = [_form_pattern(text, *forms[text][1:]) for text in self.forms]
         self.starts = _any_of_without_case({text[0] for text in self.forms}) if self.forms else None
         self.first_character = [re.compile(_form_pattern(text[0], False, forms[text][2])) for text in self.forms]
-        self.tried_at: dict[str, tuple[re.Pattern[str], list[str]] | None] = {}  # text character → its forms
+        # Edges the pattern cannot judge: those of a whole-word form whose character there is of a
+        # script written without spaces, checked against the text's segmentation once matched.
+        self.edges_to_check = [(whole_word and bool(script_without_spaces(text[0])),
+                                whole_word and bool(script_without_spaces(text[-1])))
+                               for text, (_, whole_word, _) in ((text, forms[text]) for text in self.forms)]
+        # (text character, forms skipped) → the forms tried there; forms are skipped where the first
+        # ones were refused by the segmentation.
+        self.tried_at: dict[tuple[str, int], tuple[re.Pattern[str], list[int]] | None] = {}
 
-    def _forms_starting_with(self, character: str) -> tuple[re.Pattern[str], list[str]] | None:
-        """The forms whose first character matches `character` (as each form compares case), as one pattern
-        trying them in order, with the entity of each of its groups; None if no form starts so."""
-        if character not in self.tried_at:
-            numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
-            self.tried_at[character] = (
-                re.compile("|".join(f"({self.bodies[number]})" for number in numbers)),
-                [self.entity_of[number] for number in numbers],
+    def _forms_starting_with(self, character: str, skipped: int = 0) -> tuple[re.Pattern[str], list[int]] | None:
+        """The forms whose first character matches `character` (as each form compares case), but the first
+        `skipped`, as one pattern trying them in order, with the form of each of its groups; None if none."""
+        if (character, skipped) not in self.tried_at:
+            if skipped:
+                starting = self._forms_starting_with(character)
+                numbers = starting[1][skipped:] if starting else []
+            else:
+                numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
+            self.tried_at[(character, skipped)] = (
+                re.compile("|".join(f"({self.bodies[number]})" for number in numbers)), numbers,
             ) if numbers else None
-        return self.tried_at[character]
+        return self.tried_at[(character, skipped)]
+
+    def _edges_hold(self, number: int, text: str, span: Span, boundaries: WordBoundaries) -> bool:
+        check_start, check_end = self.edges_to_check[number]
+        return ((not check_start or is_word_edge(text, span.start, boundaries))
+                and (not check_end or is_word_edge(text, span.end, boundaries)))
+
+    def _match_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, Span] | None:
+        """The first form (in the order forms are tried) that occurs at `position` with its edges on word
+        boundaries, and where; None if none."""
+        character = text[position]
+        tried, skipped = self._forms_starting_with(character), 0
+        while tried:
+            found = tried[0].match(text, position)
+            if not (found and found.lastindex):
+                return None
+            index = found.lastindex - 1  # each form is one group, holding no group of its own
+            number, span = tried[1][index], Span(found.start(), found.end())
+            if self._edges_hold(number, text, span, boundaries):
+                return number, span
+            # Refused by the segmentation (rare): the forms after it. Each refused form occurs here, so
+            # there are at most as many tries as forms that are prefixes of one another.
+            skipped += index + 1
+            tried = self._forms_starting_with(character, skipped)
+        return None
 
     def find(self, source: Source) -> list[Mention]:
         text, mentions, position = source.text, [], 0
+        boundaries = WordBoundaries(text, source.language)  # segments the text only if an edge needs it
         while self.starts and (start := self.starts.search(text, position)):
             position = start.start()
-            tried = self._forms_starting_with(text[position])
-            found = tried[0].match(text, position) if tried else None
-            if not (tried and found and found.lastindex):
+            matched = self._match_at(text, position, boundaries)
+            if matched is None:
                 position += 1
                 continue
-            entity_id = tried[1][found.lastindex - 1]  # each form is one group, holding no group of its own
-            mentions.append(Mention(entity_id, source.id, Span(found.start(), found.end()),
-                                    f"mention-{len(mentions) + 1}"))
-            position = found.end()
+            number, span = matched
+            mentions.append(Mention(self.entity_of[number], source.id, span, f"mention-{len(mentions) + 1}"))
+            position = span.end
         return mentions
 
 
@@ -360,10 +400,19 @@ def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
+# A word character of a script written with spaces: one beside a form's edge joins the form to a longer word.
+_SPACED_WORD_CHARACTER = rf"[^\W{WITHOUT_SPACES}]"
+
+
 def _form_pattern(text: str, whole_word: bool, case_sensitive: bool) -> str:
+    """The form as a pattern. A whole word's edge at a character of a script written without spaces is
+    left to the segmentation (see MentionFinder); any other edge is a boundary unless a word character
+    of a script written with spaces is beside it."""
     body = re.escape(text)
     if whole_word:
-        body = rf"(?<!\w){body}(?!\w)"
+        before = "" if script_without_spaces(text[0]) else f"(?<!{_SPACED_WORD_CHARACTER})"
+        after = "" if script_without_spaces(text[-1]) else f"(?!{_SPACED_WORD_CHARACTER})"
+        body = before + body + after
     return body if case_sensitive else f"(?i:{body})"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .coverage import source_coverage
 from .problems import Problem
+from .segmentation import letters_without_spaces, words_with_spaces
 from .site import SiteModel
 
 MIN_SEARCHES = 2
@@ -21,6 +22,9 @@ MAX_UNCOVERED_LISTED = 20
 _IN_PROGRESS = {True: "", False: " (allowed while the check is in progress: the source has no `assessment` yet)"}
 # A quote of up to this many words is a name or a figure, which needs no translation.
 MAX_UNTRANSLATED_WORDS = 3
+# The same for scripts written without spaces, counted in letters: a name such as 新华社, 工信部 or
+# 中国联合网络通信 is up to about eight characters; a clause is longer.
+MAX_UNTRANSLATED_LETTERS = 8
 
 
 def _primary_language(tag: str) -> str:
@@ -34,7 +38,7 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
         source = model.sources[claim.source]
         quote = source.part(claim.selector.field)[item.span.start:item.span.end]
         if (_primary_language(source.language) != _primary_language(site_language)
-                and len(quote.split()) > MAX_UNTRANSLATED_WORDS and not claim.translation):
+                and needs_translation(quote) and not claim.translation):
             problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
                                                             f"the quote in {site_language!r}, for readers who do not read it"))
         if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
@@ -66,6 +70,13 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
             problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
                                                          "add the names the sources use to `aliases`, or remove the file"))
     return problems
+
+
+def needs_translation(quote: str) -> bool:
+    """Whether a quote is more than a name: more than MAX_UNTRANSLATED_WORDS words separated by spaces,
+    or more than MAX_UNTRANSLATED_LETTERS letters of scripts written without spaces (Chinese, Japanese,
+    Thai…), each counted apart."""
+    return words_with_spaces(quote) > MAX_UNTRANSLATED_WORDS or letters_without_spaces(quote) > MAX_UNTRANSLATED_LETTERS
 
 
 def _shorten(text: str, limit: int = 80) -> str:
