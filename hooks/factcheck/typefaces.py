@@ -194,8 +194,8 @@ def _join(runs: list[tuple[int, str]], font: int, text: str) -> None:
         runs.append((font, text))
 
 
-def card_fonts(language: str, system: tuple[SystemTypeface, ...] = SYSTEM_TYPEFACES) -> CardFonts:
+def card_fonts(language: str) -> CardFonts:
     """The fonts this machine has for cards of a site in `language`: the shipped ones, then the system's."""
-    found = [(typeface, typeface.found(language)) for typeface in system]
+    found = [(typeface, typeface.found(language)) for typeface in SYSTEM_TYPEFACES]
     return CardFonts(SHIPPED_TYPEFACES + tuple(face for _, face in found if face is not None),
                      tuple(typeface for typeface, face in found if face is None))
