@@ -55,19 +55,22 @@ def _font(fonts: CardFonts, size: int, bold: bool, text: str) -> ImageFont.FreeT
     return _fallback(fonts, size, bold)
 
 
-def claim_card(item: AnchoredClaim, info: SiteInfo, cache_root: Path | None = None) -> bytes:
+def claim_card(item: AnchoredClaim, info: SiteInfo, cache_root: Path | None = None,
+               fonts: CardFonts | None = None) -> bytes:
     """The claim's card: the statement checked, then its verdict in words on the verdict's colour.
-    With `cache_root` (the repository), a card drawn before for the same inputs is read, not drawn."""
-    return _cached(cache_root, _draw_claim_card, card_fonts(info.language), info.card_heading_text(),
+    With `cache_root` (the repository), a card drawn before for the same inputs is read, not drawn.
+    `fonts`: the machine's card fonts for the site's language, when already looked for."""
+    return _cached(cache_root, _draw_claim_card, fonts or card_fonts(info.language), info.card_heading_text(),
                    item.claim.claim, info.card_verdict_text(item.verdict.label), item.verdict.colour)
 
 
-def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) -> bytes:
+def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
+              fonts: CardFonts | None = None) -> bytes:
     """The card of every page that is not a claim: the site's name and what it has checked."""
     claims = list(model.claims.values())
     counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in model.verdict_counts(claims))
     summary = f"{len(claims)} claims checked: {counts}" if claims else "No claims checked yet"
-    return _cached(cache_root, _draw_site_card, card_fonts(info.language), info.name, info.description, summary + ".")
+    return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), info.name, info.description, summary + ".")
 
 
 def _draw_claim_card(fonts: CardFonts, heading: str, claim: str, verdict: str, verdict_colour: str) -> bytes:

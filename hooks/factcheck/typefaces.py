@@ -109,7 +109,8 @@ class CardFonts:
     """The fonts a machine draws cards with, in order, and the known ones it lacks."""
     typefaces: tuple[Typeface, ...]
     absent: tuple[SystemTypeface, ...] = ()
-    _maps: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # (font, bold) → code points
+    # (font, bold) → code points, and "key" → key(): read once
+    _maps: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _words: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # (word, bold) → runs
 
     def has(self, font: int, bold: bool, character: str) -> bool:
@@ -178,12 +179,15 @@ class CardFonts:
 
     def key(self) -> bytes:
         """What identifies these fonts, for the card cache: the files and faces, and each file's size and time."""
+        if "key" in self._maps:
+            return self._maps["key"]
         digest = hashlib.sha256()
         for typeface in self.typefaces:
             for path in (typeface.regular, typeface.bold):
                 stat = path.stat()
                 digest.update(f"{path}\0{typeface.index}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-        return digest.digest()
+        key = self._maps["key"] = digest.digest()
+        return key
 
 
 def _join(runs: list[tuple[int, str]], font: int, text: str) -> None:
