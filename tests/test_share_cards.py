@@ -26,6 +26,7 @@ from factcheck.generation import generate
 from factcheck.publishing import Publisher, SiteInfo
 from factcheck.repository import load_repository
 from factcheck.site import build_site
+from factcheck.typefaces import card_fonts
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")  # the protocol's four required properties
 OG_COMPLETE = OG_REQUIRED + ("og:description", "og:site_name", "og:image:alt", "og:image:width", "og:image:height",
@@ -164,13 +165,14 @@ def test_cards_pass_a_strict_decoders_checks(repo, claim):
 
 
 WORDS = ["the", "of", "inflation", "fell", "3.4%,", "AVAWAY", "Tyr", "équipe", "Правительство", "Ηκυβέρνηση",
-         "قالت", "الحكومة", "W" * 30, "https://example.org/a/path/that/is/wider/than/any/line/of/the/card/at/all/x"]
+         "قالت", "الحكومة", "中文", "部长说：2015年中国的经济增长了6.9%，这是二十五年来最慢的", "हिन्दी", "ภาษาไทย", "W" * 30, "https://example.org/a/path/that/is/wider/than/any/line/of/the/card/at/all/x"]
 
 
 @settings(max_examples=60)
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=90), size=st.sampled_from([54, 30]))
 def test_claim_lines_fit_the_card_lose_nothing_and_are_as_full_as_they_can_be(words, size):
-    font, width, text = cards._font(size, True), cards.WIDTH - 2 * cards.MARGIN, " ".join(words)
+    text = " ".join(words)
+    font, width = cards._font(card_fonts("en"), size, True, text), cards.WIDTH - 2 * cards.MARGIN
     lines = cards._wrap(text, font, width)
     assert all(font.getlength(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", ""), "a word too long for a line is cut, not lost"

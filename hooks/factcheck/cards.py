@@ -1,10 +1,11 @@
 """Share cards: the PNG images a link preview shows (og:image, twitter:image), drawn at build time.
 
 One card per claim (the claim, its verdict in words, the site's name) and one for every other page
-(the site's name and its verdict counts). Drawn with Pillow in DejaVu Sans, shipped in fonts/ so that
-every machine draws the same letters; no date or randomness goes in, so the same content gives the
-same bytes. Those bytes are kept in the repository's cache (.factcheck-cache/) by their inputs, so a
-build draws only the cards whose claim, verdict or site name changed.
+(the site's name and its verdict counts). Drawn with Pillow in the card fonts (typefaces.py: DejaVu Sans
+and the fonts of other scripts, each word in the first that has it); no date or randomness goes in, so
+the same content and fonts give the same bytes. Those bytes are kept in the repository's cache
+(.factcheck-cache/) by their inputs, so a build draws only the cards whose claim, verdict, words or
+fonts changed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,14 +26,14 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 from .checkcache import keyed_entry, read_entry, store
 from .publishing import SiteInfo
 from .site import AnchoredClaim, SiteModel
+from .typefaces import SHIPPED, CardFonts, card_fonts
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
-FONTS = Path(__file__).parent / "fonts"
 INK, MUTED, PAPER, BADGE_TEXT = "#1a1a1a", "#4d4d4d", "#ffffff", "#ffffff"
 SITE_CARD = "cards/site.png"
 MAX_CHARACTERS = 600
-CARD_FORMAT = b"share-card 3"
+CARD_FORMAT = b"share-card 4"
 DIGEST_BYTES = 32
 
 
@@ -38,29 +42,42 @@ def card_url(claim_id: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+def _truetype(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, index=index)
 
 
-def claim_card(item: AnchoredClaim, info: SiteInfo, cache_root: Path | None = None) -> bytes:
+def _font(fonts: CardFonts, size: int, bold: bool, text: str) -> ImageFont.FreeTypeFont | _Fallback:
+    """The card fonts at `size` for `text`: the first font alone when it has every character (one font is
+    measured and drawn fastest, and as before), else the fonts word by word."""
+    if all(fonts.has(0, bold, character) for character in set(text)):
+        first = fonts.typefaces[0]
+        return _truetype(first.path(bold), first.index, size)
+    return _fallback(fonts, size, bold)
+
+
+def claim_card(item: AnchoredClaim, info: SiteInfo, cache_root: Path | None = None,
+               fonts: CardFonts | None = None) -> bytes:
     """The claim's card: the statement checked, then its verdict in words on the verdict's colour.
-    With `cache_root` (the repository), a card drawn before for the same inputs is read, not drawn."""
-    return _cached(cache_root, _draw_claim_card, info.name, item.claim.claim, item.verdict.label, item.verdict.colour)
+    With `cache_root` (the repository), a card drawn before for the same inputs is read, not drawn.
+    `fonts`: the machine's card fonts for the site's language, when already looked for."""
+    return _cached(cache_root, _draw_claim_card, fonts or card_fonts(info.language), info.card_heading_text(),
+                   item.claim.claim, info.card_verdict_text(item.verdict.label), item.verdict.colour)
 
 
-def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None) -> bytes:
+def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
+              fonts: CardFonts | None = None) -> bytes:
     """The card of every page that is not a claim: the site's name and what it has checked."""
     claims = list(model.claims.values())
     counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in model.verdict_counts(claims))
     summary = f"{len(claims)} claims checked: {counts}" if claims else "No claims checked yet"
-    return _cached(cache_root, _draw_site_card, info.name, info.description, summary + ".")
+    return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), info.name, info.description, summary + ".")
 
 
-def _draw_claim_card(site_name: str, claim: str, verdict_label: str, verdict_colour: str) -> bytes:
+def _draw_claim_card(fonts: CardFonts, heading: str, claim: str, verdict: str, verdict_colour: str) -> bytes:
     # The stripe, the header and the badge are the same on every card of a verdict: drawn once per process.
-    card = _claim_frame(site_name, verdict_colour).copy()
-    card.paragraph(claim, top=120, bottom=440, sizes=(54, 48, 42, 36, 30))
-    card.put(*_verdict_badge(verdict_label, verdict_colour))
+    card = _claim_frame(fonts, heading, verdict_colour).copy()
+    card.paragraph(fonts, claim, top=120, bottom=440, sizes=(54, 48, 42, 36, 30))
+    card.put(*_verdict_badge(fonts, verdict, verdict_colour))
     return card.png()
 
 
@@ -71,21 +88,23 @@ def _claim_inks(verdict_colour: str) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=32)
-def _claim_frame(site_name: str, verdict_colour: str) -> _Card:
-    """What a claim card shows above its claim: the verdict's stripe and the site's name."""
+def _claim_frame(fonts: CardFonts, heading: str, verdict_colour: str) -> _Card:
+    """What a claim card shows above its claim: the verdict's stripe and the heading (the site's name)."""
     card = _Card(stripe=verdict_colour, inks=_claim_inks(verdict_colour))
-    card.text((MARGIN, 48), _fit_line(f"Fact-check · {site_name}", _font(28), WIDTH - 2 * MARGIN), _font(28), MUTED)
+    font = _font(fonts, 28, False, heading)
+    line = _fit_line(heading, font, WIDTH - 2 * MARGIN)
+    card.text((_line_start(line, font, _right_to_left(heading)), 48), line, font, MUTED)
     return card
 
 
 @lru_cache(maxsize=64)
-def _verdict_badge(verdict_label: str, verdict_colour: str) -> tuple[Image.Image, tuple[int, int], Image.Image]:
+def _verdict_badge(fonts: CardFonts, verdict: str, verdict_colour: str) -> tuple[Image.Image, tuple[int, int], Image.Image]:
     """The verdict in words on the verdict's colour (palette indices on paper), where it goes, and the pixels
     it covers."""
     card = _Card(stripe=None, inks=_claim_inks(verdict_colour))
     covered = Image.new("L", card.image.size)
-    badge_font = _font(46, bold=True)
-    label = _fit_line(f"Verdict: {verdict_label}", badge_font, WIDTH - 2 * MARGIN - 56)
+    badge_font = _font(fonts, 46, True, verdict)
+    label = _fit_line(verdict, badge_font, WIDTH - 2 * MARGIN - 56)
     left, top = MARGIN, 470
     box = (left, top, left + badge_font.getbbox(label)[2] + 56, top + 100)
     card.rectangle(box, fill=verdict_colour, radius=14)
@@ -98,23 +117,23 @@ def _verdict_badge(verdict_label: str, verdict_colour: str) -> tuple[Image.Image
     return card.image.crop(bounds), bounds[:2], covered.crop(bounds)
 
 
-def _draw_site_card(site_name: str, description: str, summary: str) -> bytes:
+def _draw_site_card(fonts: CardFonts, site_name: str, description: str, summary: str) -> bytes:
     card = _Card(stripe=INK, inks=((INK, PAPER), (MUTED, PAPER)))
-    bottom = card.paragraph(site_name, top=110, bottom=330, sizes=(64, 56, 48, 40), bold=True)
+    bottom = card.paragraph(fonts, site_name, top=110, bottom=330, sizes=(64, 56, 48, 40), bold=True)
     if description:
-        card.paragraph(description, top=bottom + 24, bottom=460, sizes=(32, 28, 24), bold=False, colour=MUTED)
-    card.paragraph(summary, top=490, bottom=590, sizes=(30, 26, 22), bold=False)
+        card.paragraph(fonts, description, top=bottom + 24, bottom=460, sizes=(32, 28, 24), bold=False, colour=MUTED)
+    card.paragraph(fonts, summary, top=490, bottom=590, sizes=(30, 26, 22), bold=False)
     return card.png()
 
 
-def _cached(cache_root: Path | None, draw: Callable[..., bytes], *inputs: str) -> bytes:
-    """`draw(*inputs)`, or the bytes it gave before for the same inputs, drawing code and fonts. An entry
+def _cached(cache_root: Path | None, draw: Callable[..., bytes], fonts: CardFonts, *inputs: str) -> bytes:
+    """`draw(fonts, *inputs)`, or the bytes it gave before for the same inputs, fonts and drawing code. An entry
     starts with the digest of the card it holds, so that a damaged one is drawn again, never served."""
     entry = None if cache_root is None else keyed_entry(cache_root, (
-        CARD_FORMAT, _drawing_version(), draw.__name__.encode(),
+        CARD_FORMAT, _drawing_version(), fonts.key(), draw.__name__.encode(),
         *(value.encode("utf-8", "surrogatepass") for value in inputs)), ".card")
     if entry is None:
-        return draw(*inputs)
+        return draw(fonts, *inputs)
     try:
         stored = read_entry(entry)
     except OSError:
@@ -122,16 +141,17 @@ def _cached(cache_root: Path | None, draw: Callable[..., bytes], *inputs: str) -
     digest, card = stored[:DIGEST_BYTES], stored[DIGEST_BYTES:]
     if card and hashlib.sha256(card).digest() == digest:
         return card
-    card = draw(*inputs)
+    card = draw(fonts, *inputs)
     store(entry, hashlib.sha256(card).digest() + card)
     return card
 
 
 @lru_cache(maxsize=None)
 def _drawing_version() -> bytes:
-    """What else decides a card's pixels: this module's code, the fonts, and the Pillow and FreeType that draw."""
+    """What else decides a card's pixels: this module's code, the shipped fonts, and the Pillow and FreeType that
+    draw (the system's fonts are in `CardFonts.key`)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for font in sorted(FONTS.iterdir()):
+    for font in sorted(SHIPPED.iterdir()):
         digest.update(font.name.encode() + b"\0" + font.read_bytes() + b"\0")
     for library in ("pil", "freetype2", "raqm", "fribidi", "harfbuzz", "zlib"):
         digest.update(f"{library} {features.version(library)}\0".encode())
@@ -161,7 +181,7 @@ class _Card:
         ImageDraw.Draw(self.image).rounded_rectangle(box, radius=radius, fill=self.index(fill))
         self.drawn.append((box[0], box[1], box[2] + 1, box[3] + 1))
 
-    def text(self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont, ink: str,
+    def text(self, xy: tuple[int, int], text: str, font: ImageFont.FreeTypeFont | _Fallback, ink: str,
              background: str = PAPER, anchor: str = "la") -> tuple[Image.Image, tuple[int, int]] | None:
         """Set each pixel the text touches to the step of the ink's ramp that its coverage gives; returns those
         pixels and where they start."""
@@ -185,15 +205,17 @@ class _Card:
             self.image.paste(image, at)
         self.drawn.append(box)
 
-    def paragraph(self, text: str, top: int, bottom: int, sizes: tuple[int, ...], bold: bool = True,
+    def paragraph(self, fonts: CardFonts, text: str, top: int, bottom: int, sizes: tuple[int, ...], bold: bool = True,
                   colour: str = INK) -> int:
         """Text wrapped to the card's width at the largest size that fits between top and bottom (the last
-        line cut with an ellipsis if even the smallest does not); returns where the text ends."""
+        line cut with an ellipsis if even the smallest does not); returns where the text ends. Text that
+        begins right to left (Arabic, Hebrew) is set flush right."""
         width = WIDTH - 2 * MARGIN
         # More than the card can hold at its smallest size: the rest would be cut anyway.
         text = " ".join(text.split())[:MAX_CHARACTERS]
+        right_to_left = _right_to_left(text)
         for size in sizes:
-            font = _font(size, bold)
+            font = _font(fonts, size, bold, text)
             line_height = round(size * 1.25)
             room = max(1, (bottom - top) // line_height)
             # A line more than the room tells that the text does not fit at this size: no need to wrap the rest.
@@ -210,7 +232,8 @@ class _Card:
         layer = Image.new("L", self.image.size)
         draw = ImageDraw.Draw(layer)
         for number, line in enumerate(lines):
-            draw.text((MARGIN, top + number * line_height), line, font=font, fill=len(steps) - 1)
+            _draw_text(draw, (_line_start(line, font, right_to_left), top + number * line_height), line, font,
+                       len(steps) - 1, direction="rtl" if right_to_left else "ltr")
         bounds = layer.getbbox()
         if bounds is not None:
             drawn = layer.crop(bounds)
@@ -257,18 +280,150 @@ def _palette(inks: tuple[tuple[str, str], ...]) -> _Palette:
 _TOUCHED = [0] + [255] * 255  # the pixels a glyph covers at all
 
 
-def _coverage(text: str, font: ImageFont.FreeTypeFont, anchor: str) -> tuple[Image.Image, Image.Image, int, int] | None:
+def _coverage(text: str, font: ImageFont.FreeTypeFont | _Fallback, anchor: str
+              ) -> tuple[Image.Image, Image.Image, int, int] | None:
     """The text drawn apart in white on black (how much of each pixel its glyphs cover), the pixels they touch,
     and where that box sits from the text's anchor."""
     left, top, right, bottom = font.getbbox(text, anchor=anchor)
     if right <= left or bottom <= top:
         return None
     coverage = Image.new("L", (right - left, bottom - top))
-    ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor=anchor)
+    _draw_text(ImageDraw.Draw(coverage), (-left, -top), text, font, 255, anchor)
     return coverage, coverage.point(_TOUCHED), left, top
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, most: int | None = None) -> list[str]:
+def _draw_text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont | _Fallback,
+               fill: int, anchor: str = "la", direction: str | None = None) -> None:
+    """Draw `text`; `direction` ("ltr" or "rtl", the paragraph's) orders a line that mixes directions."""
+    if isinstance(font, _Fallback):
+        font.draw(draw, xy, text, fill, anchor, direction)
+    else:
+        draw.text(xy, text, font=font, fill=fill, anchor=anchor, **_layout(direction))
+
+
+@lru_cache(maxsize=1)
+def _lays_out() -> bool:
+    """Whether Pillow shapes and orders text (libraqm); without it, it takes no direction (see card_text.py)."""
+    return features.check("raqm")
+
+
+def _layout(direction: str | None) -> dict[str, str]:
+    return {"direction": direction} if direction and _lays_out() else {}
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether the text's first letter with a direction is written right to left (the paragraph's direction)."""
+    return _direction(text) == "R"
+
+
+def _direction(text: str) -> str | None:
+    """"L" or "R": the direction of the text's first letter that has one; None when none has."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return None
+
+
+def _line_start(line: str, font: ImageFont.FreeTypeFont | _Fallback, right_to_left: bool) -> int:
+    """Where a line starts: at the left margin, or so that it ends at the right margin."""
+    return round(WIDTH - MARGIN - font.getlength(line)) if right_to_left else MARGIN
+
+
+@lru_cache(maxsize=None)
+def _fallback(fonts: CardFonts, size: int, bold: bool) -> _Fallback:
+    return _Fallback(fonts, size, bold)
+
+
+class _Fallback:
+    """The card fonts at one size, for text that the first font cannot draw alone: each run of text in the
+    font that has it (CardFonts.runs), the runs on one baseline in the order they show."""
+
+    def __init__(self, fonts: CardFonts, size: int, bold: bool):
+        self.fonts, self.size, self.bold = fonts, size, bold
+
+    def face(self, font: int) -> ImageFont.FreeTypeFont:
+        typeface = self.fonts.typefaces[font]
+        return _truetype(typeface.path(self.bold), typeface.index, self.size)
+
+    def getlength(self, text: str) -> float:
+        return sum(self.face(font).getlength(part) for font, part in self.fonts.runs(text, self.bold))
+
+    def getbbox(self, text: str, anchor: str = "la") -> tuple[int, int, int, int]:
+        boxes = []
+        for face, part, x, baseline, direction in self._placed(text, anchor, None):
+            left, top, right, bottom = face.getbbox(part, anchor="ls", **_layout(direction))
+            boxes.append((x + left, baseline + top, x + right, baseline + bottom))
+        if not boxes:
+            return 0, 0, 0, 0
+        return (math.floor(min(box[0] for box in boxes)), math.floor(min(box[1] for box in boxes)),
+                math.ceil(max(box[2] for box in boxes)), math.ceil(max(box[3] for box in boxes)))
+
+    def draw(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: int, anchor: str = "la",
+             direction: str | None = None) -> None:
+        for face, part, x, baseline, run_direction in self._placed(text, anchor, direction):
+            draw.text((xy[0] + x, xy[1] + baseline), part, font=face, fill=fill, anchor="ls", **_layout(run_direction))
+
+    def _placed(self, text: str, anchor: str, direction: str | None
+                ) -> list[tuple[ImageFont.FreeTypeFont, str, float, int, str | None]]:
+        """Each run's font, text, where it starts from the anchor (x, and the baseline's y, placed by the first
+        font's metrics as for text in that font alone) and its direction."""
+        first = self.face(0)
+        baseline = first.getbbox("x", anchor=anchor)[3] - first.getbbox("x", anchor="ls")[3]
+        line = {"rtl": "R", "ltr": "L"}.get(direction or "") or _direction(text) or "L"
+        placed, x = [], 0.0
+        for font, part, run_direction in _visual_order(_directional(self.fonts.runs(text, self.bold), line), line):
+            face, run_direction = self.face(font), "rtl" if run_direction == "R" else "ltr"
+            placed.append((face, part, x, baseline, run_direction))
+            x += face.getlength(part, **_layout(run_direction))
+        return placed
+
+
+def _directional(runs: list[tuple[int, str]], line: str) -> list[tuple[int, str, str]]:
+    """The runs cut where the direction changes, in a line of direction `line` ("L" or "R"): (font, text, "L" or
+    "R"), resolved as the bidirectional algorithm does, word by word: figures go with a left-to-right word before
+    them, else right to left; punctuation and spaces take the direction of the words around them when both have
+    the same, else the line's."""
+    tokens = [(font, token, _direction(token)) for font, part in runs for token in re.split("( +)", part) if token]
+    strong = [direction for _, _, direction in tokens]
+    letters = list(strong)
+    for number, (_, token, direction) in enumerate(tokens):
+        if direction is None and any(unicodedata.bidirectional(character) == "EN" for character in token):
+            before = next((d for d in reversed(letters[:number]) if d), line)
+            strong[number] = "L" if before == "L" else "R"
+    cut: list[tuple[int, str, str]] = []
+    for number, (font, token, _) in enumerate(tokens):
+        direction = strong[number]
+        if direction is None:
+            before = next((d for d in reversed(strong[:number]) if d), line)
+            after = next((d for d in strong[number + 1:] if d), line)
+            direction = before if before == after else line
+        if cut and cut[-1][0] == font and cut[-1][2] == direction:
+            cut[-1] = (font, cut[-1][1] + token, direction)
+        else:
+            cut.append((font, token, direction))
+    return cut
+
+
+def _visual_order(runs: list[tuple[int, str, str]], line: str) -> list[tuple[int, str, str]]:
+    """The runs left to right as they show in a line of direction `line`: the bidirectional algorithm's
+    reordering, run by run (each run's own characters are ordered by the layout engine)."""
+    levels = [1 if direction == "R" else (2 if line == "R" else 0) for _, _, direction in runs]
+    order = list(range(len(runs)))
+    for level in range(max(levels, default=0), 0, -1):  # reverse each stretch at this level or higher
+        number = 0
+        while number < len(order):
+            end = number
+            while end < len(order) and levels[order[end]] >= level:
+                end += 1
+            order[number:end] = reversed(order[number:end])
+            number = max(end, number + 1)
+    return [runs[number] for number in order]
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont | _Fallback, width: int, most: int | None = None) -> list[str]:
     """Greedy word wrap (each line takes every next word that still fits); a word wider than the line (a long
     address, text without spaces) is cut. With `most`, only the first `most` lines."""
     words = text.split(" ")
@@ -299,7 +454,7 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, most: int | None 
     return lines[:most]
 
 
-def _words_fitting(line: str, words: list[str], start: int, guesses: list[float], font: ImageFont.FreeTypeFont,
+def _words_fitting(line: str, words: list[str], start: int, guesses: list[float], font: ImageFont.FreeTypeFont | _Fallback,
                    width: int) -> int:
     """How many words from `start` fit after `line`, as adding them one at a time and measuring would find."""
     def fits(count: int) -> bool:
@@ -314,7 +469,7 @@ def _words_fitting(line: str, words: list[str], start: int, guesses: list[float]
     return _largest_fitting(fits, count, 0, len(words) - start)
 
 
-def _longest_fitting(text: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+def _longest_fitting(text: str, font: ImageFont.FreeTypeFont | _Fallback, width: int) -> int:
     """How many characters of `text` fit in the width (at least 1)."""
     room, count = width, 0
     for character in text:
@@ -356,7 +511,7 @@ def _largest_fitting(fits: Callable[[int], bool], guess: int, low: int, high: in
     return low
 
 
-def _guess_length(text: str, font: ImageFont.FreeTypeFont) -> float:
+def _guess_length(text: str, font: ImageFont.FreeTypeFont | _Fallback) -> float:
     """The sum of the widths of the text's characters, each measured once per font."""
     widths = _character_widths(font)
     total = 0.0
@@ -369,11 +524,11 @@ def _guess_length(text: str, font: ImageFont.FreeTypeFont) -> float:
 
 
 @lru_cache(maxsize=None)
-def _character_widths(font: ImageFont.FreeTypeFont) -> dict[str, float]:
+def _character_widths(font: ImageFont.FreeTypeFont | _Fallback) -> dict[str, float]:
     return {}
 
 
-def _fit_line(text: str, font: ImageFont.FreeTypeFont, width: int,
+def _fit_line(text: str, font: ImageFont.FreeTypeFont | _Fallback, width: int,
               force_ellipsis: bool = False) -> str:
     """One line, shortened with an ellipsis to fit the width."""
     text = " ".join(text.split())

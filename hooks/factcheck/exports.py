@@ -17,6 +17,7 @@ from .site import SiteModel, claim_url, entity_url, source_url
 from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
 )
+from .typefaces import card_fonts
 
 # The columns the data package describes, in the same order: one list, so the two cannot drift apart.
 CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
@@ -85,9 +86,11 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed is made of every claim: remade only when one of them changed.
     files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
-    files[SITE_CARD] = site_card(model, info, cache_root)
+    fonts = card_fonts(info.language)  # looked for once for all the cards
+    files[SITE_CARD] = site_card(model, info, cache_root, fonts)
     for item in sorted(model.claims.values(), key=lambda c: c.id):
-        files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info), lambda: claim_card(item, info, cache_root))
+        files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info, fonts),
+                                             lambda: claim_card(item, info, cache_root, fonts))
     return files
 
 

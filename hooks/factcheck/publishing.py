@@ -37,6 +37,11 @@ class Publisher:
     description: str = ""  # Markdown
 
 
+# The share card's words (site.yml `share_card`), English unless the site says otherwise.
+CARD_HEADING = "Fact-check · {site}"
+CARD_VERDICT = "Verdict: {verdict}"
+
+
 @dataclass(frozen=True)
 class SiteInfo:
     name: str
@@ -51,6 +56,8 @@ class SiteInfo:
     funding: str = ""  # Markdown
     corrections_policy: str = ""  # Markdown
     corrections_how_to_ask: str = ""  # Markdown
+    card_heading: str = CARD_HEADING  # above the claim on its share card; {site} is the site's name
+    card_verdict: str = CARD_VERDICT  # the share card's verdict badge; {verdict} is the verdict's label
     file: str = SITE_FILE
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -73,6 +80,15 @@ class SiteInfo:
         if re.match(r"https?://", self.publisher.logo):
             return self.publisher.logo
         return self.absolute(self.publisher.logo)
+
+    def card_heading_text(self) -> str:
+        """What a claim's share card says above the claim."""
+        # Placeholders replaced as plain text: a format string would let site.yml reach Python attributes.
+        return self.card_heading.replace("{site}", self.name)
+
+    def card_verdict_text(self, verdict_label: str) -> str:
+        """What a claim's share card says on its verdict badge."""
+        return self.card_verdict.replace("{verdict}", verdict_label)
 
     def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
         return problem_at(self.file, self.positions, path, message, severity)
@@ -101,6 +117,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
     publisher = data["publisher"]
     contact = data.get("contact", {})
     corrections = data.get("corrections", {})
+    card = data.get("share_card", {})
     url = (environ.get("SITE_URL") or data.get("url", "")).strip()
     if url and not url.endswith("/"):
         url += "/"
@@ -111,6 +128,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
         branch=data.get("branch", "main"), language=data["language"], description=data.get("description", ""),
         contact_email=contact.get("email", ""), contact_url=contact.get("url", ""), funding=data.get("funding", ""),
         corrections_policy=corrections.get("policy", ""), corrections_how_to_ask=corrections.get("how_to_ask", ""),
+        card_heading=card.get("heading", CARD_HEADING), card_verdict=card.get("verdict", CARD_VERDICT),
         positions=document.positions,
     )
     return info, _address_problems(info, environ)

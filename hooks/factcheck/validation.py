@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .card_text import card_text_problems
 from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors
 from .publishing import SiteInfo, about_problems, load_site_info, logo_problems
@@ -18,6 +19,7 @@ from .repository import Layout, boundary_problems, load_repository
 from .reuse import Reuse
 from .site import SiteModel, build_site
 from .standards import standards_problems
+from .typefaces import card_fonts
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Validation:
 
 def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
              previous: SiteModel | None = None, layout: Layout | None = None) -> Validation:
-    """Schemas, references, anchoring, the desk's standards and site.yml (with SITE_URL and
+    """Schemas, references, anchoring, the desk's standards, site.yml and the share cards' text (with SITE_URL and
     REPO_URL from `environ`); with `deploy`, as for publishing (About page complete, address set).
     With `previous` (an earlier model of the same engine), unchanged files and spans are reused.
     `layout` names the pages and theme folders the site generator reads (docs/ and overrides/ unless told).
@@ -56,4 +58,6 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
         problems = model.warnings + standards_problems(model, info.language if info else "en")
     problems = problems + site_problems + (about_problems(info, deploy=deploy) if info else [])
     problems += page_problems(root, layout.docs)
+    if model is not None and info is not None:
+        problems += card_text_problems(model, info, card_fonts(info.language))
     return Validation(model, info, problems)
