@@ -74,9 +74,9 @@ def _serve(site: Path):
 
 
 @pytest.fixture(scope="module")
-def site(built_site: Path) -> Path:
+def site(checkout_site: Path) -> Path:
     _require_browser()
-    return built_site
+    return checkout_site
 
 
 @pytest.fixture(scope="module")
@@ -696,7 +696,7 @@ def test_a_reader_finds_a_claim_by_a_word_of_its_statement(page, base_url, site)
 
 def test_a_reader_finds_a_passage_where_it_stands_in_the_text(page, base_url, site):
     source = json.loads((site / "sources.json").read_text(encoding="utf-8"))[0]
-    text = (ROOT / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
+    text = (site / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
     word = max(re.findall(r"[^\W\d_]{6,}", text.split("\n\n")[0]), key=len)
     results = _search(page, base_url, word)
     passage = next(href for href, _ in results if re.search(rf"{re.escape(source['url'])}\?h=[^#]*#paragraph-\d+$", href))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -15,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, ScratchRepo
+from conftest import ENV, PUBLISHED, ScratchRepo
+from desks import configure, copy_project
 from factcheck.problems import FactcheckError
 from factcheck.repository import load_repository
 from factcheck.site import build_site
@@ -75,6 +74,7 @@ def hostile_project(project: Path) -> Path:
     """Add a source, entity and claim made of hostile content to a copy of the project."""
     repo = ScratchRepo.__new__(ScratchRepo)
     repo.root = project
+    configure(project, introduction=hostile_markdown())  # the home page's Markdown, under the site's name
     plain = hostile_plain_text()
     repo.source("hostile", HOSTILE_TEXT, language="fr", title=f"<script>{CANARY}=3</script> Titre",
                 publisher='"><svg onload=alert(1)>', url='https://example.org/"><script>alert(1)</script>',
@@ -150,7 +150,7 @@ class _Audit(HTMLParser):
 def build_hostile_site(folder: Path) -> Path:
     """A copy of the project with the hostile files added, built; returns the built site."""
     project = folder / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "node_modules", "artifacts", "__pycache__"))
+    copy_project(project)
     hostile_project(project)
     site = project / "out"
     result = mkdocs_build(project, site)
@@ -238,14 +238,15 @@ def _digests(site: Path) -> dict[str, str]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
+def test_two_builds_of_the_same_commit_are_byte_identical(project_copy, tmp_path):
+    env = {key: value for key, value in ENV.items() if key != "SOURCE_DATE_EPOCH"}
+    # Published as a desk publishes: the absolute addresses in pages, cards and exports are compared too.
+    configure(project_copy, url=PUBLISHED["SITE_URL"], repository=PUBLISHED["REPO_URL"])
     sites = []
     for name in ("first", "second"):
         site = tmp_path / name
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                                cwd=ROOT, env=env, capture_output=True, text=True)
+                                cwd=project_copy, env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         sites.append(_digests(site))
     assert sites[0].keys() == sites[1].keys()

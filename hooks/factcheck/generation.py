@@ -30,6 +30,7 @@ from .site import SiteModel
 from .validation import validate
 
 # Markers that hand-written pages in docs/ use to place generated blocks.
+INTRODUCTION_MARKER = "<!-- factcheck:introduction -->"
 OVERVIEW_MARKER = "<!-- factcheck:overview -->"
 SCALE_MARKER = "<!-- factcheck:rating-scale -->"
 VERDICT_CSS = "assets/verdicts.css"
@@ -70,6 +71,8 @@ class GeneratedSite:
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""
+        if INTRODUCTION_MARKER in text:
+            text = text.replace(INTRODUCTION_MARKER, self.renderer.introduction(page_url))
         if OVERVIEW_MARKER in text:
             text = text.replace(OVERVIEW_MARKER, self.renderer.overview(page_url))
         if SCALE_MARKER in text:
