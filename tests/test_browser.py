@@ -713,3 +713,48 @@ def test_hostile_content_in_search_results_is_shown_as_text(browser, hostile_bas
     context.close()
     assert any("<img src=x onerror=" in text for _, text in results), results
     assert pwned is None and dialogs == [] and images == 0
+
+
+# --- A narrow screen and long source titles -----------------------------------------------------------
+
+LONG_TITLE = ("Le ministère de l'industrie et des technologies de l'information répond, point par point et avec force "
+              "détails, aux questions des opérateurs étrangers sur les licences de réseaux privés virtuels")
+
+
+@pytest.fixture(scope="module")
+def long_titles_base_url(tmp_path_factory):
+    """Several sources, one with a long title: the claims table's source filter lists them all."""
+    _require_browser()
+    from conftest import build_into
+    from desks import add_french_brief, add_northwind_brief, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("long-titles") / "project")
+    add_northwind_brief(project)
+    add_french_brief(project)
+    brief = project / "sources" / "brief.yml"
+    brief.write_text(re.sub(r"^title: .*$", f"title: {json.dumps(LONG_TITLE, ensure_ascii=False)}",
+                            brief.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    yield from _serve(build_into(project.parent, project))
+
+
+def test_at_320_px_the_claims_table_and_its_filters_fit_the_screen(long_titles_base_url):
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels nothing makes the page scroll sideways; the table itself may
+    scroll inside its own frame, and the source filter still offers every title in full."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        page.goto(long_titles_base_url + "claims/index.html")
+        source_filter = page.get_by_label("Source", exact=True)
+        assert LONG_TITLE in source_filter.locator("option").all_inner_texts()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        wider = page.evaluate("""() => [...document.querySelectorAll('.fc-table-controls, .fc-table-controls *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))""")
+        source_filter.select_option(LONG_TITLE)
+        shown = page.locator("table.fc-claims-table tbody tr:not([hidden])").count()
+        browser.close()
+    assert overflow <= 1, f"the page is {overflow}px wider than the screen"
+    assert wider == [], f"past the screen's edge: {wider}"
+    assert shown == 1, "the long title's one claim is shown"
