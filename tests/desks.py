@@ -154,7 +154,7 @@ def fork(project: Path) -> None:
     configure(project, name="Lyon telecoms, checked", description="Checks of what the press says about telecoms in Lyon.",
               branch="trunk", url="", repository="",
               introduction="The **Lyon desk** checks what the press writes about telecoms companies, "
-                           "statement by statement. Read [how we work](methodology.md).",
+                           "statement by statement, for [its newsroom](https://desk.newsdesk.test/).",
               publisher={"name": "Lyon Business Desk", "url": "https://desk.newsdesk.test/",
                          "description": "A newsroom in Lyon."})
     add_northwind_brief(project)

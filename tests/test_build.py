@@ -9,6 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from conftest import ENV, VENV_BIN, mkdocs_build
 from desks import Desk, add_french_brief
 from factcheck.linkcheck import check_internal
@@ -75,6 +77,21 @@ def test_home_page_lists_every_source_and_methodology_shows_the_scale(real_desk:
     methodology = (built_site / "methodology.html").read_text()
     for verdict in load_yaml(real_desk.root / "rating-scale.yml", "rating-scale.yml").data["verdicts"]:
         assert f">{verdict['label']}</span>" in methodology
+
+
+def test_the_home_page_opens_with_the_desks_own_name_and_introduction(real_desk: Desk, built_site: Path):
+    """Nothing on the home page is the checkout's but what the desk's site.yml says (a fork says its own)."""
+    info, _ = load_site_info(real_desk.root)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    opening = home[home.index('<div class="fc-introduction">'):]
+    opening = opening[:opening.index("</div>")]
+    assert f'<h1 id="site-name">{html.escape(info.name)}</h1>' in opening.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+    def words(markup: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+    expected = words(MarkdownIt("commonmark").render(info.introduction or info.description))
+    assert expected and expected == words(opening.split("</h1>", 1)[1])
+    assert home.count("<h1") == 1
 
 
 def test_claim_and_entity_pages_stay_out_of_the_navigation_but_in_search(built_site: Path):
