@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_into
+from desks import add_french_brief, add_northwind_brief, copy_project
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -725,9 +726,6 @@ LONG_TITLE = ("Le ministère de l'industrie et des technologies de l'information
 def long_titles_base_url(tmp_path_factory):
     """Several sources, one with a long title: the claims table's source filter lists them all."""
     _require_browser()
-    from conftest import build_into
-    from desks import add_french_brief, add_northwind_brief, copy_project
-
     project = copy_project(tmp_path_factory.mktemp("long-titles") / "project")
     add_northwind_brief(project)
     add_french_brief(project)
@@ -737,24 +735,21 @@ def long_titles_base_url(tmp_path_factory):
     yield from _serve(build_into(project.parent, project))
 
 
-def test_at_320_px_the_claims_table_and_its_filters_fit_the_screen(long_titles_base_url):
+def test_at_320_px_the_claims_table_and_its_filters_fit_the_screen(browser, long_titles_base_url):
     """WCAG 1.4.10 (reflow): at 320 CSS pixels nothing makes the page scroll sideways; the table itself may
     scroll inside its own frame, and the source filter still offers every title in full."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 320, "height": 800})
-        page.goto(long_titles_base_url + "claims/index.html")
-        source_filter = page.get_by_label("Source", exact=True)
-        assert LONG_TITLE in source_filter.locator("option").all_inner_texts()
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        wider = page.evaluate("""() => [...document.querySelectorAll('.fc-table-controls, .fc-table-controls *')]
-            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))""")
-        source_filter.select_option(LONG_TITLE)
-        shown = page.locator("table.fc-claims-table tbody tr:not([hidden])").count()
-        browser.close()
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(long_titles_base_url + "claims/index.html")
+    source_filter = page.get_by_label("Source", exact=True)
+    assert LONG_TITLE in source_filter.locator("option").all_inner_texts()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wider = page.evaluate("""() => [...document.querySelectorAll('.fc-table-controls, .fc-table-controls *')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))""")
+    source_filter.select_option(LONG_TITLE)
+    shown = page.locator("table.fc-claims-table tbody tr:not([hidden])").count()
+    context.close()
     assert overflow <= 1, f"the page is {overflow}px wider than the screen"
     assert wider == [], f"past the screen's edge: {wider}"
     assert shown == 1, "the long title's one claim is shown"
