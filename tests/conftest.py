@@ -25,6 +25,26 @@ from factcheck import checkcache  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
 from factcheck.sources import sha256_of  # noqa: E402
+from desks import FORK_ADDRESSES, Desk, copy_project, configure, fork  # noqa: E402
+
+
+SITE_SETTINGS = """\
+name: Scratch checks
+description: Checks of the statements in a few short test documents.
+language: en
+url: ""
+repository: ""
+branch: main
+publisher:
+  name: Scratch desk
+  description: A desk that exists for the tests.
+contact:
+  email: desk@news.test
+funding: Nobody pays for it.
+corrections:
+  policy: Every change to a verdict is recorded on the claim.
+  how_to_ask: Open an issue in the repository.
+"""
 
 
 class ScratchRepo:
@@ -50,6 +70,10 @@ class ScratchRepo:
         """An editor's change inside one file: `old` replaced by `new`."""
         path = self.root / relative
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+
+    def settings(self) -> None:
+        """A complete site.yml of the test's own (not the checkout's, which a desk changes)."""
+        self.write("site.yml", SITE_SETTINGS)
 
     def source(self, source_id: str, text: str, language: str = "en", **extra: str) -> None:
         self.write(f"sources/{source_id}.txt", text.encode("utf-8"))
@@ -109,11 +133,8 @@ def repo(tmp_path: Path) -> ScratchRepo:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A copy of this project's files (not its virtual environment or built site)."""
-    target = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", ".venv-*", ".zensical", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts", "node_modules")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
+    """A copy of this project's files (not its virtual environment or built site), with no addresses set."""
+    return copy_project(tmp_path / "project")
 
 
 # A build as on a fresh machine: none of the variables that name the site's addresses.
@@ -138,19 +159,55 @@ def build_into(folder: Path, project: Path = ROOT, **environment: str) -> Path:
     return site
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The repository's own content, built once per run as on a fresh machine (no addresses set)."""
-    return build_into(tmp_path_factory.mktemp("built"))
-
+# --- The real content, on every desk ---------------------------------------------------------------------
+# Tests of the real content take `real_desk`, `built_site`, `published_site` or `real_model`, and so run on the
+# checkout's content and on a fork of it (tests/desks.py), each built from a copy whose site.yml is set here.
 
 @pytest.fixture(scope="session")
-def published_site(tmp_path_factory) -> Path:
-    """Built as the deploy workflow builds it, with the site's and the repository's addresses."""
-    return build_into(tmp_path_factory.mktemp("published"), **PUBLISHED)
+def checkout_desk(tmp_path_factory) -> Desk:
+    return Desk("checkout", copy_project(tmp_path_factory.mktemp("checkout") / "project"), PUBLISHED["SITE_URL"],
+                PUBLISHED["REPO_URL"])
 
 
 @pytest.fixture(scope="session")
-def real_model():
-    """The site model of the repository's own content."""
-    return build_site(load_repository(ROOT))
+def fork_desk(tmp_path_factory) -> Desk:
+    project = copy_project(tmp_path_factory.mktemp("fork") / "project")
+    fork(project)
+    return Desk("fork", project, *FORK_ADDRESSES)
+
+
+@pytest.fixture(scope="session", params=["checkout", "fork"])
+def real_desk(request) -> Desk:
+    return request.getfixturevalue(f"{request.param}_desk")
+
+
+@pytest.fixture(scope="session")
+def built_site(real_desk: Desk, request) -> Path:
+    """The desk's content, built once per run as on a fresh machine (no addresses set)."""
+    return request.getfixturevalue(f"{real_desk.name}_site")
+
+
+@pytest.fixture(scope="session")
+def checkout_site(checkout_desk: Desk, tmp_path_factory) -> Path:
+    """The checkout's content, built with no addresses set (the browser tests use it alone: they are slow)."""
+    return build_into(tmp_path_factory.mktemp("built-checkout"), checkout_desk.root)
+
+
+@pytest.fixture(scope="session")
+def fork_site(fork_desk: Desk, tmp_path_factory) -> Path:
+    return build_into(tmp_path_factory.mktemp("built-fork"), fork_desk.root)
+
+
+@pytest.fixture(scope="session")
+def published_site(real_desk: Desk, tmp_path_factory) -> Path:
+    """Built as the desk publishes it: its site.yml names the site's and the repository's addresses."""
+    folder = tmp_path_factory.mktemp(f"published-{real_desk.name}")
+    project = copy_project(folder / "project", real_desk.root)
+    configure(project, url=real_desk.url, repository=real_desk.repository)
+    return build_into(folder, project)
+
+
+@pytest.fixture(scope="session")
+def real_model(real_desk: Desk):
+    """The site model of the desk's content."""
+    return build_site(load_repository(real_desk.root))

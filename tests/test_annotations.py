@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, ScratchRepo
+from conftest import ScratchRepo
 from factcheck.anchoring import anchor
 from factcheck.claims import Selector
 from factcheck.exports import export_files
@@ -260,10 +260,10 @@ def test_dates_are_the_claims_review_dates_in_utc(site, model):
             assert annotation["modified"] == f"{item.claim.updated}T00:00:00Z"
 
 
-def test_the_text_file_target_round_trips_to_each_claims_span(site, model):
+def test_the_text_file_target_round_trips_to_each_claims_span(real_desk, site, model):
     for source_id, source in model.sources.items():
         published_text = (site / f"sources/{source_id}.txt").read_bytes()
-        assert published_text == (ROOT / source.text_file).read_bytes(), "the text file is published byte for byte"
+        assert published_text == (real_desk.root / source.text_file).read_bytes(), "the text file is published byte for byte"
         collection = json.loads((site / f"sources/{source_id}.annotations.jsonld").read_text(encoding="utf-8"))
         for annotation, item in zip(collection["first"]["items"], model.claims_by_source[source_id]):
             text_targets = [t for t in annotation["target"] if t["format"] == "text/plain"]

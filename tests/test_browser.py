@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_into
+from desks import add_french_brief, add_northwind_brief, copy_project
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -76,9 +77,9 @@ def _serve(site: Path):
 
 
 @pytest.fixture(scope="module")
-def site(built_site: Path) -> Path:
+def site(checkout_site: Path) -> Path:
     _require_browser()
-    return built_site
+    return checkout_site
 
 
 @pytest.fixture(scope="module")
@@ -725,7 +726,7 @@ def test_a_reader_finds_a_claim_by_a_word_of_its_statement(page, base_url, site)
 
 def test_a_reader_finds_a_passage_where_it_stands_in_the_text(page, base_url, site):
     source = json.loads((site / "sources.json").read_text(encoding="utf-8"))[0]
-    text = (ROOT / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
+    text = (site / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
     word = max(re.findall(r"[^\W\d_]{6,}", text.split("\n\n")[0]), key=len)
     results = _search(page, base_url, word)
     passage = next(href for href, _ in results if re.search(rf"{re.escape(source['url'])}\?h=[^#]*#paragraph-\d+$", href))
@@ -742,3 +743,42 @@ def test_hostile_content_in_search_results_is_shown_as_text(browser, hostile_bas
     context.close()
     assert any("<img src=x onerror=" in text for _, text in results), results
     assert pwned is None and dialogs == [] and images == 0
+
+
+# --- A narrow screen and long source titles -----------------------------------------------------------
+
+LONG_TITLE = ("Le ministère de l'industrie et des technologies de l'information répond, point par point et avec force "
+              "détails, aux questions des opérateurs étrangers sur les licences de réseaux privés virtuels")
+
+
+@pytest.fixture(scope="module")
+def long_titles_base_url(tmp_path_factory):
+    """Several sources, one with a long title: the claims table's source filter lists them all."""
+    _require_browser()
+    project = copy_project(tmp_path_factory.mktemp("long-titles") / "project")
+    add_northwind_brief(project)
+    add_french_brief(project)
+    brief = project / "sources" / "brief.yml"
+    brief.write_text(re.sub(r"^title: .*$", f"title: {json.dumps(LONG_TITLE, ensure_ascii=False)}",
+                            brief.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    yield from _serve(build_into(project.parent, project))
+
+
+def test_at_320_px_the_claims_table_and_its_filters_fit_the_screen(browser, long_titles_base_url):
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels nothing makes the page scroll sideways; the table itself may
+    scroll inside its own frame, and the source filter still offers every title in full."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(long_titles_base_url + "claims/index.html")
+    source_filter = page.get_by_label("Source", exact=True)
+    assert LONG_TITLE in source_filter.locator("option").all_inner_texts()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wider = page.evaluate("""() => [...document.querySelectorAll('.fc-table-controls, .fc-table-controls *')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))""")
+    source_filter.select_option(LONG_TITLE)
+    shown = page.locator("table.fc-claims-table tbody tr:not([hidden])").count()
+    context.close()
+    assert overflow <= 1, f"the page is {overflow}px wider than the screen"
+    assert wider == [], f"past the screen's edge: {wider}"
+    assert shown == 1, "the long title's one claim is shown"

@@ -9,8 +9,12 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import ENV, PUBLISHED, ROOT, VENV_BIN, ScratchRepo, mkdocs_build
+from markdown_it import MarkdownIt
+
+from conftest import ENV, VENV_BIN, mkdocs_build
+from desks import Desk, add_french_brief
 from factcheck.linkcheck import check_internal
+from factcheck.publishing import load_site_info
 from factcheck.yamlfile import load_yaml
 from htmltext import annotated_paragraphs, read
 
@@ -22,11 +26,11 @@ def load_json(site: Path, name: str):
     return json.loads((site / name).read_text(encoding="utf-8"))
 
 
-def test_every_kind_of_page_is_built(built_site: Path):
+def test_every_kind_of_page_is_built(real_desk: Desk, built_site: Path):
     assert (built_site / "index.html").exists()
     assert (built_site / "methodology.html").exists()
     assert (built_site / "about.html").exists()
-    source_ids = sorted(path.stem for path in (ROOT / "sources").glob("*.yml"))
+    source_ids = sorted(path.stem for path in (real_desk.root / "sources").glob("*.yml"))
     assert [s["id"] for s in load_json(built_site, "sources.json")] == source_ids
     for source_id in source_ids:
         assert (built_site / f"sources/{source_id}.html").exists()
@@ -41,18 +45,18 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path, published_sit
     assert [str(link) for link in check_internal(published_site)] == []
 
 
-def test_each_annotated_source_in_the_built_site_shows_its_text_exactly(built_site: Path):
+def test_each_annotated_source_in_the_built_site_shows_its_text_exactly(real_desk: Desk, built_site: Path):
     for source in load_json(built_site, "sources.json"):
-        text = (ROOT / f"sources/{source['id']}.txt").read_text(encoding="utf-8")
+        text = (real_desk.root / f"sources/{source['id']}.txt").read_text(encoding="utf-8")
         paragraphs = annotated_paragraphs((built_site / source["url"]).read_text())
         assert "\n\n".join(visible for _, _, visible in paragraphs) == text.strip(), source["id"]
 
 
-def test_open_data_files_describe_every_source_claim_and_entity(built_site: Path):
+def test_open_data_files_describe_every_source_claim_and_entity(real_desk: Desk, built_site: Path):
     sources = load_json(built_site, "sources.json")
     claims = load_json(built_site, "claims.json")
     entities = load_json(built_site, "entities.json")
-    texts = {s["id"]: (ROOT / f"sources/{s['id']}.txt").read_text(encoding="utf-8") for s in sources}
+    texts = {s["id"]: (real_desk.root / f"sources/{s['id']}.txt").read_text(encoding="utf-8") for s in sources}
     assert sorted(c for s in sources for c in s["claims"]) == sorted(c["id"] for c in claims)
     for claim in claims:
         source = next(s for s in sources if s["id"] == claim["source"])
@@ -66,13 +70,28 @@ def test_open_data_files_describe_every_source_claim_and_entity(built_site: Path
     assert all(not e["url"].startswith("/") for e in entities)
 
 
-def test_home_page_lists_every_source_and_methodology_shows_the_scale(built_site: Path):
+def test_home_page_lists_every_source_and_methodology_shows_the_scale(real_desk: Desk, built_site: Path):
     home = (built_site / "index.html").read_text()
     for source in load_json(built_site, "sources.json"):
         assert f'href="{source["url"]}"' in home
     methodology = (built_site / "methodology.html").read_text()
-    for verdict in load_yaml(ROOT / "rating-scale.yml", "rating-scale.yml").data["verdicts"]:
+    for verdict in load_yaml(real_desk.root / "rating-scale.yml", "rating-scale.yml").data["verdicts"]:
         assert f">{verdict['label']}</span>" in methodology
+
+
+def test_the_home_page_opens_with_the_desks_own_name_and_introduction(real_desk: Desk, built_site: Path):
+    """Nothing on the home page is the checkout's but what the desk's site.yml says (a fork says its own)."""
+    info, _ = load_site_info(real_desk.root)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    opening = home[home.index('<div class="fc-introduction">'):]
+    opening = opening[:opening.index("</div>")]
+    assert f'<h1 id="site-name">{html.escape(info.name)}</h1>' in opening.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+    def words(markup: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+    expected = words(MarkdownIt("commonmark").render(info.introduction or info.description))
+    assert expected and expected == words(opening.split("</h1>", 1)[1])
+    assert home.count("<h1") == 1
 
 
 def test_claim_and_entity_pages_stay_out_of_the_navigation_but_in_search(built_site: Path):
@@ -86,10 +105,10 @@ def test_claim_and_entity_pages_stay_out_of_the_navigation_but_in_search(built_s
     assert claims[0]["url"] in locations and entities[0]["url"] in locations
 
 
-def test_search_finds_each_paragraph_as_published_without_markers_or_notes_run_into_it(built_site: Path):
+def test_search_finds_each_paragraph_as_published_without_markers_or_notes_run_into_it(real_desk: Desk, built_site: Path):
     search = json.loads((built_site / "search/search_index.json").read_text())
     for source in load_json(built_site, "sources.json"):
-        text = (ROOT / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
+        text = (real_desk.root / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
         found = [html.unescape(doc["text"]) for doc in search["docs"] if doc["location"].startswith(f"{source['url']}#paragraph-")]
         published = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
         assert found == published, source["id"]
@@ -109,8 +128,8 @@ def test_a_build_without_configuration_has_no_placeholder_address(built_site: Pa
             assert found is None, f"{path.relative_to(built_site)}: {found.group()}"
 
 
-def test_no_page_asks_a_third_party_host_for_anything(built_site: Path, published_site: Path):
-    for site, allowed in ((built_site, ()), (published_site, (PUBLISHED["SITE_URL"],))):
+def test_no_page_asks_a_third_party_host_for_anything(real_desk: Desk, built_site: Path, published_site: Path):
+    for site, allowed in ((built_site, ()), (published_site, (real_desk.url,))):
         for path in pages(site):
             html = path.read_text(encoding="utf-8")
             for address in REQUESTS.findall(html):
@@ -136,20 +155,21 @@ def test_without_a_site_address_links_stay_relative_and_previews_state_no_addres
     assert not any(link.startswith("/") for link in read(html).links)
 
 
-def test_with_a_repository_address_each_page_edits_its_own_file(published_site: Path):
-    claim = load_json(published_site, "claims.json")[0]
-    html = (published_site / claim["url"]).read_text()
-    edit = f"{PUBLISHED['REPO_URL']}/edit/main/claims/{claim['source']}/{claim['id']}.yml"
-    assert edit in read(html).links
-    entity = load_json(published_site, "entities.json")[0]
-    assert f"{PUBLISHED['REPO_URL']}/edit/main/entities/{entity['id']}.yml" in read((published_site / entity["url"]).read_text()).links
+def test_with_a_repository_address_each_page_edits_its_own_file(real_desk: Desk, published_site: Path):
+    info, _ = load_site_info(real_desk.root)
+    edit = f"{real_desk.repository}/edit/{info.branch}"
+    for claim in load_json(published_site, "claims.json"):
+        html = (published_site / claim["url"]).read_text()
+        assert f"{edit}/claims/{claim['source']}/{claim['id']}.yml" in read(html).links, claim["id"]
+    for entity in load_json(published_site, "entities.json"):
+        assert f"{edit}/entities/{entity['id']}.yml" in read((published_site / entity["url"]).read_text()).links, entity["id"]
     home = (published_site / "index.html").read_text()
-    assert f'href="{PUBLISHED["REPO_URL"]}"' in home and "md-source" in home
-    assert f'<link rel="canonical" href="{PUBLISHED["SITE_URL"]}index.html">' in home
+    assert f'href="{real_desk.repository}"' in home and "md-source" in home
+    assert f'<link rel="canonical" href="{real_desk.url}index.html">' in home
 
 
-def test_the_about_page_is_in_the_navigation_and_states_the_publisher(built_site: Path):
-    site_yml = load_yaml(ROOT / "site.yml", "site.yml").data
+def test_the_about_page_is_in_the_navigation_and_states_the_publisher(real_desk: Desk, built_site: Path):
+    site_yml = load_yaml(real_desk.root / "site.yml", "site.yml").data
     about = (built_site / "about.html").read_text()
     assert site_yml["publisher"]["name"] in about
     for heading in ("Who publishes this site", "How to reach us", "How we are funded", "Corrections policy",
@@ -170,10 +190,13 @@ def digest(folder: Path) -> str:
 
 
 def break_a_quote(project: Path) -> tuple[str, int, int]:
-    """Change a word of the project's first claim's quote so that it is in no source; where the quote is."""
-    claim = sorted((project / "claims").glob("*/*.yml"))[0]
+    """Change a word of a claim's quote (one on the source's text, with a word of three letters or more) so that
+    it is in no source; where the quote is."""
+    claim, document = next(
+        (path, document) for path in sorted((project / "claims").glob("*/*.yml"))
+        for document in [load_yaml(path, path.relative_to(project).as_posix())]
+        if document.data["selector"].get("field", "text") == "text" and re.search(r"\w{3,}", document.data["selector"]["exact"]))
     relative = claim.relative_to(project).as_posix()
-    document = load_yaml(claim, relative)
     line, column = document.position(("selector", "exact"))
     word = re.findall(r"\w{3,}", document.data["selector"]["exact"])[0]
     lines = claim.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -215,23 +238,11 @@ def test_make_site_recovers_the_last_good_site_after_a_stop_in_the_middle_of_its
     assert not (project_copy / ".site-old").exists()
 
 
-BRIEF = "Le ministère a répondu hier soir. Personne ne sait encore pourquoi."
-
-
-def add_a_brief(project: Path, **source_fields) -> None:
-    """A French source of two sentences, the first one claimed (its quote translated), the second not."""
-    desk = ScratchRepo.__new__(ScratchRepo)
-    desk.root = project
-    desk.source("brief", BRIEF, language="fr", **source_fields)
-    quote = "Le ministère a répondu hier soir."
-    desk.claim("brief-answer", "brief", quote, 0, len(quote), translation="The ministry answered last night.")
-
-
 def test_make_site_shows_the_checks_warnings_and_stops_on_their_errors(project_copy: Path):
     """The build runs every check `factcheck validate` runs: a warning is shown and passes, an error of the
     desk's standards (here a check declared complete that leaves a sentence uncovered) stops it."""
     make = ["make", "--no-print-directory", "site", f"VENV={VENV_BIN.parent}", "-o", f"{VENV_BIN.parent}/.installed"]
-    add_a_brief(project_copy)
+    add_french_brief(project_copy)
     first = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
     output = first.stdout + first.stderr
     assert first.returncode == 0, output
@@ -239,7 +250,7 @@ def test_make_site_shows_the_checks_warnings_and_stops_on_their_errors(project_c
                      r"'Personne ne sait encore pourquoi\.'", output, re.M), output
     before = digest(project_copy / "site")
 
-    add_a_brief(project_copy, assessment={"verdict": "accurate", "summary": "The brief holds."})
+    add_french_brief(project_copy, assessment={"verdict": "accurate", "summary": "The brief holds."})
     second = subprocess.run(make, cwd=project_copy, env=ENV, capture_output=True, text=True)
     output = second.stdout + second.stderr
     assert second.returncode != 0
@@ -254,7 +265,7 @@ def test_every_generator_refuses_what_validation_refuses(project_copy: Path, tmp
     path) stop on a problem of the desk's standards, before writing anything."""
     from factcheck import cli
 
-    add_a_brief(project_copy)
+    add_french_brief(project_copy)
     claim = project_copy / "claims/brief/brief-answer.yml"
     claim.write_text(re.sub(r"^translation: .*\n", "", claim.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     assert cli.main(["--root", str(project_copy), "validate"]) == 1
@@ -274,11 +285,17 @@ def test_every_generator_refuses_what_validation_refuses(project_copy: Path, tmp
     assert not rendered.exists()
 
 
+def rated_claim(project: Path) -> Path:
+    """A claim whose verdict rests on evidence: misspelling its verdict is then its one problem."""
+    return next(path for path in sorted((project / "claims").glob("*/*.yml"))
+                if load_yaml(path, path.relative_to(project).as_posix()).data.get("evidence"))
+
+
 def test_mkdocs_alone_also_refuses_a_bad_file_before_touching_the_output(project_copy: Path, tmp_path: Path):
     site = tmp_path / "out"
     site.mkdir()
     (site / "keep.html").write_text("last good build")
-    claim = sorted((project_copy / "claims").glob("*/*.yml"))[0]
+    claim = rated_claim(project_copy)
     text = claim.read_text(encoding="utf-8")
     claim.write_text(re.sub(r"^verdict: .*$", "verdict: acurate", text, count=1, flags=re.M), encoding="utf-8")
     result = mkdocs_build(project_copy, site)

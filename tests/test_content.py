@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, ScratchRepo
+from conftest import ScratchRepo
+from desks import NORTHWIND_BRIEF, Desk
 from factcheck.cli import main
 from factcheck.coverage import source_coverage
 from factcheck.problems import FactcheckError, errors
 from factcheck.publishing import load_site_info
 from factcheck.repository import load_repository
 from factcheck.site import build_site
-from factcheck.sources import sha256_of
 from factcheck.standards import standards_problems
 
 
@@ -100,15 +100,15 @@ def test_validate_reports_the_standards_with_file_and_line(repo: ScratchRepo, ca
     assert "sources/fr.yml:1:1: warning: not_checked: no claim covers the sentence 'Le groupe emploie 100 000 personnes.'" in output
 
 
-# --- The content of this repository -----------------------------------------------------------
+# --- The content of every desk (tests/desks.py) ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def model():
-    return build_site(load_repository(ROOT))
+def model(real_model):
+    return real_model
 
 
-def test_the_content_meets_every_standard(model):
-    info, _ = load_site_info(ROOT, {})
+def test_the_content_meets_every_standard(real_desk: Desk, model):
+    info, _ = load_site_info(real_desk.root, {})
     problems = standards_problems(model, info.language if info else "en")
     assert [str(p) for p in errors(problems)] == []
 
@@ -126,85 +126,34 @@ def test_every_verdict_rests_on_evidence_or_says_what_was_searched(model):
         if item.verdict.rank is not None:
             assert item.claim.evidence, item.id
             assert all(e.url.startswith(("http://", "https://")) for e in item.claim.evidence)
+        else:
+            assert len(item.claim.searched) >= 2, item.id
 
 
-def test_every_yaml_file_names_its_schema_for_editor_completion():
-    files = [ROOT / "rating-scale.yml", ROOT / "site.yml", *sorted((ROOT / "sources").glob("*.yml")),
-             *sorted((ROOT / "entities").glob("*.yml")), *sorted((ROOT / "claims").glob("*/*.yml"))]
+def test_every_yaml_file_names_its_schema_for_editor_completion(real_desk: Desk):
+    root = real_desk.root
+    files = [root / "rating-scale.yml", root / "site.yml", *sorted((root / "sources").glob("*.yml")),
+             *sorted((root / "entities").glob("*.yml")), *sorted((root / "claims").glob("*/*.yml"))]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         schema = (path.parent / first.split("$schema=", 1)[1]).resolve()
-        assert schema.exists() and schema.parent == ROOT / "schemas", path
+        assert schema.exists() and schema.parent == root / "schemas", path
 
 
-# --- A second source, added as CONTRIBUTING.md says, passes make test's checks ----------------
+# --- A fork: sources added as CONTRIBUTING.md says pass validation, with the warnings it promises ----------
 
-BRIEF = (
-    "Northwind Telecom opened an office in Lyon in 2015. The office employs 40 people.\n\n"
-    "Northwind Telecom opened an office in Lyon in 2015. Its chief executive called the office a success.\n"
-)
-
-
-def add_brief(project: Path) -> None:
-    """A short brief in English, not a translation, not yet assessed, with one sentence twice, and three claims."""
-    (project / "sources/northwind-brief.txt").write_bytes(BRIEF.encode("utf-8"))
-    (project / "sources/northwind-brief.yml").write_text(
-        "# yaml-language-server: $schema=../schemas/source.schema.json\n"
-        "id: northwind-brief\ntitle: Northwind opens in Lyon\nlanguage: en\npublisher: Lyon Business Brief\n"
-        "published: 2016-03-01\n"
-        f"sha256: {sha256_of(BRIEF)}\n", encoding="utf-8")
-    (project / "entities/northwind-telecom.yml").write_text(
-        "# yaml-language-server: $schema=../schemas/entity.schema.json\n"
-        "id: northwind-telecom\nname: Northwind Telecom\ntype: organisation\n"
-        "description: A telecoms company named in the Lyon brief.\naliases: [Northwind]\n", encoding="utf-8")
-    repeated = "Northwind Telecom opened an office in Lyon in 2015."
-    second = BRIEF.index(repeated, 1)
-    quotes = {
-        # The repeated sentence: its second occurrence, told apart by its offsets.
-        "northwind-lyon-2015": (repeated, second, "accurate", None),
-        "northwind-lyon-staff": ("The office employs 40 people.", None, "mostly-accurate", None),
-        "northwind-lyon-success": ("called the office a success", None, "unverifiable",
-                                   ["Northwind's press releases for 2015 and 2016, for 'Lyon'",
-                                    "French business press archives, 2015–2016, for 'Northwind Lyon'"]),
-    }
-    for claim_id, (quote, start, verdict, searched) in quotes.items():
-        start = BRIEF.index(quote) if start is None else start
-        fields = {
-            "id": claim_id, "source": "northwind-brief",
-            "selector": {"exact": quote, "start": start, "end": start + len(quote)},
-            "claim": f"The brief's statement: {quote}", "verdict": verdict, "summary": "Checked.",
-            "notes": "Reasoning in the notes.", "entities": ["northwind-telecom"],
-            "reviewed": "2026-11-25", "updated": "2026-11-25", "reviewer": "Desk",
-        }
-        if searched:
-            fields["searched"] = searched
-        else:
-            fields["evidence"] = [{"url": "https://registry.test/northwind", "title": "Northwind's filing",
-                                   "publisher": "Company registry", "date": "2016-01-10", "shows": "The office and its staff."}]
-        folder = project / "claims/northwind-brief"
-        folder.mkdir(exist_ok=True)
-        (folder / f"{claim_id}.yml").write_text(
-            "# yaml-language-server: $schema=../../schemas/claim.schema.json\n"
-            + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items()), encoding="utf-8")
-
-
-def test_a_second_source_passes_the_checks_of_make_test_with_no_test_edited(project_copy: Path):
-    add_brief(project_copy)
-    model = build_site(load_repository(project_copy))
-    assert model.claims["northwind-lyon-2015"].span.start == BRIEF.index("Northwind Telecom opened", 1)
+def test_a_fork_with_sources_of_its_own_validates_with_a_warning_for_each_check_in_progress(fork_desk: Desk):
+    model = build_site(load_repository(fork_desk.root))
+    # The repeated sentence is claimed at its second occurrence, told apart by its offsets.
+    assert model.claims["northwind-lyon-2015"].span.start == NORTHWIND_BRIEF.index("Northwind Telecom opened", 1)
     env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "REPO_URL")}
-    validate = subprocess.run([sys.executable, "-m", "factcheck", "validate"], cwd=project_copy, env=env,
+    validate = subprocess.run([sys.executable, "-m", "factcheck", "validate"], cwd=fork_desk.root, env=env,
                               capture_output=True, text=True)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     # The first sentence is neither claimed nor set aside: a warning while the brief has no assessment.
-    assert "sources/northwind-brief.yml:2:1: warning: not_checked: no claim covers the sentence 'Northwind Telecom opened an office in Lyon in 2015.' (sources/northwind-brief.txt, characters 0–51)" in validate.stdout
-    # The content, build, rendering and structured-data tests, run on the copy as `make test` runs them.
-    tests = ["tests/test_content.py", "tests/test_build.py", "tests/test_rendering.py", "tests/test_structured_data.py"]
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests,
-         "-k", "not second_source and not make_site and not mkdocs_alone"],
-        cwd=project_copy, env={**env, "PYTHONPATH": str(project_copy / "hooks")}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+    assert re.search(r"^sources/northwind-brief\.yml:\d+:\d+: warning: not_checked: no claim covers the sentence "
+                     r"'Northwind Telecom opened an office in Lyon in 2015\.' \(sources/northwind-brief\.txt, "
+                     r"characters 0–51\)", validate.stdout, re.M), validate.stdout
+    assert re.search(r"^sources/brief\.yml:\d+:\d+: warning: not_checked: no claim covers the sentence "
+                     r"'Personne ne sait encore pourquoi\.'", validate.stdout, re.M), validate.stdout

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, ScratchRepo, secret_from
+from conftest import ScratchRepo, secret_from
 from factcheck.checkcache import CACHE_FOLDER
 from factcheck.cli import main
 from factcheck.problems import FactcheckError
@@ -42,7 +42,7 @@ def outcome(root: Path) -> str:
 
 
 def scratch(repo: ScratchRepo) -> ScratchRepo:
-    shutil.copy(ROOT / "site.yml", repo.root / "site.yml")
+    repo.settings()
     repo.source("report", TEXT)
     repo.entity("acme", "Acme Corp")
     repo.entity("paris", "Paris", description="A city.")

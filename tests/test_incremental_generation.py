@@ -39,7 +39,7 @@ def claim(repo: ScratchRepo, claim_id: str, source_id: str, quote: str, text: st
 
 
 def fill(repo: ScratchRepo) -> ScratchRepo:
-    shutil.copy(ROOT / "site.yml", repo.root / "site.yml")
+    repo.settings()
     repo.source("report", REPORT, title=REPORT_TITLE, publisher="Daily Paper", published="2016-05-04")
     repo.source("memo", MEMO, publisher="Weekly", published="2017-01-02",
                 not_checked=[{"quote": "Nobody at the regulator commented.", "reason": "Nothing to check."}])

@@ -18,8 +18,17 @@ TEXT = "Lee said VPNs are legal. Lee also said demand is high. The firm agreed."
 
 
 def render(root):
-    model = build_site(load_repository(root))
+    return rendered(build_site(load_repository(root)))
+
+
+def rendered(model):
     return model, {page.url: page for page in Renderer(model, INFO).pages()}
+
+
+@pytest.fixture(scope="module")
+def real_content(real_model):
+    """The desk's own content (conftest's `real_desk`), rendered."""
+    return rendered(real_model)
 
 
 def visible(html: str) -> str:
@@ -98,8 +107,8 @@ def test_the_methodology_has_every_section_claim_pages_link_to():
     assert set(METHODOLOGY_SECTIONS) <= headings
 
 
-def test_every_claim_by_a_claimant_with_a_declared_interest_shows_it_in_the_real_content():
-    model, pages = render(ROOT)
+def test_every_claim_by_a_claimant_with_a_declared_interest_shows_it_in_the_real_content(real_content):
+    model, pages = real_content
     with_interest = [item for item in model.claims.values() if item.claimant and item.claimant.interest]
     for item in with_interest:
         assert_interest_shown(model, pages, item)

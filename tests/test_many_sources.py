@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from conftest import ROOT, ScratchRepo
+from conftest import ScratchRepo
 from factcheck.exports import export_files
 from factcheck.publishing import Publisher, SiteInfo
 from factcheck.rendering import Renderer
@@ -16,7 +15,7 @@ from factcheck.repository import load_repository
 from factcheck.site import build_site
 from test_browser import ARGS, CHROMIUM, SCREENSHOTS, _require_browser, _serve
 from conftest import build_into
-from test_content import add_brief
+from desks import add_northwind_brief, copy_project
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
@@ -97,11 +96,8 @@ def test_corrections_and_open_data_cover_every_source(desk: ScratchRepo):
 @pytest.fixture(scope="module")
 def two_source_site(tmp_path_factory):
     _require_browser()
-    project = tmp_path_factory.mktemp("two-sources") / "project"
-    ignore = shutil.ignore_patterns(".venv", "site", ".site-*", ".git", "__pycache__", ".pytest_cache", "artifacts",
-                                    "node_modules")
-    shutil.copytree(ROOT, project, ignore=ignore)
-    add_brief(project)
+    project = copy_project(tmp_path_factory.mktemp("two-sources") / "project")
+    add_northwind_brief(project)
     site = build_into(project.parent, project)
     yield from _serve(site)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -209,3 +210,21 @@ def test_markup_in_a_field_the_theme_writes_is_refused_at_its_line(content: Scra
     [problem] = problems
     column = 3 if "." in field else 1
     assert problem.startswith(f"site.yml:{line}:{column}: {field}: {value!r} {message}")
+
+
+def test_the_home_page_opens_with_the_sites_name_and_its_introduction_from_site_yml(content: ScratchRepo):
+    """A fork says its own name and introduction on its home page; Markdown there is cleaned like any other."""
+    from factcheck.generation import generate
+
+    introduction = ("We check **telecoms** news for [the Desk](https://desk.test/).\n\n"
+                    "<script>window.__pwned=1</script> [x](javascript:alert(1))")
+    content.write("site.yml", COMPLETE.replace("name: The Desk's checks\n", "name: Lyon & Co's checks\n")
+                  + f"introduction: {json.dumps(introduction)}\ndescription: One line on the desk.\n")
+    home = generate(content.root, {}).fill_markers("<!-- factcheck:introduction -->", "index.html")
+    assert '<h1 id="site-name">Lyon &amp; Co&#39;s checks</h1>' in home
+    assert re.search(r'<p>We check <strong>telecoms</strong> news for <a href="https://desk.test/"[^>]*>the Desk</a>.</p>', home)
+    assert "<script>" not in home and 'href="javascript:' not in home and "One line on the desk." not in home
+    # Without an introduction, the description says what the site checks.
+    content.write("site.yml", COMPLETE + "description: One line on the desk.\n")
+    home = generate(content.root, {}).fill_markers("<!-- factcheck:introduction -->", "index.html")
+    assert "<p>One line on the desk.</p>" in home and "The Desk&#39;s checks</h1>" in home

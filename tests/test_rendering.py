@@ -16,9 +16,18 @@ from htmltext import annotated_paragraphs, read
 
 
 def render(root):
-    model = build_site(load_repository(root))
+    return rendered(build_site(load_repository(root)))
+
+
+def rendered(model):
     info = SiteInfo("Test site", "https://desk.test/site/", Publisher("Test desk", "https://desk.test/"))
     return model, {page.url: page for page in Renderer(model, info).pages()}
+
+
+@pytest.fixture(scope="module")
+def real_content(real_model):
+    """The desk's own content (conftest's `real_desk`), rendered."""
+    return rendered(real_model)
 
 
 def assert_visible_text_is_the_source(html: str, text: str) -> None:
@@ -32,14 +41,14 @@ def assert_visible_text_is_the_source(html: str, text: str) -> None:
     assert text[position:].strip() == ""
 
 
-def test_the_annotated_article_shows_the_source_text_exactly():
-    model, pages = render(ROOT)
+def test_the_annotated_article_shows_the_source_text_exactly(real_content):
+    model, pages = real_content
     for source in model.sources.values():
         assert_visible_text_is_the_source(pages[f"sources/{source.id}.html"].html, source.text)
 
 
-def test_every_claim_is_linked_both_ways():
-    model, pages = render(ROOT)
+def test_every_claim_is_linked_both_ways(real_content):
+    model, pages = real_content
     for item in model.claims.values():
         source_page = pages[f"sources/{item.claim.source}.html"].html
         claim_page = pages[item.url].html
@@ -49,8 +58,8 @@ def test_every_claim_is_linked_both_ways():
         assert f"../sources/{item.claim.source}.html#{item.anchor_id}" in read(claim_page).links
 
 
-def test_entities_link_to_their_pages_and_back_to_each_mention():
-    model, pages = render(ROOT)
+def test_entities_link_to_their_pages_and_back_to_each_mention(real_content):
+    model, pages = real_content
     views = {source_id: read(pages[f"sources/{source_id}.html"].html) for source_id in model.sources}
     for entity_id, mentions in model.mentions_by_entity.items():
         entity_links = read(pages[f"entities/{entity_id}.html"].html).links
@@ -104,8 +113,8 @@ def test_overlapping_nested_and_identical_spans_all_render(overlapping):
                      r'<mark class="fc-hl fc-depth-1[^"]*" data-claim="twin">gamma</mark></mark>', html)
 
 
-def test_each_claim_is_one_link_whose_name_gives_its_number_and_verdict():
-    model, pages = render(ROOT)
+def test_each_claim_is_one_link_whose_name_gives_its_number_and_verdict(real_content):
+    model, pages = real_content
     for source in model.sources.values():
         html = pages[f"sources/{source.id}.html"].html
         view = read(html)
@@ -156,11 +165,11 @@ def test_text_names_and_notes_are_escaped(repo: ScratchRepo):
     assert "&lt;b&gt;AT&amp;T&lt;/b&gt;" in pages["entities/evil.html"].html
 
 
-def test_the_verdict_is_given_in_words_after_each_paragraph_without_adding_to_the_text():
+def test_the_verdict_is_given_in_words_after_each_paragraph_without_adding_to_the_text(real_content):
     """The marker's number and the link's spoken label are drawn by the stylesheet from data, so that
     the paragraph's text (what a reader copies, what quote selectors match) is the source's; the
     verdict in words is in the note that follows the paragraph."""
-    model, pages = render(ROOT)
+    model, pages = real_content
     for item in model.claims.values():
         html = pages[f"sources/{item.claim.source}.html"].html
         marker = re.search(rf'<span class="fc-marker[^"]*" data-number="{item.number}" aria-hidden="true"></span>', html)
@@ -176,8 +185,8 @@ def test_the_verdict_is_given_in_words_after_each_paragraph_without_adding_to_th
     assert re.search(r"\.fc-claim-name::before\s*\{[^}]*content:[^}]*attr\(data-label\)", css)
 
 
-def test_claim_pages_show_quote_translation_evidence_and_dates():
-    model, pages = render(ROOT)
+def test_claim_pages_show_quote_translation_evidence_and_dates(real_content):
+    model, pages = real_content
     for item in model.claims.values():
         html = pages[item.url].html
         quote = model.sources[item.claim.source].part(item.claim.selector.field)[item.span.start:item.span.end]

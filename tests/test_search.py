@@ -225,7 +225,7 @@ build(load_config(str(project / "mkdocs.yml"), strict=False), dirty=True)
 """
 
 
-def test_a_dirty_rebuild_while_serving_holds_every_page_once_with_its_changes(project_copy: Path, built_site: Path):
+def test_a_dirty_rebuild_while_serving_holds_every_page_once_with_its_changes(project_copy: Path, checkout_site: Path):
     """As `mkdocs serve --dirty` rebuilds in one process: two hand-written pages and a claim changed."""
     site = project_copy / "site"
     result = subprocess.run([sys.executable, "-c", SERVE_DIRTY, str(project_copy)], cwd=project_copy, env=ENV,
@@ -236,7 +236,7 @@ def test_a_dirty_rebuild_while_serving_holds_every_page_once_with_its_changes(pr
     assert [location for location, count in locations.items() if count > 1] == []
     assert locations["methodology.html#added-while-serving-methodology"] == 1 and locations["index.html#added-while-serving-index"] == 1
     assert sum("Rewritten while serving." in doc["text"] for doc in docs) == 1
-    clean = Counter(doc["location"] for doc in _index(built_site)["docs"])
+    clean = Counter(doc["location"] for doc in _index(checkout_site)["docs"])
     assert set(locations) - set(clean) == {"methodology.html#added-while-serving-methodology", "index.html#added-while-serving-index"}
     assert set(clean) - set(locations) == set()
 

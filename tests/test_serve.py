@@ -105,7 +105,7 @@ def preview_project(repo: ScratchRepo) -> Path:
     (root / "mkdocs.yml").write_text(settings, encoding="utf-8")
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copy(ROOT / "site.yml", root / "site.yml")
+    repo.settings()
     repo.source("report", TEXT)
     repo.source("budget", OTHER_TEXT)
     repo.entity("acme", "Acme Corp")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -17,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import PUBLISHED, ROOT, ScratchRepo, mkdocs_build, secret_from
+from conftest import ScratchRepo, secret_from
 from factcheck import cards
 from factcheck.cards import claim_card, site_card
 from factcheck.checkcache import CACHE_FOLDER
@@ -31,29 +30,25 @@ from factcheck.typefaces import card_fonts
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")  # the protocol's four required properties
 OG_COMPLETE = OG_REQUIRED + ("og:description", "og:site_name", "og:image:alt", "og:image:width", "og:image:height",
                              "twitter:card", "twitter:title", "twitter:description", "twitter:image", "twitter:image:alt")
-SITE_URL = PUBLISHED["SITE_URL"]
-
-
-def build(tmp_path_factory, name: str, **environment: str) -> Path:
-    target = tmp_path_factory.mktemp(name) / "site"
-    result = mkdocs_build(ROOT, target, **environment)
-    assert result.returncode == 0, result.stderr
-    return target
+@pytest.fixture(scope="module")
+def published(published_site) -> Path:
+    return published_site
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return build(tmp_path_factory, "cards-published", SITE_URL=SITE_URL)
+def unaddressed(built_site) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")
-def unaddressed(tmp_path_factory) -> Path:
-    return build(tmp_path_factory, "cards-unaddressed")
+def model(real_model):
+    return real_model
 
 
 @pytest.fixture(scope="module")
-def model():
-    return build_site(load_repository(ROOT))
+def site_url(real_desk) -> str:
+    """Where the desk's published build says it is."""
+    return real_desk.url
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -69,37 +64,37 @@ def meta_of(html: str) -> dict[str, str]:
     return found
 
 
-def card_at(site: Path, address: str) -> Image.Image:
-    assert address.startswith(SITE_URL), address
-    image = Image.open(io.BytesIO((site / address.removeprefix(SITE_URL)).read_bytes()))
+def card_at(site: Path, address: str, site_url: str) -> Image.Image:
+    assert address.startswith(site_url), address
+    image = Image.open(io.BytesIO((site / address.removeprefix(site_url)).read_bytes()))
     assert image.format == "PNG" and image.size == (1200, 630)
     return image
 
 
-def test_every_page_has_complete_opengraph_tags_and_a_card(published):
+def test_every_page_has_complete_opengraph_tags_and_a_card(published, site_url):
     for page in html_pages(published):
         meta = meta_of(page.read_text(encoding="utf-8"))
         missing = [key for key in OG_COMPLETE if not meta.get(key)]
         assert missing == [], f"{page.relative_to(published)} lacks {missing}"
-        assert meta["og:url"] == SITE_URL + page.relative_to(published).as_posix()
+        assert meta["og:url"] == site_url + page.relative_to(published).as_posix()
         assert meta["twitter:card"] == "summary_large_image" and meta["twitter:image"] == meta["og:image"]
         assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
-        card_at(published, meta["og:image"])
+        card_at(published, meta["og:image"], site_url)
 
 
-def test_each_claim_page_shows_its_own_card_with_its_verdict_in_words(published, model):
+def test_each_claim_page_shows_its_own_card_with_its_verdict_in_words(published, model, site_url):
     cards = set()
     for item in model.claims.values():
         meta = meta_of((published / item.url).read_text(encoding="utf-8"))
-        assert meta["og:image"] == f"{SITE_URL}cards/{item.id}.png"
+        assert meta["og:image"] == f"{site_url}cards/{item.id}.png"
         assert meta["og:image:alt"] == f"{item.verdict.label}: {item.claim.claim}"
         assert meta["og:title"] == f"{item.verdict.label}: {item.claim.claim}"
-        image = card_at(published, meta["og:image"]).convert("RGB")
+        image = card_at(published, meta["og:image"], site_url).convert("RGB")
         colour = tuple(int(item.verdict.colour[i:i + 2], 16) for i in (1, 3, 5))
         # The verdict badge is drawn in the verdict's colour over a large area, not just the edge stripe.
         counts = {pixel: count for count, pixel in image.crop((40, 440, 1200, 630)).getcolors(maxcolors=1 << 20)}
         assert counts.get(colour, 0) > 20000, item.id
-        cards.add((published / meta["og:image"].removeprefix(SITE_URL)).read_bytes())
+        cards.add((published / meta["og:image"].removeprefix(site_url)).read_bytes())
     assert len(cards) == len(model.claims), "every claim has a card of its own"
 
 
@@ -181,19 +176,19 @@ def test_claim_lines_fit_the_card_lose_nothing_and_are_as_full_as_they_can_be(wo
     assert cards._wrap(text, font, width, most=3) == lines[:3]
 
 
-def test_the_sitemap_dates_each_page_from_its_content(published, model):
+def test_the_sitemap_dates_each_page_from_its_content(published, model, site_url):
     sitemap = ElementTree.parse(published / "sitemap.xml").getroot()
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     lastmod = {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
                for url in sitemap.findall("s:url", ns)}
     for item in model.claims.values():
-        assert lastmod[SITE_URL + item.url] == item.claim.updated
+        assert lastmod[site_url + item.url] == item.claim.updated
     for source_id in model.sources:
         claims = model.claims_by_source.get(source_id, [])
         expected = max((c.claim.updated for c in claims), default=None)
-        assert lastmod[f"{SITE_URL}sources/{source_id}.html"] == expected
-    assert lastmod[SITE_URL + "index.html"] == model.latest_update()
-    assert lastmod[SITE_URL + "methodology.html"] is None, "a hand-written page gives no date: none is made up"
+        assert lastmod[f"{site_url}sources/{source_id}.html"] == expected
+    assert lastmod[site_url + "index.html"] == model.latest_update()
+    assert lastmod[site_url + "methodology.html"] is None, "a hand-written page gives no date: none is made up"
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -320,7 +315,7 @@ def test_a_damaged_card_entry_is_drawn_again_not_served(repo, cache_home, damage
 
 
 def test_a_build_stores_its_cards_and_the_next_build_gives_the_same_files(repo, cache_home):
-    shutil.copy(ROOT / "site.yml", repo.root / "site.yml")
+    repo.settings()
     model = card_repo(repo)
     first = generate(repo.root, {}).files()
     assert len(card_entries(repo.root)) == len(model.claims) + 1, "one entry per claim card and one for the site card"

@@ -10,7 +10,6 @@ import re
 import pytest
 from markupsafe import escape
 
-from conftest import PUBLISHED
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +27,14 @@ def json_ld(html: str) -> list[dict]:
     return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
 
 
-def test_every_claim_page_carries_a_complete_claim_review(site, model):
+def test_every_claim_page_carries_a_complete_claim_review(real_desk, site, model):
     scale = model.repository.scale
     for item in model.claims.values():
         [review] = json_ld((site / item.url).read_text())
         source = model.sources[item.claim.source]
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["claimReviewed"] == item.claim.claim
-        assert review["url"] == PUBLISHED["SITE_URL"] + item.url
+        assert review["url"] == real_desk.url + item.url
         assert review["datePublished"] == item.claim.reviewed
         assert review["author"]["@type"] == "Organization" and review["author"]["name"]
         rating = review["reviewRating"]
@@ -81,13 +80,13 @@ def test_open_data_is_linked_from_the_home_page(site, model):
         assert f'href="{name}"' in home
 
 
-def test_claim_pages_have_link_previews_with_verdict_and_summary(site, model):
+def test_claim_pages_have_link_previews_with_verdict_and_summary(real_desk, site, model):
     for item in model.claims.values():
         html = (site / item.url).read_text()
         assert f'<meta property="og:title" content="{escape(item.verdict.label)}: {escape(item.claim.claim)}">' in html
         assert f'<meta property="og:description" content="{escape(item.verdict.label)}. {escape(item.claim.summary)}' in html
         assert '<meta name="twitter:card" content="summary_large_image">' in html
-        assert f'<meta property="og:url" content="{PUBLISHED["SITE_URL"]}{item.url}">' in html
+        assert f'<meta property="og:url" content="{real_desk.url}{item.url}">' in html
 
 
 def test_verdict_charts_are_svg_with_text_labels(site, model):

@@ -45,10 +45,10 @@ def base(repo: ScratchRepo) -> ScratchRepo:
     return repo
 
 
-def test_the_projects_own_files_load_and_anchor():
-    model = build_site(load_repository(ROOT))
-    assert model.sources and model.claims and model.entities
-    assert model.warnings == []
+def test_the_projects_own_files_load_and_anchor(real_model):
+    # A desk's files load without an error (warnings, such as a check in progress, are allowed).
+    assert real_model.sources and real_model.claims and real_model.entities
+    assert all(warning.severity == "warning" for warning in real_model.warnings)
 
 
 def test_a_valid_claim_loads(base):

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from .boundary import MAX_YAML_BYTES, OutsideBoundary, read_bytes, regular_files, resolve_parent
 from .exports import export_files
-from .hand_written import OVERVIEW_MARKER, SCALE_MARKER
+from .hand_written import INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .repository import Layout
@@ -75,6 +75,8 @@ class GeneratedSite:
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""
+        if INTRODUCTION_MARKER in text:
+            text = text.replace(INTRODUCTION_MARKER, self.renderer.introduction(page_url))
         if OVERVIEW_MARKER in text:
             text = text.replace(OVERVIEW_MARKER, self.renderer.overview(page_url))
         if SCALE_MARKER in text:

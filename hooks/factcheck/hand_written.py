@@ -25,9 +25,10 @@ from .schemas import text_values
 from .yamlfile import YamlFileError, parse_yaml
 
 # Markers that hand-written pages use to place generated blocks.
+INTRODUCTION_MARKER = "<!-- factcheck:introduction -->"
 OVERVIEW_MARKER = "<!-- factcheck:overview -->"
 SCALE_MARKER = "<!-- factcheck:rating-scale -->"
-MARKERS = (OVERVIEW_MARKER, SCALE_MARKER)
+MARKERS = (INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER)
 MAX_PAGE_BYTES = 1024 * 1024
 
 # Metadata as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or else MultiMarkdown

@@ -51,6 +51,7 @@ class SiteInfo:
     branch: str = "main"
     language: str = "en"
     description: str = ""
+    introduction: str = ""  # Markdown: the home page's opening paragraphs
     contact_email: str = ""
     contact_url: str = ""
     funding: str = ""  # Markdown
@@ -126,6 +127,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
         publisher=Publisher(publisher["name"], publisher.get("url", ""), publisher.get("logo", ""), publisher.get("description", "")),
         repository=(environ.get("REPO_URL") or data.get("repository", "")).strip().rstrip("/"),
         branch=data.get("branch", "main"), language=data["language"], description=data.get("description", ""),
+        introduction=data.get("introduction", ""),
         contact_email=contact.get("email", ""), contact_url=contact.get("url", ""), funding=data.get("funding", ""),
         corrections_policy=corrections.get("policy", ""), corrections_how_to_ask=corrections.get("how_to_ask", ""),
         card_heading=card.get("heading", CARD_HEADING), card_verdict=card.get("verdict", CARD_VERDICT),

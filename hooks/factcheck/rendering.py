@@ -214,6 +214,11 @@ class Renderer:
             ("overview", page_url), (self.model.repository.scale, self.info, *self._overview_inputs()),
             lambda: self._render("overview.html.j2", page_url))
 
+    def introduction(self, page_url: str) -> str:
+        """The home page's heading and introduction, from site.yml: a fork of the project says its own."""
+        return self.reused_fragments.get(("introduction", page_url), (self.info,),
+                                         lambda: self._render("introduction.html.j2", page_url))
+
     def scale(self, page_url: str) -> str:
         """The rating scale as a table (for the methodology page)."""
         return self.reused_fragments.get(("scale", page_url), (self.model.repository.scale, self.info),
