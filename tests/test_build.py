@@ -109,7 +109,9 @@ def test_search_finds_each_paragraph_as_published_without_markers_or_notes_run_i
     search = json.loads((built_site / "search/search_index.json").read_text())
     for source in load_json(built_site, "sources.json"):
         text = (real_desk.root / "sources" / f"{source['id']}.txt").read_text(encoding="utf-8")
-        found = [html.unescape(doc["text"]) for doc in search["docs"] if doc["location"].startswith(f"{source['url']}#paragraph-")]
+        # Words of scripts written without spaces are told apart by an invisible U+200B, as the theme does.
+        found = [html.unescape(doc["text"]).replace("\u200b", "") for doc in search["docs"]
+                 if doc["location"].startswith(f"{source['url']}#paragraph-")]
         published = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
         assert found == published, source["id"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .anchoring import Span
 from .annotated_text import annotate, annotate_title, side_notes

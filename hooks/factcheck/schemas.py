@@ -93,7 +93,7 @@ MAX_MARKDOWN_CHARS = 10_000
 MAX_TEXT_CHARS = 5_000
 # Every field rendered as Markdown (site.yml's are held to the shorter limit): their tables are limited too.
 RENDERED_AS_MARKDOWN = MARKDOWN_FIELDS | {("publisher", "description"), ("funding",), ("corrections", "policy"),
-                                          ("corrections", "how_to_ask")}
+                                          ("corrections", "how_to_ask"), ("introduction",)}
 
 
 def _limit(path: JsonPath) -> int:
