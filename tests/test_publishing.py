@@ -216,6 +216,7 @@ def test_the_home_page_opens_with_the_sites_name_and_its_introduction_from_site_
     """A fork says its own name and introduction on its home page; Markdown there is cleaned like any other."""
     from factcheck.generation import generate
 
+    content.write("docs/assets/logo.png", b"\x89PNG\r\n")  # the logo COMPLETE names
     introduction = ("We check **telecoms** news for [the Desk](https://desk.test/).\n\n"
                     "<script>window.__pwned=1</script> [x](javascript:alert(1))")
     content.write("site.yml", COMPLETE.replace("name: The Desk's checks\n", "name: Lyon & Co's checks\n")

@@ -49,8 +49,9 @@ def desk(repo: ScratchRepo):
 
 
 def plain(value: str) -> str:
-    """What a reader sees of an index value: the theme shows it as HTML."""
-    return html.unescape(value)
+    """What a reader sees of an index value: the theme shows it as HTML, and U+200B (between the words
+    of scripts written without spaces) is invisible."""
+    return html.unescape(value).replace("\u200b", "")
 
 
 def test_a_claim_is_found_by_its_statement_verdict_summary_quote_translation_and_claimant(desk):
