@@ -204,6 +204,7 @@ def _set_logo(project: Path, value: str) -> int:
     ("assets/factcheck.css", "'assets/factcheck.css' is not an image"),
     ("assets/missing.png", "docs/assets/missing.png is missing"),
     ("assets/logo du desk.png", "is neither a web address nor a path inside docs/"),
+    ('https://desk.test/logo.png"onload="alert(1)', "is neither a web address nor a path inside docs/"),
 ])
 def test_a_logo_that_is_no_web_address_nor_an_image_of_the_pages_is_an_error_at_its_line(
         project_copy, capsys, logo, message):

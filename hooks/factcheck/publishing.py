@@ -29,6 +29,10 @@ _PLACEHOLDER_ADDRESS = re.compile(
 )
 
 
+# A web address as every address field of site.yml must be: no spaces, and nothing that could close an attribute.
+_WEB_ADDRESS = re.compile(r'https?://[^\s/$.?#<>"][^\s<>"]*')
+
+
 @dataclass(frozen=True)
 class Publisher:
     name: str
@@ -146,7 +150,7 @@ def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Proble
     ):
         from_environment = bool(variable and environ.get(variable))
         where = f"the {variable} environment variable" if from_environment else "this field"
-        if from_environment and not re.match(r'https?://[^\s/$.?#<>"][^\s<>"]*$', value):
+        if from_environment and not _WEB_ADDRESS.fullmatch(value):
             problems.append(info.problem(path, f"{value!r} (from {where}) is not a web address: use a full https:// URL, "
                                                'without spaces, < > or "'))
         elif value and _PLACEHOLDER_ADDRESS.search(value):
@@ -157,7 +161,6 @@ def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Proble
 
 # What a logo may be: what browsers and search engines show as an image.
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
-_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#][^\s]*")
 # A path under docs/: names of letters, digits, dots, hyphens and underscores, no "." or ".." among them.
 _DOCS_PATH = re.compile(r"(?!\.{1,2}(/|$))[\w.-]+(/(?!\.{1,2}(/|$))[\w.-]+)*")
 
