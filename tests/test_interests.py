@@ -100,11 +100,15 @@ def test_claim_pages_link_to_the_methodology_sections_that_apply(repo: ScratchRe
     assert not set(plain) & {"translation", "point-in-time", "interests"}
 
 
-def test_the_methodology_has_every_section_claim_pages_link_to():
+def methodology_headings() -> set[str]:
+    """The ids of the methodology's sections, as the theme makes them from its headings."""
     methodology = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
-    headings = {re.sub(r"[^\w]+", "-", line[3:].strip().lower()).strip("-")
-                for line in methodology.splitlines() if line.startswith("## ")}
-    assert set(METHODOLOGY_SECTIONS) <= headings
+    return {re.sub(r"[^\w]+", "-", line[3:].strip().lower()).strip("-")
+            for line in methodology.splitlines() if line.startswith("## ")}
+
+
+def test_the_methodology_has_every_section_claim_pages_link_to():
+    assert set(METHODOLOGY_SECTIONS) <= methodology_headings()
 
 
 def test_every_claim_by_a_claimant_with_a_declared_interest_shows_it_in_the_real_content(real_content):

@@ -281,14 +281,10 @@ def test_a_stated_contact_is_shown_and_the_repository_still_named_for_correction
     assert "The site's repository is <a href=\"https://git.desk.test/desk/checks\">" in _section(about, "ask-for-a-correction")
 
 
-def test_the_about_page_links_the_methodologys_standards(content: ScratchRepo):
+def test_the_about_page_links_the_methodologys_standards_and_the_methodology_has_them(content: ScratchRepo):
+    from test_interests import methodology_headings
+
     about = _about(content, MINIMAL)
     links = re.findall(r'href="methodology\.html#([\w-]+)"', _section(about, "standards"))
     assert links == ["right-of-reply", "non-partisanship", "tools"]
-
-
-def test_the_methodology_has_the_sections_the_about_page_links_to():
-    methodology = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
-    headings = {re.sub(r"[^\w]+", "-", line[3:].strip().lower()).strip("-")
-                for line in methodology.splitlines() if line.startswith("## ")}
-    assert {"right-of-reply", "non-partisanship", "tools", "selection"} <= headings
+    assert set(links) <= methodology_headings()
