@@ -257,8 +257,8 @@ def test_without_a_contact_the_about_page_sends_readers_to_the_repositorys_issue
     assert "has not yet stated" not in contact
     # The corrections procedure names the repository it points at, and links it.
     asking = _section(about, "ask-for-a-correction")
-    assert ("The site's repository is <a href=\"https://git.desk.test/desk/checks\">https://git.desk.test/desk/checks</a>"
-            in asking and 'href="https://git.desk.test/desk/checks/issues"' in asking)
+    assert ("The site's repository is <a href=\"https://git.desk.test/desk/checks\">https://git.desk.test/desk/checks</a>, "
+            "and its issues are at" in asking and 'href="https://git.desk.test/desk/checks/issues"' in asking)
     # The issue tracker is a way to reach the publisher: a deploy is not refused for want of a contact.
     info, _ = site_of(content, NO_CONTACT, repository)
     assert about_problems(info, deploy=True) == []

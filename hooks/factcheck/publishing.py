@@ -194,7 +194,7 @@ def logo_problems(info: SiteInfo, root: Path, docs: Path) -> list[Problem]:
     return []
 
 
-FILL_IN: dict[JsonPath, str] = {
+_FILL_IN: dict[JsonPath, str] = {
     ("contact", "email"): "fill in contact.email or contact.url, or set the repository's address (repository or "
                           "REPO_URL) for readers to open an issue there",
 }
@@ -214,7 +214,7 @@ def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     }
     for path, what in ABOUT_FIELDS:
         if not values[path].strip():
-            remedy = FILL_IN.get(path, "fill it in")
+            remedy = _FILL_IN.get(path, "fill it in")
             problems.append(info.problem(path, f"empty: the About page cannot say {what}; {remedy}", severity))
     if deploy and not info.url:
         problems.append(info.problem(("url",), "a deployed site needs its published address: set SITE_URL or url in site.yml"))
