@@ -58,6 +58,10 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
             "url": claim_url(item.id),
             "entities": list(item.claim.entities),
             "evidence": [e.url for e in item.claim.evidence],
+            "claimant": item.claim.claimant,
+            "speaker": item.claim.speaker,
+            "right_of_reply": [{key: value for key, value in vars(reply).items() if value is not None}
+                               for reply in item.claim.right_of_reply],
         }
         for item in sorted(model.claims.values(), key=lambda c: (c.claim.source, c.number))
     ]
@@ -125,7 +129,8 @@ def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None)
     writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def line(claim: dict, label: str) -> str:
-        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"])}
+        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"]),
+               "right_of_reply": json.dumps(claim["right_of_reply"], ensure_ascii=False)}
         return writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
 
     rows = []

@@ -74,6 +74,12 @@ class SiteInfo:
         """The published address when known, else a link relative to the file `from_url`."""
         return self.absolute(site_relative) or relative_url(from_url, site_relative)
 
+    @property
+    def issues_url(self) -> str:
+        """Where readers open an issue in the repository (how they reach a site with no other contact); empty
+        without a repository address."""
+        return f"{self.repository}/issues" if self.repository else ""
+
     def edit_url(self, repository_file: str) -> str | None:
         """Where an editor changes a file, or None without a repository address."""
         return f"{self.repository}/edit/{self.branch}/{repository_file}" if self.repository else None
@@ -99,7 +105,8 @@ class SiteInfo:
         return problem_at(self.file, self.positions, path, message, severity)
 
 
-# What an "About us" page needs, as (field path in site.yml, what a reader misses without it).
+# What an "About us" page needs, as (field path in site.yml, what a reader misses without it). A repository
+# address stands in for a contact: the page then asks readers to open an issue there.
 ABOUT_FIELDS: tuple[tuple[JsonPath, str], ...] = (
     (("publisher", "description",), "who publishes the site"),
     (("contact", "email"), "how to reach the publisher"),
@@ -187,6 +194,12 @@ def logo_problems(info: SiteInfo, root: Path, docs: Path) -> list[Problem]:
     return []
 
 
+_FILL_IN: dict[JsonPath, str] = {
+    ("contact", "email"): "fill in contact.email or contact.url, or set the repository's address (repository or "
+                          "REPO_URL) for readers to open an issue there",
+}
+
+
 def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     """Empty fields of the "About us" page, and, for a deploy, a missing published address.
 
@@ -194,13 +207,15 @@ def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     severity = "error" if deploy else "warning"
     problems = []
     values = {
-        ("publisher", "description"): info.publisher.description, ("contact", "email"): info.contact_email or info.contact_url,
+        ("publisher", "description"): info.publisher.description,
+        ("contact", "email"): info.contact_email or info.contact_url or info.issues_url,
         ("funding",): info.funding, ("corrections", "policy"): info.corrections_policy,
         ("corrections", "how_to_ask"): info.corrections_how_to_ask,
     }
     for path, what in ABOUT_FIELDS:
         if not values[path].strip():
-            problems.append(info.problem(path, f"empty: the About page cannot say {what}; fill it in", severity))
+            remedy = _FILL_IN.get(path, "fill it in")
+            problems.append(info.problem(path, f"empty: the About page cannot say {what}; {remedy}", severity))
     if deploy and not info.url:
         problems.append(info.problem(("url",), "a deployed site needs its published address: set SITE_URL or url in site.yml"))
     return problems
