@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from .cards import SITE_CARD, card_url, claim_card, site_card
+from .crawlers import ROBOTS, robots_txt
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
@@ -86,6 +87,7 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed is made of every claim: remade only when one of them changed.
     files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
+    files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card(model, info, cache_root, fonts)
     for item in sorted(model.claims.values(), key=lambda c: c.id):

@@ -8,6 +8,7 @@ An empty field means "not stated": nothing is made up in its place.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -28,6 +29,9 @@ _PLACEHOLDER_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 
+
+# A fixed namespace for the site's `urn:uuid` identifiers: uuid5 of it and a name gives the same id on every build.
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:factcheck-site:atom")
 
 # A web address as every address field of site.yml must be: no spaces, and nothing that could close an attribute.
 _WEB_ADDRESS = re.compile(r'https?://[^\s/$.?#<>"][^\s<>"]*')
@@ -69,6 +73,16 @@ class SiteInfo:
     def absolute(self, site_relative: str) -> str | None:
         """The page's published address, or None when the site's address is not configured."""
         return urljoin(self.url, site_relative) if self.url else None
+
+    def identifier(self, key: str) -> str:
+        """A `urn:uuid` for `key` (a site path, or a name such as "feed"), derived from the publisher's name and the
+        key alone: the same on every build and wherever the site is published."""
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, self.publisher.name + chr(10) + key)}"
+
+    def iri(self, site_relative: str) -> str:
+        """The published address, or, while it is not known, a `urn:uuid` naming the same file (see `identifier`):
+        an absolute IRI either way, as Web Annotations and Atom ids must be."""
+        return self.absolute(site_relative) or self.identifier(site_relative)
 
     def address(self, site_relative: str, from_url: str) -> str:
         """The published address when known, else a link relative to the file `from_url`."""
