@@ -122,13 +122,8 @@ def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
     """The card of every page that is not a claim: the site's name and what it has checked."""
     claims = list(model.claims.values())
     counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in model.verdict_counts(claims))
-    summary = f"{claims_checked(len(claims))}: {counts}" if claims else "No claims checked yet"
+    summary = f"{info.card_summary_text(len(claims))}: {counts}" if claims else info.card_summary_text(0)
     return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), info.name, info.description, summary + ".")
-
-
-def claims_checked(count: int) -> str:
-    """"1 claim checked", "2 claims checked": the count as the site card and the pages' descriptions say it."""
-    return "1 claim checked" if count == 1 else f"{count} claims checked"
 
 
 def _draw_claim_card(fonts: CardFonts, heading: str, claim: str, verdict: str, verdict_colour: str) -> bytes:
