@@ -139,6 +139,14 @@ def test_the_feed_is_atom_with_every_check_and_its_verdict(site, model):
         assert (site / entry.link.split("#")[0]).is_file(), "relative links resolve against the feed, at the root"
 
 
+def test_the_published_feed_names_its_own_address_and_meets_the_same_rules(published_site, real_desk):
+    xml = (published_site / "feed.xml").read_bytes()
+    assert rfc4287_problems(xml) == []
+    parsed = strictly_parsed(xml)
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [real_desk.url + "feed.xml"]
+    assert all(entry.link.startswith(real_desk.url) for entry in parsed.entries)
+
+
 def test_the_feed_is_linked_from_every_page(site):
     for page in html_pages(site):
         html = page.read_text(encoding="utf-8")
