@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import PUBLISHED, build_into, mkdocs_build
+from conftest import PUBLISHED, build_into
 from factcheck.crawlers import MOST_URLS, sitemap_files
 from factcheck.languages import og_locale
 from factcheck.publishing import Publisher, SiteInfo

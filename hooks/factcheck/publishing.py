@@ -32,6 +32,7 @@ _PLACEHOLDER_ADDRESS = re.compile(
 
 
 # A fixed namespace for the site's `urn:uuid` identifiers: uuid5 of it and a name gives the same id on every build.
+# (Named for the feed, its first use: another name would change every id already published.)
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:factcheck-site:atom")
 
 # A web address as every address field of site.yml must be: no spaces, and nothing that could close an attribute.
