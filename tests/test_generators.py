@@ -244,3 +244,29 @@ def split_page_text(text: str) -> tuple[dict, str]:
     match = re.fullmatch(r"---\n(.*?)\n---\n(.*)", text, re.S)
     assert match, text
     return yaml.safe_load(match.group(1)), match.group(2)
+
+
+def make_command(variable: str) -> str:
+    """A variable of the Makefile (one `:=` assignment, its continued lines joined) as a shell command."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    value = re.search(rf"^{re.escape(variable)} := (.*)$", text, re.M).group(1)
+    return value.replace("$(BIN)", str(Path(sys.executable).parent))
+
+
+@pytest.mark.parametrize("address", ["", "https://desk.news.test/checks/"], ids=["without an address", "with an address"])
+def test_make_site_with_zensical_publishes_the_engines_sitemap_or_none(project_copy, address):
+    zensical = generator("zensical", "zensical")
+    (project_copy / ".venv-zensical").symlink_to(zensical.parent.parent)
+    environment = {**ENV, "SITE_URL": address} if address else {k: v for k, v in ENV.items() if k != "SITE_URL"}
+    result = subprocess.run(["sh", "-c", make_command("BUILD_zensical")], cwd=project_copy, env=environment,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project_copy / ".site-build"
+    if address:
+        sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+        assert "<lastmod>" in sitemap and f"<loc>{address}index.html</loc>" in sitemap
+        assert (site / "sitemap.xml.gz").is_file()
+    else:
+        assert not list(site.glob("sitemap*")), "no address: no sitemap, Zensical's own removed"
+    assert re.search(r"<title>([^<]*)</title>", (site / "index.html").read_text(encoding="utf-8")).group(1).strip() \
+        == generate(project_copy, environment).info.name
