@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import struct
 import threading
@@ -396,3 +397,17 @@ def test_a_preview_running_other_threads_draws_its_cards_without_forking(repo, m
         stop.set()
         server.join()
     assert started.pools == [] and drawn == {item.id: claim_card(item, INFO) for item in items}
+
+
+def test_a_cache_entry_read_is_marked_as_used_so_a_kept_cache_can_drop_the_rest(repo, cache_home):
+    """The deploy keeps the cache between builds and deletes what is older than its build's start: entries a
+    build reads must look as new as those it writes."""
+    model = card_repo(repo)
+    claim_card(model.claims["c"], INFO, repo.root)
+    claim_card(model.claims["d"], INFO, repo.root)
+    entries = card_entries(repo.root)
+    for entry in entries:
+        os.utime(entry, (1_000_000_000, 1_000_000_000))  # restored from an old cache
+    claim_card(model.claims["c"], INFO, repo.root)
+    used = {entry for entry in entries if entry.stat().st_mtime > 1_000_000_000}
+    assert len(used) == 1 and len(entries) == 2

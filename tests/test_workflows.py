@@ -86,7 +86,13 @@ def test_the_deploy_reuses_the_engine_caches_of_the_last_deploy_of_main_and_neve
     restore, save = uses.index("actions/cache/restore"), uses.index("actions/cache/save")
     make_site = next(index for index, step in enumerate(build) if "make site" in step.get("run", ""))
     dropped = next(index for index, step in enumerate(build) if step.get("run", "").strip() == "rm -rf .factcheck-cache")
-    assert dropped < restore < make_site < save, "a committed cache is dropped, the cache restored, the site built, saved"
+    validate = next(index for index, step in enumerate(build) if "make validate-deploy" in step.get("run", ""))
+    mark = next(index for index, step in enumerate(build) if "caches-in-use" in step.get("run", "") and "touch" in step["run"])
+    pruned = next(index for index, step in enumerate(build) if "! -newer" in step.get("run", ""))
+    assert dropped < restore < mark < validate < make_site < pruned < save, (
+        "a committed cache dropped, main's restored, then used by validation and the build, pruned of what they "
+        "did not use, saved")
+    assert build[pruned]["if"] == build[restore]["if"]
     for step in (build[restore], build[save]):
         assert step["if"] == "github.ref == 'refs/heads/main'", "restored and saved on main only"
         assert set(step["with"]["path"].split()) == ENGINE_CACHES
