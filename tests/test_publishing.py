@@ -82,8 +82,9 @@ def test_without_addresses_structured_data_leaves_out_what_it_cannot_state(conte
     text = json.dumps(collection)
     # Only the vocabulary's and the content licence's addresses, which do not depend on the site's.
     assert "http" not in text.replace("http://www.w3.org/ns/anno.jsonld", "").replace(CONTENT_LICENCE_URL, "")
-    # Relative ids resolve against the annotation file, in sources/.
-    assert collection["first"]["items"][0]["id"] == "../claims/earned.html#annotation"
+    # Identifiers stay absolute, as the Web Annotation model requires: urns derived from the claim, not addresses.
+    assert collection["first"]["items"][0]["id"] == info.identifier("claims/earned.html#annotation")
+    assert collection["first"]["items"][0]["id"].startswith("urn:uuid:")
 
 
 def test_the_environment_overrides_site_yml_and_must_give_web_addresses(content: ScratchRepo):

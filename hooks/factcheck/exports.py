@@ -8,7 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from .cards import SITE_CARD, card_url, claim_card, site_card
+from .cards import SITE_CARD, card_url, claim_cards, site_card
+from .crawlers import ROBOTS, robots_txt
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
@@ -90,11 +91,15 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed is made of every claim: remade only when one of them changed.
     files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
+    files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card(model, info, cache_root, fonts)
-    for item in sorted(model.claims.values(), key=lambda c: c.id):
-        files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info, fonts),
-                                             lambda: claim_card(item, info, cache_root, fonts))
+    # The cards no earlier run of this process made, drawn together (on every core when there are many).
+    items = {card_url(item.id): item for item in sorted(model.claims.values(), key=lambda c: c.id)}
+    files.update(reuse.get_all(
+        {url: (item, info, fonts) for url, item in items.items()},
+        lambda urls: {card_url(key): card for key, card in
+                      claim_cards([items[url] for url in urls], info, cache_root, fonts).items()}))
     return files
 
 

@@ -21,7 +21,7 @@ from .annotated_text import annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
 from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
 from .charts import verdict_chart
-from .languages import language_name
+from .languages import language_name, og_locale
 from .publishing import SiteInfo
 from .reuse import Reuse
 from .sanitising import MarkdownRenderer, address_allowed
@@ -148,7 +148,7 @@ class Renderer:
             named=sorted(((self.model.entities[e], n) for e, n in named.items()), key=lambda pair: pair[0].name.lower()),
         )
         counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
-        description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
+        description = f"{'1 claim' if len(claims) == 1 else f'{len(claims)} claims'} checked: {counts}." if claims else "Not checked yet."
         return RenderedPage(url, source.title, html, "source", source.file, description,
                             updated=max((c.claim.updated for c in claims), default=None))
 
@@ -282,7 +282,7 @@ def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:
         "og:site_name": info.name,
         "og:title": title,
         "og:description": description,
-        "og:locale": info.language.replace("-", "_"),
+        "og:locale": og_locale(info.language),
         "twitter:card": "summary",
         "twitter:title": title,
         "twitter:description": description,

@@ -229,6 +229,7 @@ _PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "is not a valid id: use lower-case letters, digits and single hyphens",
     "\\S": "must not be blank",
     "\\{verdict\\}": "has no {verdict}: put {verdict} where the card shows the verdict's label",
+    "\\{count\\}": "has no {count}: put {count} where the card shows the number of claims checked",
     "^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: use YYYY-MM-DD",
     "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",
