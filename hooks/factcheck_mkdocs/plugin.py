@@ -389,7 +389,7 @@ class FactcheckPlugin(BasePlugin):
         ours.append(os.path.dirname(sys.modules["factcheck"].__file__))
         for path in ours:
             server.watch(path)
-        mkdocs_own = [config.docs_dir, config.config_file_path, *config.theme.dirs]
+        mkdocs_own = [path for path in (config.docs_dir, config.config_file_path, *config.theme.dirs) if path]
         watch_with_notifications(server, [os.path.abspath(path) for path in mkdocs_own + ours])
         # What the first build left lives on through the session (the engine reuses it): frozen, the
         # garbage collector stops scanning it at every rebuild, a large part of a rebuild on a large
