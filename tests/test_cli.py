@@ -411,7 +411,7 @@ def test_links_online_names_the_file_citing_a_broken_address(project_copy, capsy
 
 
 def test_every_command_has_help():
-    for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links"):
+    for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links", "render", "init"):
         result = subprocess.run([sys.executable, "-m", "factcheck", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: factcheck" in result.stdout
 

@@ -479,7 +479,7 @@ def test_every_build_path_refuses_a_hand_written_page_with_script(project_copy: 
     rendered = subprocess.run([sys.executable, "-m", "factcheck", "--root", str(project_copy), "render", "--out",
                                str(tmp_path / "rendered")], capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
-    assert rendered.returncode == 1 and expected in rendered.stdout and not (tmp_path / "rendered").exists()
+    assert rendered.returncode == 1 and expected in rendered.stderr and not (tmp_path / "rendered").exists()
 
 
 # --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---

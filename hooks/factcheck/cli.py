@@ -260,7 +260,7 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
     try:
         repository = load_repository(root, corrected_sources=corrected)
     except FactcheckError as exc:
-        _print_problems(exc.problems, "text")
+        _print_problems(exc.problems, "text", to_stderr=True)
         return 1
     for source_id in sorted(corrected):
         source = repository.sources.get(source_id)
@@ -303,8 +303,8 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
                                            "this passage is no longer in the corrected text; copy it again from the text "
                                            "or remove the entry"))
     if lost:
-        print(f"{len(lost)} passage(s) no longer match the text; fix their quotes by hand:")
-        _print_problems(lost, "text")
+        print(f"{len(lost)} passage(s) no longer match the text; fix their quotes by hand:", file=sys.stderr)
+        _print_problems(lost, "text", to_stderr=True)
         return 1
     print(f"{moved} claim(s) re-anchored." if moved else "Every claim still anchors exactly.")
     return 0
