@@ -121,7 +121,8 @@ def hostile_project(project: Path) -> Path:
 
 # Material's own inline scripts and style, recognised by how they start.
 MATERIAL_INLINE = ("var target=document.getElementById(location.hash.slice(1))", "__md_scope=new URL",
-                   'var palette=__md_get("__palette")', ':root{--md-text-font:')
+                   'var palette=__md_get("__palette")', ':root{--md-text-font:',
+                   'var media,input,key,value,palette=__md_get("__palette")')  # the palette script of Material 9.5
 
 
 class _Audit(HTMLParser):
