@@ -446,6 +446,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         _print_problems(exc.problems, "text", to_stderr=True)
         print("Nothing written; fix these problems first.", file=sys.stderr)
         return 1
+    progress.clear()
+    _print_problems(site.warnings, "text", to_stderr=True)
     progress.stage("Writing the pages, data files and share cards")
     try:
         return _write_render(args, site, out, docs, theme, settings, settings_file)
@@ -457,7 +459,6 @@ def _write_render(args: argparse.Namespace, site, out: Path, docs: Path, theme: 
                   settings_file: Path | None) -> int:
     from .generation import copy_folder, settings_for, write_docs
 
-    _print_problems(site.warnings, "text", to_stderr=True)
     # Written beside the target, then swapped in: a failure leaves the previous render as it was. The mark
     # goes in first, so that a render stopped midway leaves a folder the next one may replace.
     staging = out.with_name(out.name + ".partial")
