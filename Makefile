@@ -105,10 +105,12 @@ validate: $(STAMP)
 validate-deploy: $(STAMP)
 	$(BIN)/factcheck validate --deploy
 
-# Lock the dependency tree with hashes: pyproject.toml (with its extras) and requirements.in
-# -> requirements.txt. Existing pins are kept where they still fit; after adding a dependency
-# or rebasing onto a changed lock, run `make pins` again rather than merging pins by hand.
-# `make pins PINS_FLAGS=--upgrade` moves everything to the newest allowed versions.
+# Lock the dependency trees with hashes, each from its .in file alone (as Dependabot does):
+# requirements.in -> requirements.txt, generators/*.in -> generators/*.txt. The .in files list
+# pyproject.toml's dependencies and extras (a test keeps them equal). Existing pins are kept where
+# they still fit; after adding a dependency or rebasing onto a changed lock, run `make pins` again
+# rather than merging pins by hand. `make pins PINS_FLAGS=--upgrade` moves everything to the newest
+# allowed versions.
 PIP_TOOLS := pip-tools==7.6.2
 PINS_FLAGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make pins" .venv-pins/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
@@ -118,11 +120,11 @@ pins:
 	$(PYTHON) -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip
 	.venv-pins/bin/python -m pip install --quiet $(PIP_TOOLS)
-	$(PIP_COMPILE) --all-extras --output-file requirements.txt pyproject.toml requirements.in
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	# For jobs that only build the site: the engine, MkDocs and setuptools (for the editable install).
-	$(PIP_COMPILE) --extra mkdocs --output-file generators/mkdocs.txt pyproject.toml requirements.in
+	$(PIP_COMPILE) --output-file generators/mkdocs.txt generators/mkdocs.in
 	# The other generators' environments: the engine's own dependencies and the generator.
-	$(PIP_COMPILE) --output-file generators/properdocs.txt pyproject.toml generators/properdocs.in
+	$(PIP_COMPILE) --output-file generators/properdocs.txt generators/properdocs.in
 	$(PIP_COMPILE) --output-file generators/zensical.txt generators/zensical.in
 	rm -rf .venv-pins
 

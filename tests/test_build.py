@@ -283,7 +283,7 @@ def test_every_generator_refuses_what_validation_refuses(project_copy: Path, tmp
 
     rendered = tmp_path / "rendered"
     assert cli.main(["--root", str(project_copy), "render", "--out", str(rendered)]) == 1
-    assert expected.search(capsys.readouterr().out)
+    assert expected.search(capsys.readouterr().err), "an error of the command: on stderr"
     assert not rendered.exists()
 
 

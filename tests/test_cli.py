@@ -411,6 +411,99 @@ def test_links_online_names_the_file_citing_a_broken_address(project_copy, capsy
 
 
 def test_every_command_has_help():
-    for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links"):
+    for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links", "render", "init"):
         result = subprocess.run([sys.executable, "-m", "factcheck", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: factcheck" in result.stdout
+
+
+def test_commands_find_the_site_from_any_of_its_folders(project_copy, capsys, monkeypatch):
+    monkeypatch.chdir(project_copy / "claims" / SOURCE_ID)
+    assert main(["validate"]) == 0
+    assert "OK: 1 source(s), 4 claim(s)" in capsys.readouterr().err
+    monkeypatch.chdir(project_copy / "sources")
+    assert main(["locate", SOURCE_ID, PRICE]) == 0
+    assert f"{PRICE_START}–{PRICE_START + len(PRICE)}" in capsys.readouterr().out
+
+
+def test_outside_a_site_a_command_says_what_to_do(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 2
+    captured = capsys.readouterr()
+    assert not captured.out
+    assert "not in a fact-check site" in captured.err and "factcheck init" in captured.err
+    assert "git" not in captured.err
+
+
+def test_an_unknown_source_is_an_error_on_stderr_naming_the_known_ones(project_copy, capsys):
+    assert main(["--root", str(project_copy), "new", "nosuchsource", "x"]) == 1
+    captured = capsys.readouterr()
+    assert not captured.out
+    assert "unknown source 'nosuchsource'" in captured.err and SOURCE_ID in captured.err
+    assert "sources/nosuchsource.yml:1:1" not in captured.err, "no location in a file that does not exist"
+
+
+def test_init_writes_a_site_that_validates(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "desk"]) == 0
+    assert "cd desk" in capsys.readouterr().out
+    written = {path.relative_to(tmp_path / "desk").as_posix() for path in (tmp_path / "desk").rglob("*") if path.is_file()}
+    assert {"site.yml", "mkdocs.yml", "rating-scale.yml", "Makefile", "CONTRIBUTING.md", ".github/workflows/ci.yml",
+            ".github/workflows/deploy.yml", "schemas/claim.schema.json", "docs/index.md"} <= written
+    assert sum(name.startswith("claims/") for name in written) == 1
+    assert set(tmp_path.iterdir()) == {tmp_path / "desk"}, "nothing written outside the folder"
+    monkeypatch.chdir(tmp_path / "desk" / "sources")
+    assert main(["validate"]) == 0
+    assert "OK: 1 source(s), 1 claim(s), 1 entities." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["not empty", "a file", "a link to an empty folder"])
+def test_init_refuses_a_folder_it_would_not_own(tmp_path, capsys, kind):
+    target, elsewhere = tmp_path / "desk", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if kind == "not empty":
+        target.mkdir()
+        (target / "notes.txt").write_text("mine\n", encoding="utf-8")
+    elif kind == "a file":
+        target.write_text("mine\n", encoding="utf-8")
+    else:
+        target.symlink_to(elsewhere)
+    before = {path: path.read_bytes() if path.is_file() and not path.is_symlink() else None for path in tmp_path.rglob("*")}
+    assert main(["init", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert "factcheck:" in captured.err and not captured.out
+    assert {path: path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            for path in tmp_path.rglob("*")} == before, "nothing written"
+    assert not any(elsewhere.iterdir())
+
+
+def test_the_status_line_stays_out_of_logs_and_pipes():
+    import io
+
+    from factcheck.progress import Progress
+
+    log = io.StringIO()  # not a terminal, as in CI
+    progress = Progress(stream=log, delay=0, interval=0.01)
+    progress.stage("Writing the pages", total=3)
+    progress.advance(2)
+    progress.close()
+    assert log.getvalue() == ""
+
+
+def test_on_a_terminal_the_status_line_shows_the_stage_and_count_then_goes():
+    import io
+    import time
+
+    from factcheck.progress import Progress
+
+    terminal = io.StringIO()
+    progress = Progress(stream=terminal, delay=0, interval=0.01, enabled=True)
+    progress.stage("Writing the pages", total=3)
+    progress.advance(2)
+    deadline = time.monotonic() + 30
+    while "Writing the pages 2/3" not in terminal.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    progress.close()
+    shown = terminal.getvalue()
+    assert "Writing the pages 2/3 (" in shown
+    assert shown.endswith("\r\033[K"), "cleared at the end, leaving the terminal as it was"
+    assert "\n" not in shown, "one line, redrawn in place"

@@ -211,7 +211,7 @@ def test_render_refuses_a_folder_it_did_not_write_and_keeps_the_last_render_on_b
                      encoding="utf-8")
     capsys.readouterr()
     assert render(out, root=project_copy) == 1
-    assert re.search(r":\d+:\d+: verdict: unknown verdict 'acurate'", capsys.readouterr().out)
+    assert re.search(r":\d+:\d+: verdict: unknown verdict 'acurate'", capsys.readouterr().err)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
 
 

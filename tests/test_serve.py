@@ -304,21 +304,13 @@ def test_a_saved_claim_shows_in_the_served_page(repo: ScratchRepo, tmp_path: Pat
         assert stop(server) == 0, log.read_text(encoding="utf-8")[-3000:]
 
 
-def preview_server(watched: Path) -> tuple[object, object]:
-    """The hook, and MkDocs' preview server (not started) watching `watched` as `mkdocs serve` does."""
-    import importlib.util
-
+def preview_server(watched: Path) -> object:
+    """MkDocs' preview server (not started) watching `watched` as `mkdocs serve` does."""
     from mkdocs.livereload import LiveReloadServer
 
-    name = "factcheck_hook_under_test"
-    if name not in sys.modules:  # loaded as MkDocs loads it, under a name of its own
-        spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / "factcheck_hook.py")
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    hook = sys.modules[name]
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(watched))
     server.watch(str(watched))
-    return hook, server
+    return server
 
 
 def rebuild_wanted_after_a_save(server, watched: Path) -> bool:
@@ -344,9 +336,11 @@ def rebuild_wanted_after_a_save(server, watched: Path) -> bool:
 def test_the_preview_learns_of_a_saved_file_without_polling(tmp_path: Path, caplog):
     from watchdog.observers.polling import PollingObserver
 
-    hook, server = preview_server(tmp_path)
+    from factcheck_mkdocs.preview import watch_with_notifications
+
+    server = preview_server(tmp_path)
     with caplog.at_level("INFO"):
-        hook._watch_with_notifications(server)
+        watch_with_notifications(server, [str(tmp_path)])
     if "notifications are unavailable" in caplog.text:
         pytest.skip(caplog.text)
     assert not isinstance(server.observer, PollingObserver)
@@ -356,12 +350,14 @@ def test_the_preview_learns_of_a_saved_file_without_polling(tmp_path: Path, capl
 def test_where_notifications_cannot_start_the_preview_polls(tmp_path: Path, monkeypatch):
     from watchdog.observers.polling import PollingObserver
 
-    hook, server = preview_server(tmp_path)
+    from factcheck_mkdocs import preview
+
+    server = preview_server(tmp_path)
 
     def refuse(observer):
         raise OSError(24, "inotify instance limit reached")
 
-    monkeypatch.setattr(hook._NotifiedObserver, "start", refuse)
-    hook._watch_with_notifications(server)
+    monkeypatch.setattr(preview.NotifiedObserver, "start", refuse)
+    preview.watch_with_notifications(server, [str(tmp_path)])
     assert isinstance(server.observer, PollingObserver)
     assert rebuild_wanted_after_a_save(server, tmp_path)

