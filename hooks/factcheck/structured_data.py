@@ -19,7 +19,7 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The software that writes the annotations (the model's `generator`): this engine, by its package name, with an
 # identifier of its own that no site's address changes.
 GENERATOR = {"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:factcheck-site:generator')}", "type": "Software",
-             "name": "factcheck-site"}
+             "name": "factdesk"}
 
 
 def _entity_as_agent(model: SiteModel, entity_id: str) -> dict:
