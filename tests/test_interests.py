@@ -40,13 +40,21 @@ def note_of(source_html: str, number: int) -> str:
 
 
 def assert_interest_shown(model, pages, item) -> None:
-    """The claimant's name and interest on the claim page and in the claim's note beside the text."""
+    """The claimant's name and interest on the claim page and in the claim's note beside the text: in full
+    in the first note of that claimant on the page, the later ones pointing to it rather than repeating it."""
     entity = item.claimant
     expected = re.sub(r"\s+", " ", entity.interest).strip()
     claim_page = visible(pages[item.url].html)
     assert f"Interest of {entity.name}: {expected}" in claim_page, item.id
-    note = visible(note_of(pages[f"sources/{item.claim.source}.html"].html, item.number))
-    assert f"Interest of {entity.name}: {expected}" in note, item.id
+    source_html = pages[f"sources/{item.claim.source}.html"].html
+    first = min(c.number for c in model.claims_by_source[item.claim.source] if c.claimant and c.claimant.id == entity.id)
+    note = visible(note_of(source_html, item.number))
+    if item.number == first:
+        assert f"Interest of {entity.name}: {expected}" in note, item.id
+    else:
+        assert f"Interest of {entity.name}: see claim {first}." in note, item.id
+        assert expected not in note, item.id
+        assert f"Interest of {entity.name}: {expected}" in visible(note_of(source_html, first)), item.id
 
 
 @pytest.fixture
