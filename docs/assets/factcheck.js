@@ -27,7 +27,16 @@
     }
     popover.hidden = true;
     popover.setAttribute("aria-hidden", "true");
-    var current = null, expanded = false, hideTimer = null, lastPointer = "mouse";
+    var current = null, expanded = false, hideTimer = null, lastPointer = "mouse", returning = false;
+
+    /* Closing a preview puts focus back on its passage, without opening the popover again. */
+    function closeTo(owner) {
+      hide();
+      if (!owner) return;
+      returning = true;
+      owner.focus();
+      returning = false;
+    }
 
     function pieces(claimId) {
       return text.querySelectorAll('[data-claim="' + claimId + '"]');
@@ -72,7 +81,7 @@
         close.type = "button";
         close.className = "fc-popover-close";
         close.textContent = "Close";
-        close.addEventListener("click", function () { var owner = link(claimId); hide(); if (owner) owner.focus(); });
+        close.addEventListener("click", function () { closeTo(link(claimId)); });
         actions.appendChild(full);
         actions.appendChild(close);
         popover.appendChild(actions);
@@ -119,6 +128,11 @@
       }
       popover.hidden = false;
       place(anchor);
+      /* A preview opened by a tap is brought wholly into view, its passage kept above it. */
+      if (expanded && popover.getBoundingClientRect().bottom > window.innerHeight) {
+        window.scrollBy(0, Math.min(popover.getBoundingClientRect().bottom - window.innerHeight + 8,
+                                    anchor.getBoundingClientRect().top - 64));
+      }
     }
 
     function hide() {
@@ -159,7 +173,7 @@
     });
     text.addEventListener("focusin", function (event) {
       var claimId = claimOf(event.target);
-      if (claimId && !(expanded && claimId === current)) show(claimId, event.target, false);
+      if (claimId && !returning && !(expanded && claimId === current)) show(claimId, event.target, false);
     });
     text.addEventListener("focusout", function (event) {
       if (!expanded && !(event.relatedTarget && popover.contains(event.relatedTarget))) hide();
@@ -182,9 +196,7 @@
     popover.addEventListener("mouseleave", hideSoon);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !popover.hidden) {
-        var owner = expanded && current && link(current);
-        hide();
-        if (owner) owner.focus();
+        closeTo(expanded && current && link(current));
       }
     });
     document.addEventListener("click", function (event) {
@@ -195,11 +207,14 @@
     if (annotated) alignNotes(annotated);
   }
 
-  /* Notes beside the text, each level with its passage's first line, or just below the note
-     before it. Only where the stylesheet puts them beside the text (a two-column grid); without
+  /* Notes beside the text, each level with its passage's first line. Where notes crowd (many claims
+     in a few lines), a run of touching notes is moved up into the free space above it, by up to half
+     its largest drift, so that the notes of the run sit around their passages rather than trailing
+     below. Only where the stylesheet puts them beside the text (a two-column grid); without
      JavaScript the grid keeps them beside their paragraph. */
   function alignNotes(annotated) {
     var notes = Array.prototype.slice.call(annotated.querySelectorAll("li.fc-note"));
+    var gap = 6;
     function layout() {
       annotated.classList.remove("fc-aligned");
       annotated.style.minHeight = "";
@@ -208,15 +223,32 @@
         return;
       }
       annotated.classList.add("fc-aligned");
-      var origin = annotated.getBoundingClientRect().top, below = 0, gap = 8;
-      notes.forEach(function (note) {
+      var origin = annotated.getBoundingClientRect().top;
+      var placed = notes.map(function (note) {
         var passage = annotated.querySelector('a.fc-claim[data-note="' + note.id + '"]');
         var line = passage && (passage.getClientRects()[0] || passage.getBoundingClientRect());
-        var top = Math.max(line ? line.top - origin : below, below);
-        note.style.top = top + "px";
-        below = top + note.offsetHeight + gap;
+        return { note: note, want: line ? line.top - origin : 0, height: note.offsetHeight };
       });
-      annotated.style.minHeight = below + "px";
+      /* Down the page: each note at its passage, or just below the note before it. */
+      var below = 0, runs = [];
+      placed.forEach(function (item) {
+        item.top = Math.max(item.want, below);
+        if (!runs.length || item.top > below) runs.push({ items: [], free: item.top - below });
+        runs[runs.length - 1].items.push(item);
+        below = item.top + item.height + gap;
+      });
+      /* Each crowded run up into the space above it, by at most half its largest drift. */
+      runs.forEach(function (run) {
+        var drift = Math.max.apply(null, run.items.map(function (item) { return item.top - item.want; }));
+        var up = Math.max(0, Math.min(run.free, drift / 2));
+        run.items.forEach(function (item) { item.top -= up; });
+      });
+      var bottom = 0;
+      placed.forEach(function (item) {
+        item.note.style.top = item.top + "px";
+        bottom = Math.max(bottom, item.top + item.height);
+      });
+      annotated.style.minHeight = bottom + "px";
     }
     layout();
     if (window.ResizeObserver) {
