@@ -51,10 +51,11 @@
     function setActive(claimId, on) {
       pieces(claimId).forEach(function (piece) { piece.classList.toggle("fc-active", on); });
     }
-    /* Is this claim's note beside its passage, on screen? Then the popover would only repeat it. */
+    /* Is this claim's note beside the text (or the headline's, under it), on screen? Then the popover
+       would only repeat it. */
     function noteBeside(claimId) {
       var note = noteOf(claimId);
-      if (!note || !annotated || !annotated.contains(note) || !annotated.classList.contains("fc-aligned")) return false;
+      if (!note || !annotated || !annotated.classList.contains("fc-aligned")) return false;
       var box = note.getBoundingClientRect();
       return box.bottom > 0 && box.top < window.innerHeight;
     }

@@ -73,11 +73,13 @@ class PageText:
 
     def finish(self, html: str) -> Markup:
         """Name each link whose passage is in pieces after all its pieces (aria-labelledby)."""
+        by_placeholder = {str(escape(claim_id)): (claim_id, parts) for claim_id, parts in self.name_parts.items()}
+
         def labelled(match: re.Match) -> str:
-            parts = self.name_parts.get(match.group(1), [])
+            claim_id, parts = by_placeholder.get(match.group(1), ("", []))
             if len(parts) < 2:
                 return ""
-            anchor = f"claim-{match.group(1)}"
+            anchor = f"claim-{claim_id}"
             return f' aria-labelledby="{escape(" ".join(anchor if p == "self" else p for p in parts))}"'
         return Markup(_PENDING_NAME.sub(labelled, html))
 
