@@ -377,7 +377,7 @@ SHAPES = """() => {
     const style = getComputedStyle(a), mark = getComputedStyle(marker);
     seen[verdict] = [mark.borderTopLeftRadius + ' ' + mark.borderTopRightRadius + ' ' + mark.borderBottomRightRadius,
                      style.borderBottomStyle, parseFloat(style.borderBottomWidth), mark.borderTopStyle, parseFloat(mark.borderTopWidth),
-                     parseFloat(getComputedStyle(a, '::before').borderLeftWidth)];
+                     parseFloat(style.borderLeftWidth)];
   });
   return seen;
 }"""
