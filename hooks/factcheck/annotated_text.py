@@ -304,12 +304,13 @@ def side_notes(claims: list[AnchoredClaim], label: str | None = None, page: Page
 
 
 def _interest_note(claim: AnchoredClaim, page: PageText) -> Markup:
-    """The claimant's declared interest, for the note beside the text: in full the first time on
-    the page, then a pointer to that note; empty when none is declared."""
-    if claim.claimant is None or not claim.claimant.interest:
-        return Markup("")
-    label = f'<span class="fc-label">Interest of {escape(claim.claimant.name)}:</span> '
-    first = page.interests_shown.setdefault(claim.claimant.id, claim.number)
-    if first != claim.number:
-        return Markup(f'<span class="fc-note-interest">{label}see claim {first}.</span>')
-    return Markup(f'<span class="fc-note-interest">{label}{escape(claim.claimant.interest)}</span>')
+    """The declared interests of the claimant and of the person quoted, for the note beside the text:
+    each in full the first time on the page, then a pointer to that claim; empty when neither declares one."""
+    notes = []
+    declared = {e.id: e for e in (claim.claimant, claim.speaker) if e is not None and e.interest}
+    for entity in declared.values():
+        label = f'<span class="fc-label">Interest of {escape(entity.name)}:</span> '
+        first = page.interests_shown.setdefault(entity.id, claim.number)
+        said = f"see claim {first}." if first != claim.number else escape(entity.interest)
+        notes.append(f'<span class="fc-note-interest">{label}{said}</span>')
+    return Markup("".join(notes))
