@@ -6,8 +6,9 @@
   /* The annotated text. Each claim is one link, described by its note's verdict and summary
      (aria-describedby, so a screen reader says the verdict once). Hovering or focusing a
      passage lights up its pieces and its note.
-     - Notes beside the text (wide screens): each note is moved level with its passage, below the
-       note before it; nothing covers the text.
+     - Notes beside the text (wide screens): each note is moved level with its passage, as near as
+       the notes around it allow, and opens in full while its passage is hovered, focused or
+       tapped; nothing covers the text.
      - Notes after the paragraph (narrow screens): a popover under the passage's line shows the
        verdict and summary on hover or focus, a visual copy of the note (hidden from screen readers,
        which have the description). It stays while the pointer is on the passage or the popover, or
