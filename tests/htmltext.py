@@ -64,3 +64,44 @@ def annotated_paragraphs(html: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each paragraph of an annotated source."""
     collector = read(html)
     return [(int(a["data-start"]), int(a["data-end"]), "".join(parts)) for a, parts in collector.paragraphs]
+
+
+class _TextById(HTMLParser):
+    """The text inside each element that has an id, as a screen reader gets it: aria-hidden parts left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None, bool]] = []  # (tag, id, hidden)
+        self.text: dict[str, str] = {}
+        self.attributes: dict[str, dict[str, str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if "id" in attributes:
+            self.attributes[attributes["id"]] = attributes
+            self.text.setdefault(attributes["id"], "")
+        if tag in _VOID:
+            return
+        hidden = (bool(self.stack) and self.stack[-1][2]) or attributes.get("aria-hidden") == "true"
+        self.stack.append((tag, attributes.get("id"), hidden))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][2]:
+            return
+        for _, element_id, _ in self.stack:
+            if element_id:
+                self.text[element_id] += data
+
+
+def text_by_id(html: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The text (aria-hidden parts left out) and the attributes of every element with an id."""
+    parser = _TextById()
+    parser.feed(html)
+    return parser.text, parser.attributes

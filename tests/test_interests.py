@@ -40,13 +40,23 @@ def note_of(source_html: str, number: int) -> str:
 
 
 def assert_interest_shown(model, pages, item, entity=None) -> None:
-    """The claimant's (or `entity`'s) name and interest on the claim page and in the claim's note beside the text."""
+    """The claimant's (or `entity`'s) name and interest on the claim page and in the claim's note beside the
+    text: in full in the first note on the page of a claim they made or are quoted in, the later ones
+    pointing to it rather than repeating it."""
     entity = entity or item.claimant
     expected = re.sub(r"\s+", " ", entity.interest).strip()
     claim_page = visible(pages[item.url].html)
     assert f"Interest of {entity.name}: {expected}" in claim_page, item.id
-    note = visible(note_of(pages[f"sources/{item.claim.source}.html"].html, item.number))
-    assert f"Interest of {entity.name}: {expected}" in note, item.id
+    source_html = pages[f"sources/{item.claim.source}.html"].html
+    first = min(c.number for c in model.claims_by_source[item.claim.source]
+                if entity.id in {e.id for e in (c.claimant, c.speaker) if e is not None})
+    note = visible(note_of(source_html, item.number))
+    if item.number == first:
+        assert f"Interest of {entity.name}: {expected}" in note, item.id
+    else:
+        assert f"Interest of {entity.name}: see claim {first}." in note, item.id
+        assert expected not in note, item.id
+        assert f"Interest of {entity.name}: {expected}" in visible(note_of(source_html, first)), item.id
 
 
 @pytest.fixture

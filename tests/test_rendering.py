@@ -12,7 +12,7 @@ from factcheck.publishing import Publisher, SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
-from htmltext import annotated_paragraphs, read
+from htmltext import annotated_paragraphs, read, text_by_id
 
 
 def render(root):
@@ -105,24 +105,36 @@ def test_overlapping_nested_and_identical_spans_all_render(overlapping):
         assert f'id="note-{item.number}"' in html
         # Its highlighted pieces, put together, give back its quote (across the paragraph break too).
         assert "".join(view.claim_text[claim_id]) == quote.replace("\n\n", ""), claim_id
-    links = re.findall(r'<a class="fc-claim.*?</a>', html, re.S)
-    assert len(links) == len(spans) and all('class="fc-claim-name" data-label=" (claim ' in link for link in links), \
-        "every claim's link is named with its number and verdict"
+    texts, attributes = text_by_id(html)
+    for claim_id, quote in spans.items():
+        # Its link is named for the whole passage, pieces inside other claims and across the break included.
+        item = model.claims[claim_id]
+        parts = attributes[item.anchor_id].get("aria-labelledby", item.anchor_id).split()
+        assert " ".join(" ".join(texts[part] for part in parts).split()) == " ".join(quote.split()), claim_id
     # Nested claims are told apart: the enclosing ones are drawn beneath the inner one's link, one level each.
-    assert re.search(r'<a class="fc-claim[^"]*"[^>]*data-claim="nested"[^>]*><mark class="fc-hl fc-depth-2[^"]*" data-claim="outer">'
-                     r'<mark class="fc-hl fc-depth-1[^"]*" data-claim="twin">gamma</mark></mark>', html)
+    assert re.search(r'<a class="fc-claim[^"]*"[^>]*data-claim="nested"[^>]*><mark class="fc-hl fc-depth-2[^"]*"[^>]* data-claim="outer">'
+                     r'<mark class="fc-hl fc-depth-1[^"]*"[^>]* data-claim="twin">gamma</mark></mark>', html)
 
 
-def test_each_claim_is_one_link_whose_name_gives_its_number_and_verdict(real_content):
+def test_each_claim_is_one_link_named_for_its_whole_passage_and_described_by_its_verdict(real_content):
+    """A link's name is its passage (all its pieces, when other claims interrupt it) and "(claim N)";
+    its description is the verdict and summary, held once, in the note."""
     model, pages = real_content
     for source in model.sources.values():
         html = pages[f"sources/{source.id}.html"].html
         view = read(html)
+        texts, attributes = text_by_id(html)
         for item in model.claims_by_source.get(source.id, []):
             assert view.claim_links[item.id] == [f"../{item.url}"], item.id
-            link = re.search(rf'<a class="fc-claim[^"]*"[^>]*data-claim="{item.id}"[^>]*>(.*?)</a>', html, re.S).group(1)
-            label = re.search(r'<span class="fc-claim-name" data-label="([^"]*)"></span>', link).group(1)
-            assert label == str(escape(f" (claim {item.number}: {item.verdict.label})"))
+            link = attributes[item.anchor_id]
+            label = attributes[f"{item.anchor_id}--label"]
+            assert label["data-label"] == f" (claim {item.number})" and label["lang"] == "en", item.id
+            parts = link.get("aria-labelledby", item.anchor_id).split()
+            name = " ".join(texts[part] for part in parts)
+            assert " ".join(name.split()) == " ".join(source.part(item.claim.selector.field)[item.span.start:item.span.end].split()), item.id
+            assert link["aria-describedby"].split() == [f"note-{item.number}-verdict", f"note-{item.number}-summary"]
+            assert texts[f"note-{item.number}-verdict"] == item.verdict.label
+            assert texts[f"note-{item.number}-summary"] == item.claim.summary
         # Names inside the text are marked, not linked; each entity is linked once, after the text.
         text = html[html.index('class="fc-annotated"'):html.index("</div>", html.index('class="fc-annotated"'))]
         assert not re.search(r"<a [^>]*fc-entity", text)

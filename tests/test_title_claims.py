@@ -102,11 +102,12 @@ def test_the_source_page_highlights_the_headline_with_marker_note_and_link(headl
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     view = read(heading)
     assert visible(heading) == TITLE
-    # One link for the claim, as in the text: named with its number and verdict, its marker drawn from data.
+    # One link for the claim, as in the text: named with its number, described by its note's verdict and
+    # summary, its marker drawn from data.
     assert re.search(r'<a class="fc-claim fc-v-inaccurate" href="../claims/title-tests.html" id="claim-title-tests"'
-                     r' data-claim="title-tests" data-note="note-1">', heading)
+                     r' data-claim="title-tests" data-note="note-1" aria-describedby="note-1-verdict note-1-summary">', heading)
     assert view.claim_links["title-tests"] == ["../claims/title-tests.html"]
-    assert 'data-label=" (claim 1: Inaccurate)"' in heading and 'data-number="1"' in heading
+    assert 'data-label=" (claim 1)"' in heading and 'data-number="1"' in heading
     # The note follows the heading, and the text below is still the source, untouched by the title's offsets.
     notes = html[html.index("</h1>"):html.index('class="fc-source-text"')]
     assert 'id="note-1"' in notes and "BT was testing its VPN service." in notes

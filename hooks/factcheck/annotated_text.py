@@ -1,7 +1,9 @@
 """The annotated text of a source: one link per claim, layered highlights, side notes.
 
 Each claim is one unit for the reader: a single link around its passage, whose
-accessible name is the passage followed by the claim's number and verdict. Entity
+accessible name is the whole passage followed by the claim's number, and whose
+description is its verdict and summary, held once in the note after the paragraph
+(so a screen reader hears each verdict once). Entity
 names inside a passage are marked, never linked, so they do not split it. Where
 claims nest or overlap, links cannot: the innermost claim owns each stretch of
 text, an enclosing claim shows as a highlight layered beneath it, and a claim
@@ -9,12 +11,14 @@ whose passage is interrupted continues in a span that is not a second link.
 
 Markers and the screen-reader label are drawn by the stylesheet from data attributes:
 the page's text stays the source's, so a copied passage is the source's and quote
-selectors anchor in the page as in the text file.
+selectors anchor in the page as in the text file. Only the source's paragraphs carry
+the source's language; labels and notes are in the site's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from markupsafe import Markup, escape
@@ -33,8 +37,56 @@ def paragraph_anchor(number: int) -> str:
 
 
 def claim_name(item: AnchoredClaim) -> str:
-    """What a screen reader hears after a claim's passage, and the start of its popover."""
-    return f"claim {item.number}: {item.verdict.label}"
+    """What a screen reader hears after a claim's passage; the verdict follows as the link's
+    description, from the note, so that it is said once."""
+    return f"claim {item.number}"
+
+
+def lang_attribute(language: str, site_language: str | None) -> str:
+    """` lang="…"` for text in `language` on a page in `site_language`; nothing when they are the same."""
+    return "" if site_language is None or language == site_language else f' lang="{escape(language)}"'
+
+
+@dataclass
+class PageText:
+    """What carries over between the stretches (title, paragraphs) of one page."""
+    site_language: str | None = None
+    linked: set[str] = field(default_factory=set)  # claims whose one link is written
+    named_mentions: set[str] = field(default_factory=set)  # mention anchors written
+    # Per claim, in reading order, the ids of what makes up its link's name when the passage is
+    # not all inside the link ("self" for the link itself): pieces inside other claims, the label.
+    name_parts: dict[str, list[str]] = field(default_factory=dict)
+    interests_shown: dict[str, int] = field(default_factory=dict)  # claimant: the claim whose note gave the interest
+
+    @property
+    def label_lang(self) -> str:
+        """The labels sit inside the source's text, so they always say their language."""
+        return f' lang="{escape(self.site_language)}"' if self.site_language else ""
+
+    def piece(self, item: AnchoredClaim) -> str:
+        """A fresh id for a piece of the claim's passage outside its link."""
+        parts = self.name_parts.setdefault(item.id, [])
+        # "--" cannot occur in a claim id, so no other claim's anchor can take this id.
+        piece = f"{item.anchor_id}--{len(parts) + 1}"
+        parts.append(piece)
+        return piece
+
+    def finish(self, html: str) -> Markup:
+        """Name each link whose passage is in pieces after all its pieces (aria-labelledby)."""
+        by_placeholder = {str(escape(claim_id)): (claim_id, parts) for claim_id, parts in self.name_parts.items()}
+
+        def labelled(match: re.Match) -> str:
+            claim_id, parts = by_placeholder.get(match.group(1), ("", []))
+            if len(parts) < 2:
+                return ""
+            anchor = f"claim-{claim_id}"
+            return f' aria-labelledby="{escape(" ".join(anchor if p == "self" else p for p in parts))}"'
+        return Markup(_PENDING_NAME.sub(labelled, html))
+
+
+# Where a link's aria-labelledby goes once all its pieces are known. Validation refuses control
+# characters in any text, so this cannot occur in the content.
+_PENDING_NAME = re.compile("\x00([^\x00]*)\x00")
 
 
 @dataclass(frozen=True)
@@ -49,11 +101,12 @@ class _Frame:
 class _Writer:
     """Writes a stretch of text as nested elements, opening and closing them as the coverage changes."""
 
-    def __init__(self, claims: list[AnchoredClaim], page_url: str, linked: set[str], named_mentions: set[str]):
+    def __init__(self, claims: list[AnchoredClaim], page_url: str, page: PageText):
         self.claims = {c.id: c for c in claims}
         self.page_url = page_url
-        self.linked = linked
-        self.named_mentions = named_mentions
+        self.page = page
+        self.linked = page.linked
+        self.named_mentions = page.named_mentions
         self.out: list[str] = []
         self.stack: list[_Frame] = []
 
@@ -86,15 +139,20 @@ class _Writer:
         verdict = f"fc-v-{escape(item.verdict.id)}"
         href = escape(relative_url(self.page_url, item.url))
         if frame.kind == "mark":
-            self.out.append(f'<mark class="fc-hl fc-depth-{frame.depth} {verdict}" data-claim="{escape(item.id)}">')
+            self.out.append(f'<mark class="fc-hl fc-depth-{frame.depth} {verdict}" id="{self.page.piece(item)}"'
+                            f' data-claim="{escape(item.id)}">')
         elif frame.link:
             self.linked.add(item.id)
+            self.page.name_parts.setdefault(item.id, []).append("self")
+            # Its verdict and summary, said once, from the note (which follows the paragraph).
             self.out.append(
                 f'<a class="fc-claim {verdict}" href="{href}" id="{escape(item.anchor_id)}"'
-                f' data-claim="{escape(item.id)}" data-note="note-{item.number}">'
+                f' data-claim="{escape(item.id)}" data-note="note-{item.number}"'
+                f' aria-describedby="note-{item.number}-verdict note-{item.number}-summary"\x00{escape(item.id)}\x00>'
             )
         else:
-            self.out.append(f'<span class="fc-claim fc-claim-more {verdict}" data-claim="{escape(item.id)}" data-href="{href}">')
+            self.out.append(f'<span class="fc-claim fc-claim-more {verdict}" id="{self.page.piece(item)}"'
+                            f' data-claim="{escape(item.id)}" data-href="{href}">')
 
     def close(self) -> None:
         frame = self.stack.pop()
@@ -103,9 +161,7 @@ class _Writer:
         elif frame.kind == "mark":
             self.out.append("</mark>")
         elif frame.link:
-            # The link's name ends with the claim's number and verdict, for screen readers.
-            name = claim_name(self.claims[frame.key])
-            self.out.append(f'<span class="fc-claim-name" data-label=" ({escape(name)})"></span></a>')
+            self.out.append("</a>")
         else:
             self.out.append("</span>")
 
@@ -113,8 +169,17 @@ class _Writer:
         self.out.append(str(escape(value)))
 
     def marker(self, item: AnchoredClaim) -> None:
-        marker = f'<span class="fc-marker fc-v-{escape(item.verdict.id)}" data-number="{item.number}" aria-hidden="true"></span>'
+        """The claim's numbered marker, then the label that ends its link's name, in the site's language."""
+        own = bool(self.stack) and self.stack[0].kind == "run" and self.stack[0].key == item.id
+        label_id = f"{item.anchor_id}--label"
+        marker = (
+            f'<span class="fc-marker fc-v-{escape(item.verdict.id)}" data-number="{item.number}" aria-hidden="true"></span>'
+            f'<span class="fc-claim-name" data-label=" ({escape(claim_name(item))})" id="{label_id}"'
+            f'{self.page.label_lang}></span>'
+        )
         if item.id in self.linked:
+            if not own:  # after the passage's last piece: named by reference
+                self.page.name_parts.setdefault(item.id, []).append(label_id)
             self.out.append(marker)
             return
         # Every stretch of this claim belongs to a claim inside it (an identical twin, or
@@ -126,12 +191,13 @@ class _Writer:
 
 def annotate_stretch(
     text: str, stretch: Span, claims: Iterable[AnchoredClaim], mentions: Iterable[Mention], page_url: str,
-    linked: set[str], named_mentions: set[str], markers_at: dict[str, int] | None = None,
-) -> Markup:
-    """A stretch of text (a paragraph, a title) with its claims and entity names, as inline HTML.
+    page: PageText, markers_at: dict[str, int] | None = None,
+) -> str:
+    """A stretch of text (a paragraph, a title) with its claims and entity names, as inline HTML
+    (to be finished by `page.finish` once every stretch is written).
 
-    `linked` and `named_mentions` carry over between stretches of one page: a claim that
-    runs over a paragraph break is linked once, an anchor id is written once.
+    `page` carries over between stretches of one page: a claim that runs over a paragraph
+    break is linked once, an anchor id is written once.
     `markers_at` places a claim's marker elsewhere than at its end (at the end of the
     last paragraph it reaches, when it ends on a paragraph break)."""
     local = [c for c in claims if c.span.start < stretch.end and c.span.end > stretch.start]
@@ -141,7 +207,7 @@ def annotate_stretch(
     for span in [c.span for c in local] + [m.span for m in local_mentions]:
         cuts.update(p for p in (span.start, span.end) if stretch.start < p < stretch.end)
     cuts.update(p for p in markers.values() if stretch.start < p < stretch.end)
-    writer = _Writer(local, page_url, linked, named_mentions)
+    writer = _Writer(local, page_url, page)
     points = sorted(cuts)
     for a, b in zip(points, points[1:]):
         covering = sorted(
@@ -165,26 +231,36 @@ def annotate_stretch(
             writer.move_to(own)
             writer.marker(item)
     writer.move_to([])
-    return Markup("".join(writer.out))
+    return "".join(writer.out)
 
 
-def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention], page_url: str) -> Markup:
+def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention], page_url: str,
+             page: PageText | None = None) -> Markup:
     """The source text as HTML: its paragraphs, each followed by the notes on the claims that end in it.
 
-    The visible text, markers aside, is the source text exactly."""
+    The visible text, markers aside, is the source text exactly. Each paragraph carries the
+    source's language (when it is not the site's); the notes, after it, are in the site's.
+    A paragraph the editors set aside whole as `not_checked` that holds no letter (a stray page
+    number or counter) is hidden from screen readers: it is not part of what the text says."""
+    page = page or PageText()
     text = source.text
     blocks = paragraphs(text)
     markers_at = {c.id: _marker_position(c.span, blocks) for c in claims}
-    linked: set[str] = set()
-    named_mentions: set[str] = set()
+    set_aside = {item.quote.strip() for item in source.not_checked}
+    lang = lang_attribute(source.language, page.site_language)
     out: list[str] = []
     for number, paragraph in enumerate(blocks, start=1):
-        body = annotate_stretch(text, paragraph, claims, mentions, page_url, linked, named_mentions, markers_at)
-        out.append(f'<p class="fc-paragraph" id="{paragraph_anchor(number)}" data-start="{paragraph.start}" data-end="{paragraph.end}">{body}</p>')
+        body = annotate_stretch(text, paragraph, claims, mentions, page_url, page, markers_at)
+        content = text[paragraph.start:paragraph.end]
+        stray = (content.strip() in set_aside and not any(ch.isalpha() for ch in content)
+                 and not any(c.span.start < paragraph.end and c.span.end > paragraph.start for c in claims))
+        hidden = ' aria-hidden="true"' if stray else ""
+        out.append(f'<p class="fc-paragraph{" fc-stray" if stray else ""}" id="{paragraph_anchor(number)}"{lang}{hidden}'
+                   f' data-start="{paragraph.start}" data-end="{paragraph.end}">{body}</p>')
         noted = sorted((c for c in claims if paragraph.start < markers_at[c.id] <= paragraph.end), key=lambda c: c.number)
         if noted:
-            out.append(side_notes(noted))
-    return Markup("\n".join(out))
+            out.append(side_notes(noted, page=page))
+    return page.finish("\n".join(out))
 
 
 def _marker_position(span: Span, blocks: list[Span]) -> int:
@@ -197,25 +273,29 @@ def _marker_position(span: Span, blocks: list[Span]) -> int:
     return position
 
 
-def annotate_title(title: str, claims: list[AnchoredClaim], page_url: str) -> Markup:
+def annotate_title(title: str, claims: list[AnchoredClaim], page_url: str, page: PageText | None = None) -> Markup:
     """A source's title with the claims about its headline, written as the text is: one link per claim."""
-    return annotate_stretch(title, Span(0, len(title)), claims, [], page_url, set(), set())
+    page = page or PageText()
+    return page.finish(annotate_stretch(title, Span(0, len(title)), claims, [], page_url, page))
 
 
-def side_notes(claims: list[AnchoredClaim], label: str | None = None) -> Markup:
+def side_notes(claims: list[AnchoredClaim], label: str | None = None, page: PageText | None = None) -> Markup:
     """The notes on a paragraph's claims: number, verdict in words, the claim, why, and the
-    declared interest of whoever made it.
+    declared interest of whoever made it (in full the first time on the page).
 
-    Beside the paragraph on wide screens, after it on narrow ones. They hold no links:
-    each claim's one link is its passage, so the keyboard reaches claim N in N steps.
-    Left out of the search index, which would otherwise run them into the text."""
+    Beside their passages on wide screens, after the paragraph on narrow ones. They hold no
+    links: each claim's one link is its passage, so the keyboard reaches claim N in N steps.
+    The verdict and summary have ids: the claim's link is described by them, so a screen
+    reader says the verdict once, there. Left out of the search index, which would otherwise
+    run them into the text."""
+    page = page or PageText()
     items = [
         f'<li class="fc-note" id="note-{c.number}" data-claim="{escape(c.id)}">'
         f'<span class="fc-note-number fc-v-{escape(c.verdict.id)}"><span class="fc-sr">Claim </span>{c.number}</span> '
-        f'<span class="fc-badge fc-v-{escape(c.verdict.id)}">{escape(c.verdict.label)}</span> '
+        f'<span class="fc-badge fc-v-{escape(c.verdict.id)}" id="note-{c.number}-verdict">{escape(c.verdict.label)}</span> '
         f'<span class="fc-note-claim">{escape(c.claim.claim)}</span> '
-        f'<span class="fc-note-summary">{escape(c.claim.summary)}</span>'
-        f"{_interest_note(c)}"
+        f'<span class="fc-note-summary" id="note-{c.number}-summary">{escape(c.claim.summary)}</span>'
+        f"{_interest_note(c, page)}"
         "</li>"
         for c in claims
     ]
@@ -223,11 +303,14 @@ def side_notes(claims: list[AnchoredClaim], label: str | None = None) -> Markup:
     return Markup(f'<ol class="fc-notes" aria-label="{escape(label)}" data-search-exclude>{"".join(items)}</ol>')
 
 
-def _interest_note(claim: AnchoredClaim) -> Markup:
-    """The declared interest of the claimant and of the person quoted, for the note beside the text; empty
-    when neither declares one."""
-    return Markup("").join(
-        Markup(f'<span class="fc-note-interest"><span class="fc-label">Interest of {escape(entity.name)}:</span> '
-               f"{escape(entity.interest)}</span>")
-        for entity in (claim.claimant, claim.speaker) if entity is not None and entity.interest
-    )
+def _interest_note(claim: AnchoredClaim, page: PageText) -> Markup:
+    """The declared interests of the claimant and of the person quoted, for the note beside the text:
+    each in full the first time on the page, then a pointer to that claim; empty when neither declares one."""
+    notes = []
+    declared = {e.id: e for e in (claim.claimant, claim.speaker) if e is not None and e.interest}
+    for entity in declared.values():
+        label = f'<span class="fc-label">Interest of {escape(entity.name)}:</span> '
+        first = page.interests_shown.setdefault(entity.id, claim.number)
+        said = f"see claim {first}." if first != claim.number else escape(entity.interest)
+        notes.append(f'<span class="fc-note-interest">{label}{said}</span>')
+    return Markup("".join(notes))

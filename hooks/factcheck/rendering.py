@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .anchoring import Span
-from .annotated_text import annotate, annotate_title, side_notes
+from .anchoring import paragraphs
+from .annotated_text import PageText, annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
 from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
 from .charts import verdict_chart
@@ -139,9 +140,11 @@ class Renderer:
         claims = self.model.claims_by_source.get(source.id, [])
         mentions = self.model.mentions.get(source.id, [])
         in_title = [c for c in claims if c.in_title]
-        body = annotate(source, [c for c in claims if not c.in_title], mentions, url)
-        title = annotate_title(source.title, in_title, url)
-        title_notes = side_notes(in_title, "Claims in the headline") if in_title else Markup("")
+        # One page of text: labels in the site's language, each claimant's interest given in full once.
+        page = PageText(site_language=self.info.language)
+        title = annotate_title(source.title, in_title, url, page)
+        title_notes = side_notes(in_title, "Claims in the headline", page) if in_title else Markup("")
+        body = annotate(source, [c for c in claims if not c.in_title], mentions, url, page)
         named = Counter(mention.entity_id for mention in mentions)
         html = self._render(
             "source.html.j2", url, source=source, claims=claims, body=body, title=title, title_notes=title_notes,
@@ -229,13 +232,17 @@ class Renderer:
 
 
 def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:
-    """Text around a span, cut at word boundaries, with an ellipsis where it was cut."""
-    start = max(0, span.start - width)
-    end = min(len(text), span.end + width)
+    """Text around a span, within the paragraphs it is in, cut at word boundaries, with an
+    ellipsis where it was cut (the next paragraph, a stray line, is not the span's context)."""
+    blocks = paragraphs(text)
+    first = max((b.start for b in blocks if b.start <= span.start), default=0)
+    last = min((b.end for b in blocks if b.end >= span.end), default=len(text))
+    start = max(first, span.start - width)
+    end = min(last, span.end + width)
     before, after = text[start:span.start], text[span.end:end]
-    if start > 0:
+    if start > first:
         before = "…" + re.sub(r"^\S*\s", "", before, count=1)
-    if end < len(text):
+    if end < last:
         after = re.sub(r"\s\S*$", "", after, count=1) + "…"
     return before, after
 
@@ -305,11 +312,18 @@ def meta_elements(meta: dict[str, str]) -> list[tuple[str, str, str]]:
     return [("property" if key.split(":")[0] == "og" else "name", key, value) for key, value in sorted(meta.items())]
 
 
+# Told apart without colour: each verdict's markers take a shape and its passages a line style,
+# by its place in the scale (no two of the first twelve verdicts share both).
+MARKER_SHAPES = ("0.7em", "0", "0 0.7em 0.7em 0")  # border-radius: round, square, tag
+LINE_STYLES = ("solid", "double", "dashed", "dotted")
+
+
 def verdict_css(model: SiteModel) -> str:
-    """Each verdict's colour, from the rating scale's data, as CSS custom properties."""
+    """Each verdict's colour, marker shape and line style, from the rating scale's data, as CSS custom properties."""
     rules = [
-        f".fc-v-{verdict.id} {{ --fc-colour: {verdict.colour}; }}\n"
+        f".fc-v-{verdict.id} {{ --fc-colour: {verdict.colour}; --fc-shape: {MARKER_SHAPES[index % len(MARKER_SHAPES)]};"
+        f" --fc-line: {LINE_STYLES[index % len(LINE_STYLES)]}; }}\n"
         f".fc-badge.fc-v-{verdict.id} {{ background: {verdict.colour}; }}"
-        for verdict in model.repository.scale.verdicts
+        for index, verdict in enumerate(model.repository.scale.verdicts)
     ]
     return "/* Generated from rating-scale.yml. */\n" + "\n".join(rules) + "\n"
