@@ -857,3 +857,33 @@ def test_the_costliest_markdown_a_field_may_hold_stays_within_the_budget():
     attack = (table(50, 1_320) * 8)[:MAX_MARKDOWN_CHARS]
     assert _function_calls(MarkdownRenderer(), attack[:2_000]) > 150 * 2_000  # what it would cost
     assert markdown_problem(attack) is not None
+
+
+def test_uncovered_sentences_beyond_those_named_are_counted_not_built(repo: ScratchRepo, monkeypatch):
+    """A text of two megabytes can hold 700,000 sentences: the coverage check builds a sentence (and its
+    text) only for the ones its messages name, whatever the count, and says where the rest are."""
+    from factcheck import coverage
+    from factcheck.standards import MAX_UNCOVERED_LISTED, standards_problems
+
+    built = 0
+    real = coverage.Sentence
+
+    def counting(*args):
+        nonlocal built
+        built += 1
+        return real(*args)
+
+    monkeypatch.setattr(coverage, "Sentence", counting)
+    messages = {}
+    for count in (1_000, 10_000):
+        text = "A. " * count + "The desk checks this."
+        repo.source("s", text)
+        repo.claim("c", "s", "The desk checks this.", len(text) - 21, len(text))
+        built = 0
+        messages[count] = [p.message for p in standards_problems(build_site(load_repository(repo.root)))
+                           if "no claim covers" in p.message]
+        assert built == MAX_UNCOVERED_LISTED, count
+    assert len(messages[10_000]) == MAX_UNCOVERED_LISTED + 1
+    assert messages[10_000][0].startswith("no claim covers the sentence 'A.' (sources/s.txt, characters 0–2)")
+    assert messages[10_000][-1].startswith(f"no claim covers {10_000 - MAX_UNCOVERED_LISTED:,} more sentences "
+                                           f"(sources/s.txt, characters {3 * MAX_UNCOVERED_LISTED}–{3 * 10_000 - 1})")
