@@ -887,3 +887,39 @@ def test_uncovered_sentences_beyond_those_named_are_counted_not_built(repo: Scra
     assert messages[10_000][0].startswith("no claim covers the sentence 'A.' (sources/s.txt, characters 0–2)")
     assert messages[10_000][-1].startswith(f"no claim covers {10_000 - MAX_UNCOVERED_LISTED:,} more sentences "
                                            f"(sources/s.txt, characters {3 * MAX_UNCOVERED_LISTED}–{3 * 10_000 - 1})")
+
+
+@pytest.mark.parametrize("separator", [" ", "\n\n"], ids=["one paragraph", "a paragraph each"])
+def test_annotating_a_text_that_names_an_entity_everywhere_grows_linearly(repo: ScratchRepo, separator):
+    """A source of two megabytes can name an entity 700,000 times, in one paragraph or in as many: each
+    name was once compared with every other (its page took more than ten minutes to render)."""
+    from factcheck.annotated_text import annotate
+
+    repo.entity("bt", "BT", aliases=[{"text": "BT", "whole_word": True, "case_sensitive": True}])
+    work = {}
+    for count in (1_000, 2_000):
+        text = separator.join(["BT"] * count)
+        repo.source("s", text)
+        repo.claim("c", "s", "BT", 0, 2)
+        model = build_site(load_repository(repo.root))
+        source, claims, mentions = model.sources["s"], model.claims_by_source["s"], model.mentions["s"]
+        assert len(mentions) == count
+        work[count] = _lines_run(lambda: annotate(source, claims, mentions, "sources/s.html"))
+    assert work[2_000] <= 2.2 * work[1_000], work
+
+
+def _lines_run(run) -> int:
+    """Lines of Python run by `run` (a loop's each turn counts): work counted rather than timed."""
+    lines = 0
+
+    def on_line(frame, event, arg):
+        nonlocal lines
+        lines += 1
+        return on_line
+
+    sys.settrace(on_line)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return lines

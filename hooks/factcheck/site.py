@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
@@ -77,12 +77,30 @@ class SiteModel:
     def mentions(self) -> dict[str, list[Mention]]:
         """Every entity mention, by source id. A source whose text, language and the entities' forms are as in
         the build `reuse` came from keeps the mentions found then."""
-        forms = tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
-        finder = functools.cache(lambda: MentionFinder(self.entities))
+        forms, finder = self._forms, self._finder
         found = {sid: self.reuse.get(("mentions", sid), (source.text, source.language, forms), lambda: finder().find(source))
                  for sid, source in sorted(self.sources.items())}
         self.reuse.finish()  # spans were found in build_site: everything is asked for
         return found
+
+    @functools.cached_property
+    def named_entities(self) -> frozenset[str]:
+        """The ids of the entities some source names. Validation needs no more than this: found without
+        building the mentions (a source may name an entity hundreds of thousands of times) unless they are."""
+        if "mentions" in self.__dict__:
+            return frozenset(self.mentions_by_entity)
+        forms, finder = self._forms, self._finder
+        return frozenset().union(*(
+            self.reuse.get(("named", sid), (source.text, source.language, forms), lambda: finder().named(source))
+            for sid, source in sorted(self.sources.items())))
+
+    @functools.cached_property
+    def _forms(self) -> tuple:
+        return tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
+
+    @functools.cached_property
+    def _finder(self) -> Callable[[], MentionFinder]:
+        return functools.cache(lambda: MentionFinder(self.entities))
 
     @functools.cached_property
     def mentions_by_entity(self) -> dict[str, list[Mention]]:
@@ -375,18 +393,41 @@ class MentionFinder:
         return None
 
     def find(self, source: Source) -> list[Mention]:
-        text, mentions, position = source.text, [], 0
+        mentions: list[Mention] = []
+        for number, start, end in self._occurrences(source):
+            mentions.append(Mention(self.entity_of[number], source.id, Span(start, end), f"mention-{len(mentions) + 1}"))
+        return mentions
+
+    def named(self, source: Source) -> frozenset[str]:
+        """The ids of the entities the source names: what `find` finds, without building a mention for each."""
+        return frozenset(self.entity_of[number] for number, _, _ in self._occurrences(source))
+
+    def _occurrences(self, source: Source) -> Iterator[tuple[int, int, int]]:
+        """Each mention as its form's number, start and end, in the order of the text."""
+        text, position = source.text, 0
         boundaries = WordBoundaries(text, source.language)  # segments the text only if an edge needs it
-        while self.starts and (start := self.starts.search(text, position)):
+        if not self.starts:
+            return
+        search, tried_at, edges = self.starts.search, self.tried_at, self.edges_to_check
+        # The common case inline (a source can name an entity hundreds of thousands of times): the forms
+        # starting with the character found, the first that matches, and no edge left to the segmentation.
+        while start := search(text, position):
             position = start.start()
-            matched = self._match_at(text, position, boundaries)
-            if matched is None:
+            character = text[position]
+            tried = tried_at[(character, 0)] if (character, 0) in tried_at else self._forms_starting_with(character)
+            found = tried[0].match(text, position) if tried else None
+            if found is None or not found.lastindex:
                 position += 1
                 continue
-            number, span = matched
-            mentions.append(Mention(self.entity_of[number], source.id, span, f"mention-{len(mentions) + 1}"))
-            position = span.end
-        return mentions
+            number, end = tried[1][found.lastindex - 1], found.end()
+            if edges[number] != (False, False):
+                matched = self._match_at(text, position, boundaries)
+                if matched is None:
+                    position += 1
+                    continue
+                number, end = matched[0], matched[1].end
+            yield number, position, end
+            position = end
 
 
 def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:

@@ -66,7 +66,7 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
     for entity_id, entity in sorted(model.entities.items()):
         # Claims first: the mentions are looked for only when an entity has no claim.
         if not (model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
-                or model.mentions_by_entity.get(entity_id)):
+                or entity_id in model.named_entities):
             problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
                                                          "add the names the sources use to `aliases`, or remove the file"))
     return problems
