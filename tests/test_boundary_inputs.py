@@ -442,3 +442,18 @@ def test_a_linked_settings_file_builds_nothing_from_where_it_points(project_copy
     assert result.returncode == 1
     assert "mkdocs.yml is a symbolic link; the site is built only from regular files inside the repository" in result.stderr
     assert not site.exists()
+
+
+def test_a_file_with_a_hundred_thousand_problems_lists_a_hundred(repo: ScratchRepo, capsys):
+    """A 256 KiB claim file of wrong items gave 130,000 lines and took 4.5 s: each file's problems are listed
+    up to a hundred, with one more saying there are others, and the rest are not looked for."""
+    repo.settings()
+    repo.source("s", "The desk checks this sentence.")
+    repo.claim("c", "s", "The desk checks this sentence.", 0, 30, evidence=[1] * 50_000)
+    code, output = run(repo.root, capsys, "validate")
+    assert code == 1
+    listed = [line for line in output.splitlines() if line.startswith("claims/s/c.yml:")]
+    assert len(listed) == 101
+    assert "claims/s/c.yml:1:1: (file): has more than 100 problems; the first 100 are listed: fix those and validate " \
+           "again" in listed
+    assert "claims/s/c.yml:8:12: evidence[0]: expected a mapping of fields, found a number (1)" in listed, listed[:3]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .boundary import OutsideBoundary, read_bytes
 
 from .markdown_limits import markdown_problem
-from .problems import Problem, field_name
+from .problems import MAX_PROBLEMS_PER_FILE, Problem, field_name
 from .yamlfile import JsonPath, YamlDocument
 
 
@@ -167,6 +167,8 @@ def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]
                 "which makes text display differently from what it says; remove it",
             ))
     for error in schema.iter_errors(document.data):
+        if len(problems) > MAX_PROBLEMS_PER_FILE:
+            break  # more than are listed (`problems.at_most_per_file`): the rest are not looked for
         if tuple(error.absolute_path) in placeholders | refused:
             continue  # already reported
         for path, message in _explain(error):
