@@ -923,3 +923,48 @@ def _lines_run(run) -> int:
     finally:
         sys.settrace(None)
     return lines
+
+
+# Link-check output an attacker can shape: an address or file name that closes a fence, mentions, images, HTML.
+HOSTILE_LINK_REPORT = (
+    "docs/a.md: https://x.test/```: 404\n"
+    "```\n"
+    "@everyone @desk/maintainers see ![x](https://evil.test/x.png) <img src=x onerror=alert(1)> [a](https://evil.test)\n"
+    "``````````\n"
+    "~~~\n"
+    "claims/s/c.yml: https://x.test/\x1b[31mred\r\n"
+)
+
+
+def test_the_weekly_broken_links_issue_shows_the_link_check_output_as_text(tmp_path):
+    """The issue body is Markdown: whatever the link check printed stays inside one code block, mentions no one
+    and shows no image, link or HTML. The workflow's own step is run, with `gh` standing in for GitHub."""
+    import yaml
+    from markdown_it import MarkdownIt
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/links.yml").read_text(encoding="utf-8"))
+    step = next(s for s in workflow["jobs"]["links"]["steps"] if s.get("name") == "Report broken links in an issue")
+    (tmp_path / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    (tmp_path / "broken-links.txt").write_text(HOSTILE_LINK_REPORT, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text('#!/bin/sh\necho "$@" >> gh-calls.txt\n'
+                                'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" body.md; shift; done\n')
+    (bin_dir / "gh").chmod(0o755)
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, capture_output=True, text=True, env={
+        **ENV, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT / "hooks"), "STATUS": "1",
+        "RUN_URL": "https://github.test/run/1", "GITHUB_REPOSITORY": "desk/checks", "ISSUE_TITLE": "Broken links"})
+    assert result.returncode == 0, result.stderr
+    assert "issue create" in (tmp_path / "gh-calls.txt").read_text()
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    fences = [t for t in tokens if t.type == "fence"]
+    assert len(fences) == 1
+    shown = fences[0].content
+    for line in ("docs/a.md: https://x.test/```: 404", "``````````", "~~~", "<img src=x onerror=alert(1)>"):
+        assert line in shown
+    assert "@\u2060everyone @\u2060desk/maintainers" in shown and "@e" not in shown
+    assert "\x1b" not in shown and "\\x1b[31mred" in shown
+    outside = "".join(t.content for t in tokens if t.type != "fence")
+    assert "evil.test" not in outside and "@" not in outside and "<img" not in outside
+    assert "Replace each with a working address" in outside
