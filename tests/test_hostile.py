@@ -968,3 +968,43 @@ def test_the_weekly_broken_links_issue_shows_the_link_check_output_as_text(tmp_p
     outside = "".join(t.content for t in tokens if t.type != "fence")
     assert "evil.test" not in outside and "@" not in outside and "<img" not in outside
     assert "Replace each with a working address" in outside
+
+
+def _guard(tmp_path: Path, changed: list[str], reviewed: bool) -> subprocess.CompletedProcess:
+    """The code-changes check's own step, with `gh` answering the pull request's changed files."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/guard.yml").read_text(encoding="utf-8"))
+    (step,) = workflow["jobs"]["code-changes"]["steps"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (tmp_path / "files.txt").write_text("".join(name + "\n" for name in changed), encoding="utf-8")
+    (bin_dir / "gh").write_text(f"#!/bin/sh\ncat {tmp_path / 'files.txt'}\n")
+    (bin_dir / "gh").chmod(0o755)
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, capture_output=True, text=True, env={
+        **ENV, "PATH": f"{bin_dir}:{os.environ['PATH']}", "NUMBER": "7", "GITHUB_REPOSITORY": "desk/checks",
+        "REVIEWED": "true" if reviewed else "false"})
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on every GitHub runner) is not installed")
+@pytest.mark.parametrize("path", ["overrides/main.html", "hooks/factcheck/rendering.py", "Makefile", ".github/workflows/ci.yml",
+                                  ".ci/run", "docs/assets/factcheck.js", "mkdocs.yml", "requirements.txt"])
+def test_a_pull_request_that_changes_code_fails_until_a_maintainer_has_reviewed_it(tmp_path, path):
+    workflow = (ROOT / ".github/workflows/guard.yml").read_text(encoding="utf-8")
+    assert "pull_request_target" in workflow and "checkout" not in workflow  # the target's version; no code of the PR runs
+    changed = ["claims/s/c.yml", path, "::error file=README.md::forged\n%0A::warning::x"]
+    result = _guard(tmp_path, changed, reviewed=False)
+    assert result.returncode == 1
+    assert json.dumps(path) in result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("::")] == [
+        "::error title=Code changes need a maintainer's review::A maintainer must read these changes and add the label "
+        "code-reviewed."]
+    assert _guard(tmp_path, changed, reviewed=True).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on every GitHub runner) is not installed")
+def test_a_pull_request_that_changes_only_content_passes_the_code_check(tmp_path):
+    result = _guard(tmp_path, ["claims/s/c.yml", "sources/s.txt", "sources/s.yml", "entities/e.yml", "docs/methodology.md",
+                               "docs/assets/chart.png", "site.yml"], reviewed=False)
+    assert result.returncode == 0 and "Only content changed." in result.stdout
