@@ -319,6 +319,10 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
                           "update the selector", severity="warning")]
 
 
+# Forms starting with one character that a pattern tries one after the other; beyond, a tree of their characters.
+FEW_FORMS = 16
+
+
 class MentionFinder:
     """Finds every place an entity's name or alias occurs, in one pass per text.
 
@@ -350,34 +354,56 @@ class MentionFinder:
         self.edges_to_check = [(whole_word and bool(script_without_spaces(text[0])),
                                 whole_word and bool(script_without_spaces(text[-1])))
                                for text, (_, whole_word, _) in ((text, forms[text]) for text in self.forms)]
-        # (text character, forms skipped) → the forms tried there; forms are skipped where the first
-        # ones were refused by the segmentation.
+        # (text character, forms skipped) → the case-insensitive forms tried there; forms are skipped where
+        # the first ones were refused by the segmentation.
         self.tried_at: dict[tuple[str, int], tuple[re.Pattern[str], list[int]] | None] = {}
+        # The case-sensitive forms (the usual kind) in a tree of their characters: at each place the forms
+        # that occur there are found by reading the text once, however many forms share a beginning (a
+        # thousand aliases beginning like every sentence of a text were each tried at every sentence).
+        self.case_sensitive = [forms[text][2] for text in self.forms]
+        self.insensitive = not all(self.case_sensitive)
+        self.trie: dict = {}
+        for number, text in enumerate(self.forms):
+            if self.case_sensitive[number]:
+                node = self.trie
+                for character in text:
+                    node = node.setdefault(character, {})
+                node.setdefault(None, []).append(number)
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.starting_at: dict[str, list[int]] = {}
 
-    def _forms_starting_with(self, character: str, skipped: int = 0) -> tuple[re.Pattern[str], list[int]] | None:
-        """The forms whose first character matches `character` (as each form compares case), but the first
-        `skipped`, as one pattern trying them in order, with the form of each of its groups; None if none."""
-        if (character, skipped) not in self.tried_at:
-            if skipped:
-                starting = self._forms_starting_with(character)
-                numbers = starting[1][skipped:] if starting else []
-            else:
-                numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
-            self.tried_at[(character, skipped)] = (
+    def _forms_starting_with(self, character: str, skipped: int = 0,
+                             every: bool = True) -> tuple[re.Pattern[str], list[int]] | None:
+        """The forms whose first character matches `character` (as each form compares case), the case-insensitive
+        ones alone unless `every`, but the first `skipped`, as one pattern trying them in order, with the form of
+        each of its groups; None if none."""
+        key = (character, skipped, every)
+        if key not in self.tried_at:
+            numbers = [number for number in self._starting_with(character)
+                       if every or not self.case_sensitive[number]][skipped:]
+            self.tried_at[key] = (
                 re.compile("|".join(f"({self.bodies[number]})" for number in numbers)), numbers,
             ) if numbers else None
-        return self.tried_at[(character, skipped)]
+        return self.tried_at[key]
+
+    def _starting_with(self, character: str) -> list[int]:
+        """The numbers of the forms whose first character matches `character` (as each form compares case)."""
+        if character not in self.starting_at:
+            self.starting_at[character] = [number for number, first in enumerate(self.first_character)
+                                           if first.fullmatch(character)]
+        return self.starting_at[character]
 
     def _edges_hold(self, number: int, text: str, span: Span, boundaries: WordBoundaries) -> bool:
         check_start, check_end = self.edges_to_check[number]
         return ((not check_start or is_word_edge(text, span.start, boundaries))
                 and (not check_end or is_word_edge(text, span.end, boundaries)))
 
-    def _match_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, Span] | None:
-        """The first form (in the order forms are tried) that occurs at `position` with its edges on word
-        boundaries, and where; None if none."""
+    def _match_at(self, text: str, position: int, boundaries: WordBoundaries,
+                  every: bool = True) -> tuple[int, Span] | None:
+        """The first form (in the order forms are tried; the case-insensitive ones alone unless `every`) that occurs
+        at `position` with its edges on word boundaries, and where; None if none."""
         character = text[position]
-        tried, skipped = self._forms_starting_with(character), 0
+        tried, skipped = self._forms_starting_with(character, 0, every), 0
         while tried:
             found = tried[0].match(text, position)
             if not (found and found.lastindex):
@@ -389,7 +415,7 @@ class MentionFinder:
             # Refused by the segmentation (rare): the forms after it. Each refused form occurs here, so
             # there are at most as many tries as forms that are prefixes of one another.
             skipped += index + 1
-            tried = self._forms_starting_with(character, skipped)
+            tried = self._forms_starting_with(character, skipped, every)
         return None
 
     def find(self, source: Source) -> list[Mention]:
@@ -408,26 +434,57 @@ class MentionFinder:
         boundaries = WordBoundaries(text, source.language)  # segments the text only if an edge needs it
         if not self.starts:
             return
-        search, tried_at, edges = self.starts.search, self.tried_at, self.edges_to_check
-        # The common case inline (a source can name an entity hundreds of thousands of times): the forms
-        # starting with the character found, the first that matches, and no edge left to the segmentation.
+        search, starting_at, tried_at, edges = self.starts.search, self.starting_at, self.tried_at, self.edges_to_check
         while start := search(text, position):
             position = start.start()
             character = text[position]
-            tried = tried_at[(character, 0)] if (character, 0) in tried_at else self._forms_starting_with(character)
-            found = tried[0].match(text, position) if tried else None
-            if found is None or not found.lastindex:
+            starting = starting_at.get(character)
+            if starting is None:
+                starting = self._starting_with(character)
+            if not starting:
+                found = None
+            elif len(starting) <= FEW_FORMS:
+                # One pattern tries them all, inline: a text can name an entity hundreds of thousands of times.
+                tried = tried_at.get((character, 0, True)) or self._forms_starting_with(character)
+                match = tried[0].match(text, position)
+                if match is None or not match.lastindex:
+                    found = None
+                elif edges[tried[1][match.lastindex - 1]] == (False, False):
+                    found = tried[1][match.lastindex - 1], match.end()
+                else:
+                    matched = self._match_at(text, position, boundaries)
+                    found = (matched[0], matched[1].end) if matched else None
+            else:
+                found = self._case_sensitive_at(text, position, boundaries)
+                if self.insensitive:
+                    other = self._match_at(text, position, boundaries, every=False)
+                    if other is not None and (found is None or other[0] < found[0]):
+                        found = other[0], other[1].end
+            if found is None:
                 position += 1
                 continue
-            number, end = tried[1][found.lastindex - 1], found.end()
-            if edges[number] != (False, False):
-                matched = self._match_at(text, position, boundaries)
-                if matched is None:
-                    position += 1
-                    continue
-                number, end = matched[0], matched[1].end
-            yield number, position, end
-            position = end
+            yield found[0], position, found[1]
+            position = found[1]
+
+    def _case_sensitive_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, int] | None:
+        """The first case-sensitive form (in the order forms are tried) that occurs at `position` as a whole
+        word where it must be, with its number and end; None if none."""
+        node, index, end, candidates = self.trie.get(text[position]), position + 1, len(text), []
+        while node is not None:
+            if None in node:
+                candidates += node[None]
+            node = node.get(text[index]) if index < end else None
+            index += 1
+        if len(candidates) > 1:
+            candidates.sort()
+        patterns = self.patterns
+        for number in candidates:
+            pattern = patterns.get(number) or patterns.setdefault(number, re.compile(self.bodies[number]))
+            found = pattern.match(text, position)
+            if found and (self.edges_to_check[number] == (False, False)
+                          or self._edges_hold(number, text, Span(position, found.end()), boundaries)):
+                return number, found.end()
+        return None
 
 
 def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:
