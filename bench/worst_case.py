@@ -208,6 +208,7 @@ def _site_unknown_fields(repo: Repository) -> None:
 
 
 MANY_CLAIMS = 1_000
+SEVERAL_FILES = {f"{MANY_CLAIMS:,} claims"}
 
 
 def _many_claims(repo: Repository) -> None:
@@ -310,8 +311,9 @@ def over_target(rows: list[WorstRow]) -> list[str]:
 
 
 def fail_if_over(rows: list[WorstRow]) -> None:
-    """Exit with an error naming each case over the target: `make bench` fails loudly, not in a table cell."""
-    over = over_target(rows)
+    """Exit with an error naming each single-file case over the target: `make bench` fails loudly, not in a table
+    cell. Cases of many files (SEVERAL_FILES) are reported, not held to the single file's aim."""
+    over = over_target([row for row in rows if row.name not in SEVERAL_FILES])
     if over:
         raise SystemExit(f"FAILED: validating a single worst-case file took {TARGET_SECONDS:.0f} s or more: "
                          + "; ".join(over))
