@@ -29,12 +29,16 @@ GENERATOR_STAMP_zensical := .venv-zensical/.installed
 # Each builds into .site-build. MkDocs and ProperDocs run the hook; Zensical runs no hooks,
 # so it builds the folder `factcheck render` writes (pages, data files, settings, overrides);
 # its theme's own search box already has the accessible name Material's lacks (partials/search.html).
+# Zensical writes a sitemap of its own, undated: the engine's (dated, none without the site's
+# address) replaces it.
 BUILD_mkdocs := $(BIN)/mkdocs build --strict --quiet --site-dir .site-build
 BUILD_properdocs := .venv-properdocs/bin/properdocs build --strict --quiet --site-dir .site-build
 BUILD_zensical := rm -rf .zensical && mkdir .zensical \
 	&& $(BIN)/factcheck render --out .zensical/docs --settings .zensical/mkdocs.yml \
 	&& rm .zensical/overrides/partials/search.html \
-	&& (cd .zensical && ../.venv-zensical/bin/zensical build --strict) && mv .zensical/site .site-build && rm -rf .zensical
+	&& (cd .zensical && ../.venv-zensical/bin/zensical build --strict) \
+	&& rm -f .zensical/site/sitemap*.xml* && find .zensical/docs -maxdepth 1 -name 'sitemap*.xml*' -exec cp {} .zensical/site/ ';' \
+	&& mv .zensical/site .site-build && rm -rf .zensical
 
 ifeq ($(GENERATOR_STAMP_$(GENERATOR)),)
 $(error GENERATOR must be mkdocs, properdocs or zensical, not '$(GENERATOR)')

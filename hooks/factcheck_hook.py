@@ -164,6 +164,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _cache.epoch_is_ours:
         os.environ["SOURCE_DATE_EPOCH"] = str(site.model.latest_update_timestamp())
     _apply_identity(config, site.info)
+    # The engine writes the sitemap (dated from the content, none without the site's address): not MkDocs.
+    config.theme.static_templates.discard("sitemap.xml")
     _cache.site = _cache.previous = site
     if _cache.dirty:
         _cache.theme_digest = _theme_digest(config, site.info)
@@ -243,6 +245,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for name, content in site.files().items():
         files.append(_track(_TrackedFile.generated(config, name, content=content), content))
     documentation_pages = files.documentation_pages()
+    # MkDocs' sitemap template, no longer rendered (see on_config), would be copied as it is.
+    if (template := files.get_file_from_path("sitemap.xml")) is not None:
+        files.remove(template)
+    for name, content in site.sitemap_files(_url(file) for file in documentation_pages).items():
+        files.append(_track(_TrackedFile.generated(config, name, content=content), content))
     if _cache.dirty:
         # Hand-written pages: their text, with the generated blocks that fill their markers.
         # (Tracked in place: MkDocs builds, and indexes for search, in the order of `files`.)
@@ -301,10 +308,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     site = _site()
     rendering = sys.modules["factcheck.rendering"]
     url = _url(page.file)
-    rendered = site.pages.get(url) or rendering.RenderedPage(
-        url, page.title or site.info.name, "", "home" if url == "index.html" else "page",
-        description=page.meta.get("description") or site.info.description,
-    )
+    rendered = site.pages.get(url) or site.hand_written_page(url, page.title, page.meta.get("description"))
     page.meta["social"] = rendering.meta_elements(rendering.social_meta(rendered, site.info))
     if page.url in _cache.theme_search_pages:
         _cache.theme_search_built.append(page.url)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,7 +15,7 @@ from conftest import ScratchRepo
 from factcheck.anchoring import anchor
 from factcheck.claims import Selector
 from factcheck.exports import export_files
-from factcheck.publishing import Publisher, SiteInfo
+from factcheck.publishing import Publisher, SiteInfo, load_site_info
 from factcheck.repository import load_repository
 from factcheck.site import build_site
 from htmltext import annotated_paragraphs
@@ -125,6 +126,10 @@ def check_annotation(annotation: dict, where: str, embedded: bool) -> list[str]:
         problems.append(f"{where}: the creator SHOULD be given (the export knows it)")
     else:
         problems += check_agent(annotation["creator"], f"{where}.creator")
+        if "id" not in annotation["creator"]:
+            problems.append(f"{where}: the creator SHOULD be identified by an IRI (the export can give one)")
+    if "generator" in annotation:
+        problems += check_agent(annotation["generator"], f"{where}.generator")
     if not all(is_iri(value) for value in as_list(annotation.get("rights", []))):
         problems.append(f"{where}: rights MUST be IRIs")
     bodies = as_list(annotation.get("body", []))
@@ -192,16 +197,14 @@ def check_collection(collection: dict, where: str) -> list[str]:
     return problems
 
 
-def resolved(document: dict, base: str) -> dict:
-    """The document with every id and source resolved against its own address (as a JSON-LD processor does)."""
-    def walk(value):
-        if isinstance(value, dict):
-            return {k: (urljoin(base, v) if k in ("id", "source", "last") and isinstance(v, str) else walk(v))
-                    for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-    return walk(document)
+def iris(document) -> list[str]:
+    """Every identifier and reference in a document (ids, sources, the last page), as written."""
+    if isinstance(document, dict):
+        return [v for k, v in document.items() if k in ("id", "source", "last") and isinstance(v, str)] + [
+            found for k, v in document.items() for found in iris(v)]
+    if isinstance(document, list):
+        return [found for v in document for found in iris(v)]
+    return []
 
 
 # --- The real content, as built ------------------------------------------------------------------
@@ -216,40 +219,44 @@ def model(real_model):
     return real_model
 
 
-def published(site: Path, relative: str, site_url: str) -> tuple[dict, str]:
-    """A published JSON-LD file and the address it is published at."""
-    return json.loads((site / relative).read_text(encoding="utf-8")), urljoin(site_url, relative)
+@pytest.fixture(scope="module", params=["without an address", "with its address"])
+def either_site(request, real_desk) -> tuple[Path, dict[str, str]]:
+    """The desk's site built without its address and with it, and which file of it each IRI names: with the
+    address, the file's published address; without it, the `urn:uuid` the export names it by."""
+    addressed = request.param == "with its address"
+    site = request.getfixturevalue("published_site" if addressed else "built_site")
+    info, _ = load_site_info(real_desk.root)
+    info = dataclasses.replace(info, url=real_desk.url if addressed else "")
+    files = [path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()]
+    named = {info.iri(path): path for path in files}
+    named.update((info.iri(f"{path}#annotation"), path) for path in files if path.startswith("claims/"))
+    return site, named
 
 
-def site_address(site: Path) -> str:
-    """The site's address as the build stated it, or, where it could not (no address configured, so
-    every reference is relative), an address to resolve them against."""
-    collection = json.loads(next(site.glob("sources/*.annotations.jsonld")).read_text(encoding="utf-8"))
-    return urljoin(collection["id"], "..") if is_iri(collection["id"]) else "https://site.test/"
-
-
-def test_every_collection_and_page_meets_the_model(site, model):
-    base = site_address(site)
+def test_every_collection_and_page_meets_the_model_with_or_without_an_address(either_site, model):
+    site, named = either_site
     for source_id in model.sources:
-        collection, address = published(site, f"sources/{source_id}.annotations.jsonld", base)
-        assert check_collection(resolved(collection, address), address) == []
-        last = resolved(collection, address)["last"]
-        assert last.startswith(base), "the last page is published on this site"
-        page, page_address = published(site, last.removeprefix(base), base)
-        assert page_address == last and resolved(page, page_address)["id"] == last
-        assert check_page(resolved(page, page_address), page_address, embedded=False) == []
-        assert resolved(page, page_address)["partOf"]["id"] == resolved(collection, address)["id"]
+        collection = json.loads((site / f"sources/{source_id}.annotations.jsonld").read_text(encoding="utf-8"))
+        assert check_collection(collection, source_id) == []
+        assert all(is_iri(iri) for iri in iris(collection)), "every identifier is absolute, as the model requires"
+        assert named[collection["id"]] == f"sources/{source_id}.annotations.jsonld"
+        page_file = named[collection["last"]]
+        page = json.loads((site / page_file).read_text(encoding="utf-8"))
+        assert page["id"] == collection["last"]
+        assert check_page(page, page_file, embedded=False) == []
+        assert page["partOf"]["id"] == collection["id"]
         assert page["items"] == collection["first"]["items"]
 
 
-def test_every_address_on_this_site_in_the_export_is_a_published_file(site, model):
-    base = site_address(site)
+def test_every_address_on_this_site_in_the_export_names_a_published_file(either_site, model):
+    site, named = either_site
     for source_id in model.sources:
-        collection, address = published(site, f"sources/{source_id}.annotations.jsonld", base)
-        for annotation in resolved(collection, address)["first"]["items"]:
+        collection = json.loads((site / f"sources/{source_id}.annotations.jsonld").read_text(encoding="utf-8"))
+        for annotation, item in zip(collection["first"]["items"], model.claims_by_source[source_id]):
+            assert named[annotation["id"]] == item.url
             for resource in annotation["body"] + annotation["target"]:
-                if "source" in resource and resource["source"].startswith(base):
-                    assert (site / resource["source"].removeprefix(base)).is_file(), resource["source"]
+                if "source" in resource:
+                    assert resource["source"] in named, resource["source"]
 
 
 def test_dates_are_the_claims_review_dates_in_utc(site, model):
@@ -280,8 +287,9 @@ def test_the_text_file_target_round_trips_to_each_claims_span(real_desk, site, m
             assert by_quote.span == item.span, item.id
 
 
-def test_the_page_target_anchors_in_the_annotated_pages_text(site, model):
+def test_the_page_target_anchors_in_the_annotated_pages_text(either_site, model):
     """Prefix, exact and suffix are contiguous in one paragraph as the page shows it, and only there."""
+    site, named = either_site
     for source_id, source in model.sources.items():
         paragraphs = annotated_paragraphs((site / f"sources/{source_id}.html").read_text(encoding="utf-8"))
         collection = json.loads((site / f"sources/{source_id}.annotations.jsonld").read_text(encoding="utf-8"))
@@ -299,7 +307,7 @@ def test_the_page_target_anchors_in_the_annotated_pages_text(site, model):
                 assert source.title.count(whole) == 1
                 assert source.title.index(whole) + len(quote.get("prefix", "")) == item.span.start
                 continue
-            assert target["source"].endswith(f"{source_id}.html") and target["language"] == source.language
+            assert named[target["source"]] == f"sources/{source_id}.html" and target["language"] == source.language
             assert "TextPositionSelector" not in json.dumps(target), "offsets of the text file are not true of the page"
             selector = target["selector"]
             whole = selector.get("prefix", "") + selector["exact"] + selector.get("suffix", "")
@@ -367,17 +375,40 @@ def test_a_quote_across_paragraphs_targets_the_text_file_only(repo):
     assert [t["format"] for t in annotation["target"]] == ["text/plain"]
 
 
-def test_without_a_site_address_every_reference_is_relative_to_its_file_and_means_the_same(repo):
+def test_without_a_site_address_every_identifier_is_a_lasting_urn_and_nothing_else_changes(repo):
     repo.source("doc", "A sentence to check. And another.", language="fr")
     repo.claim("one", "doc", "A sentence to check.", 0, 20)
-    with_address, _ = collection_for(repo, INFO)
-    without, _ = collection_for(repo, SiteInfo("Checks", "", Publisher("Desk")))
-    text = json.dumps(without)
-    assert "http" not in text.replace(ANNO_CONTEXT, "").replace("https://creativecommons.org/", "")
-    relocated = resolved(without, SITE + "sources/doc.annotations.jsonld")
-    # Without a publisher's address its agent has no id; everything else is the same.
-    with_address = json.loads(json.dumps(with_address).replace(f'"id": "{SITE}", ', ""))
-    assert relocated == with_address
+    publisher = Publisher("Desk")  # no address of its own either: it too gets a urn
+    with_address, _ = collection_for(repo, SiteInfo("Checks", SITE, publisher))
+    without_info = SiteInfo("Checks", "", publisher)
+    without, _ = collection_for(repo, without_info)
+    assert check_collection(without, "collection") == []
+    assert all(is_iri(iri) for iri in iris(without))
+    assert [iri for iri in iris(without) if not iri.startswith("urn:uuid:")] == [], "nothing on the site has an address"
+    assert collection_for(repo, without_info)[0] == without, "the same on every build"
+    # Each address of the site named by its urn instead: the same document.
+    text = json.dumps(with_address)
+    for path in ("sources/doc.annotations.page1.jsonld", "sources/doc.annotations.jsonld", "sources/doc.html",
+                 "sources/doc.txt", "claims/one.html#annotation", "claims/one.html"):
+        text = text.replace(f'"{SITE}{path}"', json.dumps(without_info.identifier(path)))
+    assert json.loads(text) == without
+    # Ids are the publisher's: another publisher's site does not share them.
+    other, _ = collection_for(repo, SiteInfo("Checks", "", Publisher("Other desk")))
+    generator = without["first"]["items"][0]["generator"]["id"]  # the software's, the same everywhere
+    assert set(iris(other)) & set(iris(without)) == {generator}
+
+
+def test_annotations_name_their_creator_and_the_software_that_wrote_them(repo):
+    repo.source("doc", "A sentence to check.")
+    repo.claim("one", "doc", "A sentence to check.", 0, 20)
+    for info in (INFO, SiteInfo("Checks", "", Publisher("Desk"))):
+        collection, _ = collection_for(repo, info)
+        [annotation] = collection["first"]["items"]
+        assert is_iri(collection["creator"]["id"]) and annotation["creator"] == collection["creator"]
+        assert annotation["creator"]["id"] == (info.publisher.url or info.identifier("agent:publisher"))
+        generator = annotation["generator"]
+        assert generator["type"] == "Software" and generator["name"] and is_iri(generator["id"])
+        assert check_agent(generator, "generator") == []
 
 
 def test_hostile_text_in_quotes_survives_as_data(repo):

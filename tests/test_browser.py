@@ -544,10 +544,12 @@ _MATCH_ALL = """async (selectors) => {
 }"""
 
 
-def _annotations(base_url: str) -> dict[str, list[dict]]:
+def _annotations(base_url: str) -> dict[str, list[tuple[str, dict]]]:
+    """Each source's annotations with the claim each is of (in the same order as sources.json lists them)."""
     sources = json.loads(urllib.request.urlopen(base_url + "sources.json").read())
     return {
-        source["id"]: json.loads(urllib.request.urlopen(base_url + source["annotations"]).read())["first"]["items"]
+        source["id"]: list(zip(source["claims"], json.loads(urllib.request.urlopen(base_url + source["annotations"]).read())
+                               ["first"]["items"], strict=True))
         for source in sources
     }
 
@@ -557,11 +559,10 @@ def test_a_standard_client_anchors_every_selector_in_the_annotated_page_and_the_
     quote and position once in the published text file."""
     for source_id, annotations in _annotations(base_url).items():
         by_document: dict[str, list[tuple[str, dict]]] = {}
-        for annotation in annotations:
-            claim_id = annotation["id"].rsplit("/", 1)[-1].removesuffix(".html#annotation")
+        for claim_id, annotation in annotations:
             for target in annotation["target"]:
-                address = target["source"].rsplit("/", 1)[-1]
-                assert address in (f"{source_id}.html", f"{source_id}.txt"), target["source"]
+                # Without the site's address the documents are named by urns: the annotated page, or the text.
+                address = f"{source_id}.html" if target["format"] == "text/html" else f"{source_id}.txt"
                 for selector in target["selector"] if isinstance(target["selector"], list) else [target["selector"]]:
                     by_document.setdefault(address, []).append((claim_id, selector))
         assert len(by_document.get(f"{source_id}.html", [])) >= len(annotations) // 2, "most claims anchor on the page"

@@ -194,3 +194,51 @@ def test_placeholders_are_replaced_as_text_never_evaluated():
                     card_verdict="{verdict.__len__} {verdict}")
     assert info.card_heading_text() == "{site.__class__} {0} Checks"
     assert info.card_verdict_text("False") == "{verdict.__len__} False"
+
+
+def test_the_site_cards_count_of_claims_takes_the_plural_the_sites_language_gives_it(repo):
+    english = SiteInfo("Checks", "", Publisher("Desk"))
+    assert [english.card_summary_text(count) for count in (0, 1, 2, 1000)] == [
+        "No claims checked yet", "1 claim checked", "2 claims checked", "1000 claims checked"]
+    repo.write("site.yml", "name: Vérifications\nlanguage: fr\npublisher:\n  name: Desk\nshare_card:\n  summary:\n"
+                           "    none: \"Aucune affirmation vérifiée\"\n    one: \"{count} affirmation vérifiée\"\n"
+                           "    other: \"{count} affirmations vérifiées\"\n")
+    french, problems = load_site_info(repo.root)
+    assert problems == []
+    # French counts 0 and 1 as one; a site with no claims says so in its own words.
+    assert [french.card_summary_text(count) for count in (0, 1, 2)] == [
+        "Aucune affirmation vérifiée", "1 affirmation vérifiée", "2 affirmations vérifiées"]
+    russian = dataclasses.replace(english, language="ru", card_summary=(
+        ("one", "{count} утверждение"), ("few", "{count} утверждения"), ("other", "{count} утверждений")))
+    assert [russian.card_summary_text(count) for count in (1, 3, 5, 21, 0)] == [
+        "1 утверждение", "3 утверждения", "5 утверждений", "21 утверждение", "0 утверждений"]
+    unknown = dataclasses.replace(russian, language="qaa")
+    assert unknown.card_summary_text(1) == "1 утверждений", "a language CLDR does not know takes 'other'"
+
+
+def test_the_site_card_shows_the_count_in_the_sites_words(repo, monkeypatch):
+    claim_in(repo, "Les profits ont augmenté.")
+    model = build_site(load_repository(repo.root))
+    shown = []
+    monkeypatch.setattr(cards, "_draw_site_card", lambda fonts, name, description, summary: shown.append(summary) or b"")
+    french = dataclasses.replace(INFO, language="fr", card_summary=(("one", "{count} affirmation vérifiée"),
+                                                                    ("other", "{count} affirmations vérifiées")))
+    cards.site_card(model, french)
+    cards.site_card(model, INFO)
+    assert shown == ["1 affirmation vérifiée: 1 accurate.", "1 claim checked: 1 accurate."]
+
+
+def test_card_count_words_without_count_are_an_error_at_their_line(repo):
+    repo.write("site.yml", "name: Checks\nlanguage: en\npublisher:\n  name: Desk\nshare_card:\n  summary:\n"
+                           "    one: \"One claim\"\n    other: \"Claims\"\n")
+    _, problems = load_site_info(repo.root)
+    assert [(p.line, p.field, p.severity) for p in problems] == [(8, "share_card.summary.other", "error")]
+    assert "has no {count}" in problems[0].message
+
+
+def test_count_words_no_font_has_are_named_where_they_are(repo):
+    repo.write("site.yml", "name: Checks\nlanguage: en\npublisher:\n  name: Desk\nshare_card:\n  summary:\n"
+                           "    other: \"{count} \U0001FAE0\"\n")
+    claim_in(repo, "A claim.")
+    [warning] = [p for p in validate(repo.root, {}).problems if "share card" in p.message]
+    assert (warning.path, warning.line, warning.field) == ("site.yml", 7, "share_card.summary.other")

@@ -102,6 +102,13 @@ def rfc4287_problems(xml: bytes) -> list[str]:
         check_links(entry, where)
     if len(ids) != len(set(ids)):
         problems.append("entries of a feed MUST NOT share an atom:id with the same atom:updated")
+    # The W3C Feed Validator's warnings about what readers rely on.
+    updated = [entry.findtext(f"{A}updated") for entry in feed.findall(f"{A}entry")]
+    if len(updated) != len(set(updated)):
+        problems.append("two entries share an atom:updated (W3C Feed Validator: DuplicateUpdated)")
+    for link in feed.findall(f"{A}link"):
+        if link.get("rel") == "self" and not urlsplit(link.get("href", "")).scheme:
+            problems.append(f"the self link must give the feed's own address, absolute, got {link.get('href')!r}")
     return problems
 
 
@@ -121,10 +128,23 @@ def test_the_feed_is_atom_with_every_check_and_its_verdict(site, model):
     for item in sorted(model.claims.values(), key=lambda c: (c.claim.updated, c.id), reverse=True)[:FEED_LENGTH]:
         assert f"{item.verdict.label}: {item.claim.claim}" in titles
     newest = max(item.claim.updated for item in model.claims.values())
-    assert parsed.feed.updated == f"{newest}T00:00:00Z", "dated from the content, not the build"
+    assert parsed.feed.updated.startswith(f"{newest}T00:"), "dated from the content, not the build"
+    assert parsed.feed.updated == max(entry.updated for entry in parsed.entries)
+    days = {item.claim.updated for item in model.claims.values()} | {
+        correction.date for item in model.claims.values() for correction in item.claim.corrections}
+    assert {entry.updated[:10] for entry in parsed.entries} <= days, "each entry on its claim's own day"
+    assert not any(link.rel == "self" for link in parsed.feed.links), "no address: no self link"
     for entry in parsed.entries:
         assert entry.link.endswith(".html") or ".html#" in entry.link
         assert (site / entry.link.split("#")[0]).is_file(), "relative links resolve against the feed, at the root"
+
+
+def test_the_published_feed_names_its_own_address_and_meets_the_same_rules(published_site, real_desk):
+    xml = (published_site / "feed.xml").read_bytes()
+    assert rfc4287_problems(xml) == []
+    parsed = strictly_parsed(xml)
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [real_desk.url + "feed.xml"]
+    assert all(entry.link.startswith(real_desk.url) for entry in parsed.entries)
 
 
 def test_the_feed_is_linked_from_every_page(site):
@@ -149,9 +169,9 @@ def test_corrections_are_entries_of_their_own_with_dates_from_the_content(repo):
     xml = export_files(model, INFO)["feed.xml"].encode("utf-8")
     parsed = strictly_parsed(xml)
     assert rfc4287_problems(xml) == []
-    # Newest first; on the same day, in a fixed order.
+    # Newest first; on the same day a second apart, the first published first.
     assert [(e.title, e.updated) for e in parsed.entries] == [
-        ("Correction: Claim prices.", "2026-03-01T00:00:00Z"),
+        ("Correction: Claim prices.", "2026-03-01T00:00:01Z"),
         ("Inaccurate: Claim prices.", "2026-03-01T00:00:00Z"),
         ("Accurate: Claim sales.", "2026-02-02T00:00:00Z"),
     ]
@@ -160,7 +180,24 @@ def test_corrections_are_entries_of_their_own_with_dates_from_the_content(repo):
     assert "The figure was 3%." in correction.summary
     prices = next(e for e in parsed.entries if e.title.startswith("Inaccurate"))
     assert prices.published == "2026-01-10T00:00:00Z" and prices.tags[0].term == "inaccurate"
-    assert parsed.feed.updated == "2026-03-01T00:00:00Z"
+    assert parsed.feed.updated == "2026-03-01T00:00:01Z"
+    [self_link] = [link for link in parsed.feed.links if link.rel == "self"]
+    assert self_link.href == "https://checks.test/feed.xml"
+
+
+def test_checks_of_one_day_each_get_their_own_updated_time_which_later_checks_do_not_move(repo):
+    repo.source("doc", "One. Two. Three. Four.")
+    for number, word in enumerate(["One.", "Two.", "Three."]):
+        repo.claim(f"c{number}", "doc", word, "One. Two. Three. Four.".index(word), "One. Two. Three. Four.".index(word) + len(word),
+                   reviewed="2026-05-0" + str(number + 1), updated="2026-05-09")
+    xml = export_files(build_site(load_repository(repo.root)), INFO)["feed.xml"].encode()
+    assert rfc4287_problems(xml) == []
+    before = {e.id: e.updated for e in strictly_parsed(xml).entries}
+    assert sorted(before.values()) == ["2026-05-09T00:00:00Z", "2026-05-09T00:00:01Z", "2026-05-09T00:00:02Z"]
+    assert strictly_parsed(xml).entries[-1].title == "Accurate: Claim c0.", "the first reviewed is the earliest"
+    repo.claim("later", "doc", "Four.", 17, 22, reviewed="2026-06-01", updated="2026-06-01")
+    after = {e.id: e.updated for e in strictly_parsed(export_files(build_site(load_repository(repo.root)), INFO)["feed.xml"].encode()).entries}
+    assert {key: after[key] for key in before} == before
 
 
 def test_entry_ids_stay_the_same_when_a_check_is_updated_or_the_site_moves(repo):
@@ -177,6 +214,7 @@ def test_entry_ids_stay_the_same_when_a_check_is_updated_or_the_site_moves(repo)
     assert all(e.id.startswith("urn:uuid:") for e in before.entries)
     assert updated.entries[0].title == "Accurate: Claim sales." and updated.entries[0].updated == "2026-04-04T00:00:00Z"
     assert after_move.entries[0].link.startswith("claims/"), "without an address, links are relative to the feed"
+    assert rfc4287_problems(export_files(model, moved)["feed.xml"].encode()) == []
 
 
 def test_markup_and_characters_xml_cannot_carry_do_not_break_the_feed(repo):

@@ -3,6 +3,7 @@ Zensical, each compared with the MkDocs build on what readers rely on."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -76,10 +77,7 @@ def rendered(tmp_path_factory) -> Path:
 
 
 def split_page(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    match = re.fullmatch(r"---\n(.*?)\n---\n(.*)", text, re.S)
-    assert match, f"{path}: no front matter"
-    return yaml.safe_load(match.group(1)), match.group(2)
+    return split_page_text(path.read_text(encoding="utf-8"))
 
 
 def test_render_writes_every_generated_page_as_front_matter_and_the_built_html(engine, rendered, reference):
@@ -105,6 +103,10 @@ def test_render_fills_the_generated_blocks_of_the_hand_written_pages(rendered):
     for page in (ROOT / "docs").rglob("*.md"):
         text = (rendered / "docs" / page.relative_to(ROOT / "docs")).read_text(encoding="utf-8")
         assert "<!-- factcheck:" not in text, page
+        # Link previews too, which the hook gives MkDocs' hand-written pages and a generator without it lacks.
+        front, _ = split_page(rendered / "docs" / page.relative_to(ROOT / "docs"))
+        assert ["property", "og:url", ENV["SITE_URL"] + page.relative_to(ROOT / "docs").with_suffix(".html").as_posix()] \
+            in front["social"], page
     assert 'class="fc-overview"' in (rendered / "docs" / "index.md").read_text(encoding="utf-8")
 
 
@@ -125,6 +127,14 @@ def test_properdocs_builds_the_project_unchanged(engine, reference, tmp_path):
     assert "ProperDocs" in (site / "index.html").read_text(encoding="utf-8")
     # The hook runs there too: the same search index, the engine's entries merged in.
     assert search_index(site) == search_index(reference)
+
+
+def head_metadata(page: Path) -> list[tuple[str, str]]:
+    """The page's window title and link-preview fields, as a reader's browser decodes them."""
+    text = page.read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip()
+    fields = re.findall(r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)"', text)
+    return [("title", html.unescape(title))] + sorted((key, html.unescape(value)) for key, value in fields)
 
 
 def search_index(site: Path) -> dict:
@@ -151,7 +161,19 @@ def test_zensical_builds_the_rendered_folder(engine, rendered, reference, tmp_pa
     (project / "overrides" / "partials" / "search.html").unlink()  # as `make site GENERATOR=zensical` does
     run([str(zensical), "build", "--strict"], project)
     site = project / "site"
+    # As `make site GENERATOR=zensical` does: the engine's sitemap replaces Zensical's own.
+    for path in site.glob("sitemap*.xml*"):
+        path.unlink()
+    for path in (project / "docs").glob("sitemap*.xml*"):
+        shutil.copy(path, site / path.name)
     assert differences(engine, reference, site) == []
+    # What Zensical's theme alone would lose: the sitemap's dates and gzip copy, the link previews of the
+    # hand-written pages, the home page's window title.
+    for name in ("sitemap.xml", "sitemap.xml.gz", "robots.txt"):
+        assert (site / name).read_bytes() == (reference / name).read_bytes(), name
+    for page in ("index.html", "methodology.html"):
+        assert head_metadata(site / page) == head_metadata(reference / page), page
+        assert ("og:image", ENV["SITE_URL"] + "cards/site.png") in head_metadata(site / page), page
     claim_page = next(url for url, page in engine.pages.items() if page.kind == "claim")
     assert 'property="og:title"' in (site / claim_page).read_text(encoding="utf-8")  # overrides/main.html ran
     # Zensical runs no hook: its own search indexes every rendered page, generated ones included.
@@ -199,3 +221,52 @@ def test_templates_use_only_what_jinja2_and_minijinja_both_have():
     for template in sorted((ROOT / "overrides").rglob("*.html")):
         for expression in re.findall(r"\{[{%](.*?)[}%]\}", template.read_text(encoding="utf-8"), re.S):
             assert not re.search(methods, expression), f"{template.relative_to(ROOT)}: {expression.strip()}"
+
+
+def test_a_hand_written_pages_own_front_matter_titles_its_link_preview(project_copy):
+    from factcheck.generation import with_link_previews
+
+    site = generate(project_copy, {**ENV, "SITE_URL": "https://desk.news.test/checks/"})
+    text = with_link_previews(site, "---\ntitle: How we work\ndescription: Our rules.\n---\n\n# Rules\n\nText.\n", "rules.html")
+    front, body = split_page_text(text)
+    social = {key: value for _, key, value in front["social"]}
+    assert front["title"] == "How we work" and social["og:title"] == "How we work"
+    assert social["og:description"] == "Our rules." and social["og:url"] == "https://desk.news.test/checks/rules.html"
+    assert body.strip() == "# Rules\n\nText."
+    assert split_page_text(with_link_previews(site, "# Rules\n\nText.\n", "rules.html"))[0]["social"]
+    kept = "---\nsocial: []\n---\n\n# Rules\n"
+    assert with_link_previews(site, kept, "rules.html") == kept, "a page's own link previews are its own"
+    multimarkdown = "title: Rules\n\n# Rules\n"
+    assert with_link_previews(site, multimarkdown, "rules.html") == multimarkdown
+
+
+def split_page_text(text: str) -> tuple[dict, str]:
+    match = re.fullmatch(r"---\n(.*?)\n---\n(.*)", text, re.S)
+    assert match, text
+    return yaml.safe_load(match.group(1)), match.group(2)
+
+
+def make_command(variable: str) -> str:
+    """A variable of the Makefile (one `:=` assignment, its continued lines joined) as a shell command."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    value = re.search(rf"^{re.escape(variable)} := (.*)$", text, re.M).group(1)
+    return value.replace("$(BIN)", str(Path(sys.executable).parent))
+
+
+@pytest.mark.parametrize("address", ["", "https://desk.news.test/checks/"], ids=["without an address", "with an address"])
+def test_make_site_with_zensical_publishes_the_engines_sitemap_or_none(project_copy, address):
+    zensical = generator("zensical", "zensical")
+    (project_copy / ".venv-zensical").symlink_to(zensical.parent.parent)
+    environment = {**ENV, "SITE_URL": address} if address else {k: v for k, v in ENV.items() if k != "SITE_URL"}
+    result = subprocess.run(["sh", "-c", make_command("BUILD_zensical")], cwd=project_copy, env=environment,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project_copy / ".site-build"
+    if address:
+        sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+        assert "<lastmod>" in sitemap and f"<loc>{address}index.html</loc>" in sitemap
+        assert (site / "sitemap.xml.gz").is_file()
+    else:
+        assert not list(site.glob("sitemap*")), "no address: no sitemap, Zensical's own removed"
+    assert re.search(r"<title>([^<]*)</title>", (site / "index.html").read_text(encoding="utf-8")).group(1).strip() \
+        == generate(project_copy, environment).info.name

@@ -110,12 +110,15 @@ def hostile_project(project: Path) -> Path:
                translation="{{ 7 * 7 }} " + plain, notes=notes, entities=["hostile-entity"], reviewer=plain[:200],
                evidence=[{"url": 'https://example.org/"><script>alert(1)</script>', "title": "</a><script>alert(1)</script> " + plain,
                           "publisher": "<b>P</b> " + plain, "date": "2016-01-01", "shows": "<i onclick=alert(1)>x</i> " + plain}],
-               corrections=[{"date": "2026-11-25", "change": plain, "reason": plain}])
+               corrections=[{"date": "2026-11-25", "change": plain, "reason": plain}], speaker="hostile-entity",
+               right_of_reply=[{"party": "hostile-entity", "status": "answered", "asked": "2026-11-20",
+                                "answered": "2026-11-21", "reply": hostile_markdown()}])
     # The second paragraph claimed too: the source declares its check complete (an assessment),
     # and a build, like validation, refuses a complete check that leaves a sentence uncovered.
     rest = "{{ config }} et {% raw %} fin."
     repo.claim("hostile-rest", "hostile", rest, HOSTILE_TEXT.index(rest), HOSTILE_TEXT.index(rest) + len(rest),
-               translation="{{ config }} and {% raw %} end.", entities=["hostile-entity"])
+               translation="{{ config }} and {% raw %} end.", entities=["hostile-entity"],
+               right_of_reply=[{"party": "hostile-entity", "status": "not-asked", "reason": plain}])
     return project
 
 
@@ -213,6 +216,7 @@ def test_open_data_keeps_hostile_content_as_data(hostile_site):
     claims = json.loads((hostile_site / "claims.json").read_text(encoding="utf-8"))
     [claim] = [c for c in claims if c["id"] == "hostile-claim"]
     assert claim["summary"].endswith(hostile_plain_text())
+    assert claim["right_of_reply"][0]["reply"] == hostile_markdown() and claim["speaker"] == "hostile-entity"
     rows = (hostile_site / "claims.csv").read_text(encoding="utf-8")
     assert hostile_plain_text().split(" ")[0] in rows
 

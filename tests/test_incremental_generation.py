@@ -129,6 +129,10 @@ CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
     "claim selector": new_selector,
     "claim offsets gone stale": stale_offsets,
     "claim claimant": lambda repo: edit_field(repo, "claims/report/regulator.yml", "claimant", "jane"),
+    "claim speaker": lambda repo: edit_field(repo, "claims/report/regulator.yml", "speaker", "jane"),
+    "claim right of reply": lambda repo: edit_field(repo, "claims/report/regulator.yml", "right_of_reply", [
+        {"party": "regulator", "status": "answered", "asked": "2026-11-20", "answered": "2026-11-21",
+         "reply": "It stands by its view."}]),
     "new claim": new_claim,
     "deleted claim": lambda repo: (repo.root / "claims" / "report" / "merger.yml").unlink(),
     "entity description": lambda repo: edit_field(repo, "entities/acme.yml", "description", "A maker of everything."),

@@ -39,9 +39,9 @@ def note_of(source_html: str, number: int) -> str:
     return re.search(rf'<li [^>]*id="note-{number}".*?</li>', source_html, re.S).group(0)
 
 
-def assert_interest_shown(model, pages, item) -> None:
-    """The claimant's name and interest on the claim page and in the claim's note beside the text."""
-    entity = item.claimant
+def assert_interest_shown(model, pages, item, entity=None) -> None:
+    """The claimant's (or `entity`'s) name and interest on the claim page and in the claim's note beside the text."""
+    entity = entity or item.claimant
     expected = re.sub(r"\s+", " ", entity.interest).strip()
     claim_page = visible(pages[item.url].html)
     assert f"Interest of {entity.name}: {expected}" in claim_page, item.id
@@ -100,15 +100,22 @@ def test_claim_pages_link_to_the_methodology_sections_that_apply(repo: ScratchRe
     assert not set(plain) & {"translation", "point-in-time", "interests"}
 
 
-def test_the_methodology_has_every_section_claim_pages_link_to():
+def methodology_headings() -> set[str]:
+    """The ids of the methodology's sections, as the theme makes them from its headings."""
     methodology = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
-    headings = {re.sub(r"[^\w]+", "-", line[3:].strip().lower()).strip("-")
-                for line in methodology.splitlines() if line.startswith("## ")}
-    assert set(METHODOLOGY_SECTIONS) <= headings
+    return {re.sub(r"[^\w]+", "-", line[3:].strip().lower()).strip("-")
+            for line in methodology.splitlines() if line.startswith("## ")}
 
 
-def test_every_claim_by_a_claimant_with_a_declared_interest_shows_it_in_the_real_content(real_content):
+def test_the_methodology_has_every_section_claim_pages_link_to():
+    assert set(METHODOLOGY_SECTIONS) <= methodology_headings()
+
+
+def test_every_claim_by_or_quoting_someone_with_a_declared_interest_shows_it_in_the_real_content(real_content):
     model, pages = real_content
-    with_interest = [item for item in model.claims.values() if item.claimant and item.claimant.interest]
-    for item in with_interest:
-        assert_interest_shown(model, pages, item)
+    for item in model.claims.values():
+        for entity in (item.claimant, item.speaker):
+            if entity and entity.interest:
+                assert_interest_shown(model, pages, item, entity)
+        if item.speaker:
+            assert f"quoting {item.speaker.name}." in visible(pages[item.url].html), item.id

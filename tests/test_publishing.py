@@ -85,8 +85,9 @@ def test_without_addresses_structured_data_leaves_out_what_it_cannot_state(conte
     text = json.dumps(collection)
     # Only the vocabulary's and the content licence's addresses, which do not depend on the site's.
     assert "http" not in text.replace("http://www.w3.org/ns/anno.jsonld", "").replace(CONTENT_LICENCE_URL, "")
-    # Relative ids resolve against the annotation file, in sources/.
-    assert collection["first"]["items"][0]["id"] == "../claims/earned.html#annotation"
+    # Identifiers stay absolute, as the Web Annotation model requires: urns derived from the claim, not addresses.
+    assert collection["first"]["items"][0]["id"] == info.identifier("claims/earned.html#annotation")
+    assert collection["first"]["items"][0]["id"].startswith("urn:uuid:")
 
 
 def test_the_environment_overrides_site_yml_and_must_give_web_addresses(content: ScratchRepo):
@@ -232,3 +233,62 @@ def test_the_home_page_opens_with_the_sites_name_and_its_introduction_from_site_
     content.write("site.yml", COMPLETE + "description: One line on the desk.\n")
     home = generate(content.root, {}).fill_markers("<!-- factcheck:introduction -->", "index.html")
     assert "<p>One line on the desk.</p>" in home and "The Desk&#39;s checks</h1>" in home
+
+
+# --- How readers reach a site with no contact of its own: the repository's issue tracker ---------------------------
+
+NO_CONTACT = COMPLETE.replace("contact:\n  email: corrections@desk.test\n", "").replace(
+    "repository: https://git.desk.test/desk/checks\n", "")
+
+
+def _about(content: ScratchRepo, text: str, environ: dict | None = None) -> str:
+    info, problems = site_of(content, text, environ)
+    assert problems == []
+    model = build_site(load_repository(content.root))
+    return next(p for p in Renderer(model, info).pages() if p.url == "about.html").html
+
+
+def _section(html: str, heading_id: str) -> str:
+    return re.search(rf'<section aria-labelledby="{heading_id}">.*?</section>', html, re.S).group(0)
+
+
+def test_without_a_contact_the_about_page_sends_readers_to_the_repositorys_issues(content: ScratchRepo):
+    repository = {"REPO_URL": "https://git.desk.test/desk/checks"}
+    about = _about(content, NO_CONTACT, repository)
+    contact = _section(about, "contact")
+    assert ("Open an issue in the site's repository, at <a href=\"https://git.desk.test/desk/checks/issues\">"
+            "https://git.desk.test/desk/checks/issues</a>") in contact
+    assert "has not yet stated" not in contact
+    # The corrections procedure names the repository it points at, and links it.
+    asking = _section(about, "ask-for-a-correction")
+    assert ("The site's repository is <a href=\"https://git.desk.test/desk/checks\">https://git.desk.test/desk/checks</a>, "
+            "and its issues are at" in asking and 'href="https://git.desk.test/desk/checks/issues"' in asking)
+    # The issue tracker is a way to reach the publisher: a deploy is not refused for want of a contact.
+    info, _ = site_of(content, NO_CONTACT, repository)
+    assert about_problems(info, deploy=True) == []
+
+
+def test_with_neither_contact_nor_repository_the_about_page_says_so_and_a_deploy_is_refused(content: ScratchRepo):
+    about = _about(content, NO_CONTACT)
+    assert "The publisher has not yet stated how to reach it." in _section(about, "contact")
+    assert "/issues" not in about and "repository is" not in about
+    info, _ = site_of(content, NO_CONTACT)
+    [problem] = [str(p) for p in about_problems(info, deploy=True)]
+    assert problem.startswith("site.yml:1:1: contact.email: empty: the About page cannot say how to reach the publisher; "
+                              "fill in contact.email or contact.url, or set the repository's address")
+
+
+def test_a_stated_contact_is_shown_and_the_repository_still_named_for_corrections(content: ScratchRepo):
+    about = _about(content, COMPLETE)
+    contact = _section(about, "contact")
+    assert 'href="mailto:corrections@desk.test"' in contact and "/issues" not in contact
+    assert "The site's repository is <a href=\"https://git.desk.test/desk/checks\">" in _section(about, "ask-for-a-correction")
+
+
+def test_the_about_page_links_the_methodologys_standards_and_the_methodology_has_them(content: ScratchRepo):
+    from test_interests import methodology_headings
+
+    about = _about(content, MINIMAL)
+    links = re.findall(r'href="methodology\.html#([\w-]+)"', _section(about, "standards"))
+    assert links == ["right-of-reply", "non-partisanship", "tools"]
+    assert set(links) <= methodology_headings()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import struct
+import threading
 import zlib
 from pathlib import Path
 from xml.etree import ElementTree
@@ -323,3 +325,89 @@ def test_a_build_stores_its_cards_and_the_next_build_gives_the_same_files(repo, 
     assert second.files() == first
     assert {name: content for name, content in first.items() if name.startswith("cards/")} == {
         name: content for name, content in export_files(second.model, second.info).items() if name.startswith("cards/")}
+
+
+def many_cards_repo(repo: ScratchRepo):
+    """Claims in several scripts and verdicts, enough to be shared between processes."""
+    text = ("Profits rose by 12 percent. Les ventes ont baissé. 部长说经济增长了。 قالت الحكومة إن الأسعار ارتفعت. "
+            "Правительство согласилось. हिन्दी में लिखा है। The regulator disagreed.")
+    repo.source("doc", text)
+    sentences = [s for s in re.split(r"(?<=[.。।])\s*", text) if s]
+    for number, sentence in enumerate(sentences * 2):
+        start = text.index(sentence)
+        repo.claim(f"c{number}", "doc", sentence, start, start + len(sentence), claim=f"{sentence} ({number})",
+                   verdict=("accurate", "inaccurate", "mostly-accurate")[number % 3])
+    return build_site(load_repository(repo.root))
+
+
+class PoolsStarted:
+    def __init__(self, monkeypatch):
+        self.pools = []
+        original = cards.ProcessPoolExecutor
+        outer = self
+
+        class Recorded(original):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                outer.pools.append(self._max_workers)
+
+        monkeypatch.setattr(cards, "ProcessPoolExecutor", Recorded)
+
+
+def test_cards_drawn_on_several_cores_are_the_bytes_drawn_one_by_one(repo, monkeypatch):
+    model = many_cards_repo(repo)
+    items = list(model.claims.values())
+    monkeypatch.setattr(cards, "PER_PROCESS", 2)  # a handful of cards is enough to share out
+    started = PoolsStarted(monkeypatch)
+    together = cards.claim_cards(items, INFO, processes=3)
+    assert started.pools == [3], "drawn by three processes"
+    alone = cards.claim_cards(items, INFO, processes=1)
+    assert started.pools == [3], "one process: drawn here"
+    assert together == alone == {item.id: claim_card(item, INFO) for item in items}
+    assert list(together) == [item.id for item in items]
+    assert len(set(together.values())) == len(items)
+
+
+def test_cards_drawn_on_several_cores_are_cached_by_this_process_and_read_back(repo, cache_home, monkeypatch):
+    model = many_cards_repo(repo)
+    items = list(model.claims.values())
+    monkeypatch.setattr(cards, "PER_PROCESS", 2)
+    drawn = cards.claim_cards(items, INFO, repo.root, processes=2)
+    assert len(card_entries(repo.root)) == len(items)
+    assert not list((repo.root / CACHE_FOLDER).rglob("*.tmp")), "no entry left half written"
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a cached card was drawn again")
+
+    monkeypatch.setattr(cards, "_Card", no_drawing)
+    assert cards.claim_cards(items, INFO, repo.root, processes=2) == drawn
+
+
+def test_a_preview_running_other_threads_draws_its_cards_without_forking(repo, monkeypatch):
+    model = many_cards_repo(repo)
+    items = list(model.claims.values())
+    monkeypatch.setattr(cards, "PER_PROCESS", 2)
+    started = PoolsStarted(monkeypatch)
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        drawn = cards.claim_cards(items, INFO, processes=2)
+    finally:
+        stop.set()
+        server.join()
+    assert started.pools == [] and drawn == {item.id: claim_card(item, INFO) for item in items}
+
+
+def test_a_cache_entry_read_is_marked_as_used_so_a_kept_cache_can_drop_the_rest(repo, cache_home):
+    """The deploy keeps the cache between builds and deletes what is older than its build's start: entries a
+    build reads must look as new as those it writes."""
+    model = card_repo(repo)
+    claim_card(model.claims["c"], INFO, repo.root)
+    claim_card(model.claims["d"], INFO, repo.root)
+    entries = card_entries(repo.root)
+    for entry in entries:
+        os.utime(entry, (1_000_000_000, 1_000_000_000))  # restored from an old cache
+    claim_card(model.claims["c"], INFO, repo.root)
+    used = {entry for entry in entries if entry.stat().st_mtime > 1_000_000_000}
+    assert len(used) == 1 and len(entries) == 2

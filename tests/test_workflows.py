@@ -75,6 +75,36 @@ def test_deploy_publishes_main_only_after_the_checks_pass():
     assert "make validate-deploy" in runs(deploy) and "make site" in runs(deploy)
 
 
+ENGINE_CACHES = {".factcheck-cache", "~/.cache/factcheck"}  # the entries, and the secret that names them
+
+
+def test_the_deploy_reuses_the_engine_caches_of_the_last_deploy_of_main_and_never_a_pull_requests():
+    deploy = load("deploy.yml")
+    assert not {"pull_request", "pull_request_target", "workflow_run"} & set(triggers(deploy))
+    build = jobs(deploy)["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    restore, save = uses.index("actions/cache/restore"), uses.index("actions/cache/save")
+    make_site = next(index for index, step in enumerate(build) if "make site" in step.get("run", ""))
+    dropped = next(index for index, step in enumerate(build) if step.get("run", "").strip() == "rm -rf .factcheck-cache")
+    validate = next(index for index, step in enumerate(build) if "make validate-deploy" in step.get("run", ""))
+    mark = next(index for index, step in enumerate(build) if "caches-in-use" in step.get("run", "") and "touch" in step["run"])
+    pruned = next(index for index, step in enumerate(build) if "! -newer" in step.get("run", ""))
+    assert dropped < restore < mark < validate < make_site < pruned < save, (
+        "a committed cache dropped, main's restored, then used by validation and the build, pruned of what they "
+        "did not use, saved")
+    assert build[pruned]["if"] == build[restore]["if"]
+    for step in (build[restore], build[save]):
+        assert step["if"] == "github.ref == 'refs/heads/main'", "restored and saved on main only"
+        assert set(step["with"]["path"].split()) == ENGINE_CACHES
+        assert step["with"]["key"] == "factcheck-main-${{ github.sha }}"
+    assert build[restore]["with"]["restore-keys"].split() == ["factcheck-main-"], "only main's caches are restored"
+    # No other workflow, which pull requests run, reads or writes these caches.
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        if path.name != "deploy.yml":
+            text = path.read_text(encoding="utf-8")
+            assert "actions/cache" not in text and "factcheck-main" not in text, path.name
+
+
 def test_each_job_has_only_the_permissions_it_needs():
     for path in sorted(WORKFLOWS.glob("*.yml")):
         workflow = load(path.name)
@@ -116,7 +146,7 @@ def test_broken_external_links_open_or_update_an_issue_weekly():
 
 # The first major of each action that runs on Node 24 (GitHub removed Node 20 from its runners).
 CURRENT_MAJORS = {"actions/checkout": 7, "actions/setup-python": 7, "actions/setup-node": 7,
-                  "actions/upload-pages-artifact": 5, "actions/deploy-pages": 5}
+                  "actions/upload-pages-artifact": 5, "actions/deploy-pages": 5, "actions/cache": 5}
 
 
 def test_every_action_is_pinned_to_a_commit_of_a_current_release():
@@ -126,7 +156,8 @@ def test_every_action_is_pinned_to_a_commit_of_a_current_release():
             match = re.search(r"uses:\s*(\S+)", line)
             if not match or match.group(1).startswith("./"):
                 continue
-            pinned = re.search(r"uses:\s*([\w.-]+/[\w.-]+)@([0-9a-f]{40})\s+#\s*v(\d+)\.\d+\.\d+$", line.strip())
+            # An action, or one of an action's own (actions/cache/restore), at a commit.
+            pinned = re.search(r"uses:\s*([\w.-]+/[\w.-]+)(?:/[\w./-]+)?@([0-9a-f]{40})\s+#\s*v(\d+)\.\d+\.\d+$", line.strip())
             assert pinned, f"{path.name}: {line.strip()} (pin a full commit SHA, with its version in a comment)"
             action, major = pinned.group(1), int(pinned.group(3))
             assert action in CURRENT_MAJORS, f"{path.name}: {action} has no known current major"

@@ -252,10 +252,10 @@ def side_notes(claims: list[AnchoredClaim], label: str | None = None) -> Markup:
 
 
 def _interest_note(claim: AnchoredClaim) -> Markup:
-    """The claimant's declared interest, for the note beside the text; empty when none is declared."""
-    if claim.claimant is None or not claim.claimant.interest:
-        return Markup("")
-    return Markup(
-        f'<span class="fc-note-interest"><span class="fc-label">Interest of {escape(claim.claimant.name)}:</span> '
-        f"{escape(claim.claimant.interest)}</span>"
+    """The declared interest of the claimant and of the person quoted, for the note beside the text; empty
+    when neither declares one."""
+    return Markup("").join(
+        Markup(f'<span class="fc-note-interest"><span class="fc-label">Interest of {escape(entity.name)}:</span> '
+               f"{escape(entity.interest)}</span>")
+        for entity in (claim.claimant, claim.speaker) if entity is not None and entity.interest
     )

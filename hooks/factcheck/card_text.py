@@ -32,7 +32,8 @@ def card_text_problems(model: SiteModel, info: SiteInfo, fonts: CardFonts) -> li
     # The site's name is bold on the site's card and regular above each claim.
     for path, text, weights in ((("name",), info.name, (True, False)), (("description",), info.description, REGULAR),
                                 (("share_card", "heading"), info.card_heading_text(), REGULAR),
-                                (("share_card", "verdict"), info.card_verdict_text(""), BOLD)):
+                                (("share_card", "verdict"), info.card_verdict_text(""), BOLD),
+                                *((("share_card", "summary", category), words, REGULAR) for category, words in info.card_summary)):
         message = _undrawn(text, weights, fonts)
         if message:
             problems.append(info.problem(path, message, "warning"))

@@ -14,12 +14,17 @@ import copy
 import hashlib
 import io
 import math
+import multiprocessing
+import os
 import re
+import sys
+import threading
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
@@ -60,8 +65,56 @@ def claim_card(item: AnchoredClaim, info: SiteInfo, cache_root: Path | None = No
     """The claim's card: the statement checked, then its verdict in words on the verdict's colour.
     With `cache_root` (the repository), a card drawn before for the same inputs is read, not drawn.
     `fonts`: the machine's card fonts for the site's language, when already looked for."""
-    return _cached(cache_root, _draw_claim_card, fonts or card_fonts(info.language), info.card_heading_text(),
-                   item.claim.claim, info.card_verdict_text(item.verdict.label), item.verdict.colour)
+    return _cached(cache_root, _draw_claim_card, fonts or card_fonts(info.language), *_claim_inputs(item, info))
+
+
+def claim_cards(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root: Path | None = None,
+                fonts: CardFonts | None = None, processes: int | None = None) -> dict[str, bytes]:
+    """`claim_card` of each claim, by claim id: the cache read first, then the cards it lacks drawn together,
+    on every core (or `processes` of them) when there are enough to be worth starting processes for. The
+    bytes are the same as drawn one by one; only this process writes the cache."""
+    fonts = fonts or card_fonts(info.language)
+    wanted = {item.id: _claim_inputs(item, info) for item in items}
+    entries = {key: _entry(cache_root, _draw_claim_card, fonts, inputs) for key, inputs in wanted.items()}
+    cards = {key: _read(entry) for key, entry in entries.items()}
+    missing = [key for key, card in cards.items() if card is None]
+    for key, card in zip(missing, _draw_all(fonts, [wanted[key] for key in missing], processes)):
+        cards[key] = card
+        _store(entries[key], card)
+    return cards  # type: ignore[return-value]
+
+
+def _claim_inputs(item: AnchoredClaim, info: SiteInfo) -> tuple[str, str, str, str]:
+    return (info.card_heading_text(), item.claim.claim, info.card_verdict_text(item.verdict.label),
+            item.verdict.colour)
+
+
+# Each process draws at least this many cards: starting one costs more than drawing fewer (about 3 ms a card).
+PER_PROCESS = 256
+
+
+def _draw_all(fonts: CardFonts, jobs: list[tuple[str, ...]], processes: int | None) -> list[bytes]:
+    """Claim cards for `jobs` (their inputs), in order; on several processes when there are many."""
+    processes = min(processes or _cores(), len(jobs) // PER_PROCESS)
+    # Workers are forked: they start with the engine and its fonts loaded, and need not import anything (a
+    # fresh interpreter would run the caller's main script again). Forking a process that runs other threads
+    # (the preview's server, after its first build) could leave a lock one of them held held for good: there,
+    # and where fork is not the way to start a process (macOS, Windows), the cards are drawn here.
+    if processes < 2 or sys.platform != "linux" or threading.active_count() > 1:
+        return [_draw_claim_card(fonts, *inputs) for inputs in jobs]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_draw_claim_job, [(fonts, inputs) for inputs in jobs],
+                             chunksize=max(1, len(jobs) // (processes * 8))))
+
+
+def _draw_claim_job(job: tuple[CardFonts, tuple[str, ...]]) -> bytes:
+    fonts, inputs = job
+    return _draw_claim_card(fonts, *inputs)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
@@ -69,7 +122,7 @@ def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
     """The card of every page that is not a claim: the site's name and what it has checked."""
     claims = list(model.claims.values())
     counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in model.verdict_counts(claims))
-    summary = f"{len(claims)} claims checked: {counts}" if claims else "No claims checked yet"
+    summary = f"{info.card_summary_text(len(claims))}: {counts}" if claims else info.card_summary_text(0)
     return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), info.name, info.description, summary + ".")
 
 
@@ -127,23 +180,38 @@ def _draw_site_card(fonts: CardFonts, site_name: str, description: str, summary:
 
 
 def _cached(cache_root: Path | None, draw: Callable[..., bytes], fonts: CardFonts, *inputs: str) -> bytes:
-    """`draw(fonts, *inputs)`, or the bytes it gave before for the same inputs, fonts and drawing code. An entry
-    starts with the digest of the card it holds, so that a damaged one is drawn again, never served."""
-    entry = None if cache_root is None else keyed_entry(cache_root, (
+    """`draw(fonts, *inputs)`, or the bytes it gave before for the same inputs, fonts and drawing code."""
+    entry = _entry(cache_root, draw, fonts, inputs)
+    card = _read(entry)
+    if card is None:
+        card = draw(fonts, *inputs)
+        _store(entry, card)
+    return card
+
+
+def _entry(cache_root: Path | None, draw: Callable[..., bytes], fonts: CardFonts, inputs: tuple[str, ...]) -> Path | None:
+    """Where the cache keeps the card `draw` gives for these inputs; None without a cache."""
+    return None if cache_root is None else keyed_entry(cache_root, (
         CARD_FORMAT, _drawing_version(), fonts.key(), draw.__name__.encode(),
         *(value.encode("utf-8", "surrogatepass") for value in inputs)), ".card")
+
+
+def _read(entry: Path | None) -> bytes | None:
+    """The card an entry holds; None when there is none, or a damaged one (an entry starts with the digest of
+    its card, so that a damaged one is drawn again, never served)."""
     if entry is None:
-        return draw(fonts, *inputs)
+        return None
     try:
         stored = read_entry(entry)
     except OSError:
-        stored = b""
+        return None
     digest, card = stored[:DIGEST_BYTES], stored[DIGEST_BYTES:]
-    if card and hashlib.sha256(card).digest() == digest:
-        return card
-    card = draw(fonts, *inputs)
-    store(entry, hashlib.sha256(card).digest() + card)
-    return card
+    return card if card and hashlib.sha256(card).digest() == digest else None
+
+
+def _store(entry: Path | None, card: bytes) -> None:
+    if entry is not None:
+        store(entry, hashlib.sha256(card).digest() + card)
 
 
 @lru_cache(maxsize=None)

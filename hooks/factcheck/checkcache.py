@@ -96,14 +96,20 @@ def _folder(entry: Path, create: bool = False) -> int:
 
 
 def read_entry(entry: Path) -> bytes:
-    """An entry's bytes; OSError when it is missing or a link (both are a miss)."""
+    """An entry's bytes; OSError when it is missing or a link (both are a miss). Its modification time becomes
+    now: a cache kept between builds (the deploy's) can then drop whatever no build since a given time used."""
     folder = _folder(entry)
     try:
         descriptor = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
     finally:
         os.close(folder)
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+        data = handle.read()
+        try:
+            os.utime(handle.fileno())
+        except OSError:
+            pass  # a cache on a read-only disk is still read
+        return data
 
 
 def store(entry: Path, data: bytes) -> None:

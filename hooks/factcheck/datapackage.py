@@ -25,9 +25,15 @@ CLAIMS_CSV_FIELDS = (
     ("url", "string", "The claim's page, relative to the site's root."),
     ("entities", "string", "Ids of the entities the claim is about, separated by spaces."),
     ("evidence", "string", "Addresses of the evidence cited, separated by spaces."),
+    ("claimant", "string", "The id of the entity answerable for the statement, when not the source's publisher."),
+    ("speaker", "string", "The id of the person quoted, when someone else answers for the words."),
+    ("right_of_reply", "array", "Whom the desk asked for a reply, as a JSON array: party (entity id), status "
+                                "(asked, answered, no-answer, not-asked), asked and answered dates, reply (Markdown, "
+                                "in the desk's words), reason (why not asked)."),
 )
 _DESCRIPTIONS = {
-    "claims.json": "Every claim: verdict, summary, quoted passage and its offsets, entities and evidence.",
+    "claims.json": "Every claim: verdict, summary, quoted passage and its offsets, entities, evidence, who made it, "
+                   "whom it quotes, and the right of reply.",
     "sources.json": "Every source document: title, language, publisher, addresses and its claims.",
     "entities.json": "The registry of organisations, people, places and institutions, with the claims about each.",
 }

@@ -8,7 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from .cards import SITE_CARD, card_url, claim_card, site_card
+from .cards import SITE_CARD, card_url, claim_cards, site_card
+from .crawlers import ROBOTS, robots_txt
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
@@ -58,6 +59,10 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
             "url": claim_url(item.id),
             "entities": list(item.claim.entities),
             "evidence": [e.url for e in item.claim.evidence],
+            "claimant": item.claim.claimant,
+            "speaker": item.claim.speaker,
+            "right_of_reply": [{key: value for key, value in vars(reply).items() if value is not None}
+                               for reply in item.claim.right_of_reply],
         }
         for item in sorted(model.claims.values(), key=lambda c: (c.claim.source, c.number))
     ]
@@ -86,11 +91,15 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed is made of every claim: remade only when one of them changed.
     files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
+    files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card(model, info, cache_root, fonts)
-    for item in sorted(model.claims.values(), key=lambda c: c.id):
-        files[card_url(item.id)] = reuse.get(card_url(item.id), (item, info, fonts),
-                                             lambda: claim_card(item, info, cache_root, fonts))
+    # The cards no earlier run of this process made, drawn together (on every core when there are many).
+    items = {card_url(item.id): item for item in sorted(model.claims.values(), key=lambda c: c.id)}
+    files.update(reuse.get_all(
+        {url: (item, info, fonts) for url, item in items.items()},
+        lambda urls: {card_url(key): card for key, card in
+                      claim_cards([items[url] for url in urls], info, cache_root, fonts).items()}))
     return files
 
 
@@ -125,7 +134,8 @@ def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None)
     writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def line(claim: dict, label: str) -> str:
-        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"])}
+        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"]),
+               "right_of_reply": json.dumps(claim["right_of_reply"], ensure_ascii=False)}
         return writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
 
     rows = []

@@ -7,8 +7,9 @@ never reused or renamed), so they stay the same when the site moves or gets its 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import re
-import uuid
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -21,8 +22,6 @@ FEED_LENGTH = 100  # the newest entries; older ones stay on the site and in clai
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# A fixed namespace for this generator's ids: uuid5 of it and a name gives the same id on every build.
-_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:factcheck-site:atom")
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,10 @@ class Entry:
     title: str
     summary: str
     published: str  # YYYY-MM-DD
-    updated: str  # YYYY-MM-DD
+    updated: str  # YYYY-MM-DD, the day; `instant` places the entry within it
     link: str  # site-relative
     category: tuple[str, str] | None = None  # (term, label)
+    instant: str = ""  # its atom:updated (see `_spread_over_the_day`)
 
 
 def feed_entries(model: SiteModel) -> list[Entry]:
@@ -46,8 +46,26 @@ def feed_entries(model: SiteModel) -> list[Entry]:
                 summary=f"{correction.change} {correction.reason}", published=correction.date, updated=correction.date,
                 link=f"{item.url}#corrections", category=("correction", "Correction"),
             ))
-    entries.sort(key=lambda e: (e.updated, e.key), reverse=True)
+    entries = _spread_over_the_day(entries)
+    entries.sort(key=lambda e: (e.instant, e.key), reverse=True)
     return entries[:FEED_LENGTH]
+
+
+def _spread_over_the_day(entries: list[Entry]) -> list[Entry]:
+    """Each entry with its own atom:updated. The files give days, and many checks share one: feed readers tell
+    an entry's changes by that date, and the W3C Feed Validator flags two entries that share one. The entries
+    of a day are a second apart from midnight UTC, the first published first (then by id), so the date stays
+    the files' and the same content always gives the same times."""
+    by_day: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.updated, []).append(entry)
+    spread = []
+    for day, same_day in by_day.items():
+        midnight = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+        for rank, entry in enumerate(sorted(same_day, key=lambda e: (e.published, e.key))):
+            moment = midnight + datetime.timedelta(seconds=min(rank, 86_399))  # a day holds 86,400 seconds
+            spread.append(dataclasses.replace(entry, instant=moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return spread
 
 
 def _claim_entry(item: AnchoredClaim) -> Entry:
@@ -58,23 +76,22 @@ def _claim_entry(item: AnchoredClaim) -> Entry:
     )
 
 
-def entry_id(info: SiteInfo, key: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, info.publisher.name + chr(10) + key)}"
-
-
 def atom_feed(model: SiteModel, info: SiteInfo) -> str:
     """The feed as XML text. Links are absolute when the site's address is known, otherwise relative
-    to the feed (at the site's root), which is how Atom readers resolve them."""
+    to the feed (at the site's root), which is how Atom readers resolve them; without it the feed has no
+    self link."""
     entries = feed_entries(model)
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": info.language})
-    _text(feed, "id", entry_id(info, "feed"))
+    _text(feed, "id", info.identifier("feed"))
     _text(feed, "title", info.name)
     if info.description:
         _text(feed, "subtitle", info.description)
-    latest = max((e.updated for e in entries), default=None)
-    _text(feed, "updated", date_time(latest) if latest else "1970-01-01T00:00:00Z")
-    _link(feed, info.address(FEED_URL, FEED_URL), "self", "application/atom+xml")
+    _text(feed, "updated", entries[0].instant if entries else "1970-01-01T00:00:00Z")
+    # The feed's own address: only an absolute one says where a reader subscribed (a relative self link
+    # would name wherever the copy was found).
+    if info.absolute(FEED_URL):
+        _link(feed, info.absolute(FEED_URL), "self", "application/atom+xml")
     _link(feed, info.url or "index.html", "alternate", "text/html")
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", info.publisher.name)
@@ -83,10 +100,10 @@ def atom_feed(model: SiteModel, info: SiteInfo) -> str:
     _text(feed, "rights", f"{CONTENT_LICENCE_NAME} (CC BY 4.0): {CONTENT_LICENCE_URL}")
     for entry in entries:
         element = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(element, "id", entry_id(info, entry.key))
+        _text(element, "id", info.identifier(entry.key))
         _text(element, "title", entry.title)
         _text(element, "published", date_time(entry.published))
-        _text(element, "updated", date_time(entry.updated))
+        _text(element, "updated", entry.instant)
         _link(element, info.address(entry.link, FEED_URL), "alternate", "text/html")
         if entry.category:
             ElementTree.SubElement(element, f"{{{ATOM}}}category", {"term": entry.category[0], "label": _clean(entry.category[1])})

@@ -15,15 +15,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
 import yaml
 from markupsafe import Markup, escape
 
 from .boundary import MAX_YAML_BYTES, OutsideBoundary, read_bytes, regular_files, resolve_parent
+from .crawlers import sitemap_files
 from .exports import export_files
-from .hand_written import INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER
+from .hand_written import FRONT_MATTER, INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER
 from .problems import FactcheckError, Problem
 from .publishing import SiteInfo
 from .repository import Layout
@@ -34,6 +35,7 @@ from .site import SiteModel
 from .validation import validate
 
 VERDICT_CSS = "assets/verdicts.css"
+HOME = "index.html"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,21 @@ class GeneratedSite:
     def search_settings(self) -> dict[str, object]:
         """The search index's languages and word separator (see `search_settings`)."""
         return search_settings(self.model, self.info.language)
+
+    def sitemap_files(self, hand_written: Iterable[str]) -> dict[str, bytes]:
+        """sitemap.xml and sitemap.xml.gz (see `crawlers.sitemap_files`) of the generated pages and the hand-written
+        ones at `hand_written` (site paths), each dated by its content: the home page by the latest claim, the
+        other hand-written pages not at all (they give no date of their own)."""
+        dated = {url: page.updated for url, page in self.pages.items()}
+        for url in hand_written:
+            dated.setdefault(url, self.model.latest_update() if url == HOME else None)
+        return sitemap_files(self.info, dated)
+
+    def hand_written_page(self, url: str, title: str | None, description: str | None = None) -> RenderedPage:
+        """A hand-written page as its link previews describe it: the home page by the site's name (as its
+        window title does), another by its title; the site's description unless the page gives its own."""
+        return RenderedPage(url, self.info.name if url == HOME else title or self.info.name, "",
+                            "home" if url == HOME else "page", description=description or self.info.description)
 
     def fill_markers(self, text: str, page_url: str) -> str:
         """A hand-written page's text with the generated blocks in place of their markers."""
@@ -158,18 +175,43 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
             target.write_text(content, encoding="utf-8")
         written.append(relative)
 
+    hand_written = []
     for relative in regular_files(docs):
         content = read_bytes(docs / relative, docs, None)
         if relative.endswith(".md"):
+            url = relative.removesuffix(".md") + ".html"
             text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as a text file reads
-            write(relative, site.fill_markers(text, relative.removesuffix(".md") + ".html"))
+            write(relative, with_link_previews(site, site.fill_markers(text, url), url))
+            hand_written.append(url)
         else:
             write(relative, content)
     for page in site.pages.values():
         write(markdown_path(page.url), page_file(page, site.info))
-    for name, content in site.files().items():
+    # The sitemap too, for a generator to publish instead of its own (`make site GENERATOR=zensical` does).
+    for name, content in {**site.files(), **site.sitemap_files(hand_written)}.items():
         write(name, content)
     return written
+
+
+_HEADING = re.compile(r"^# +(.+?)[ #]*$", re.M)
+
+
+def with_link_previews(site: GeneratedSite, text: str, url: str) -> str:
+    """A hand-written page's Markdown with its link previews in its front matter (`social`, as the generated
+    pages have them, for a generator that runs no hook): titled by its front matter's `title`, else its first
+    heading. A page that states `social` itself, or gives its metadata in MultiMarkdown lines, is left as it is."""
+    front = FRONT_MATTER.match(text)
+    try:
+        meta = yaml.safe_load(front.group(1)) if front else {}
+    except yaml.YAMLError:
+        return text
+    if not isinstance(meta, dict) or "social" in meta or (not front and re.match(r"[ ]{0,3}[A-Za-z0-9_-]+:", text)):
+        return text
+    heading = _HEADING.search(text[front.end():] if front else text)
+    title = str(meta.get("title") or (heading.group(1) if heading else "")) or None
+    page = site.hand_written_page(url, title, str(meta.get("description") or "") or None)
+    line = f"social: {json.dumps(meta_elements(social_meta(page, site.info)), ensure_ascii=False)}\n"
+    return f"---\n{line}{text[text.index(chr(10)) + 1:]}" if front else f"---\n{line}---\n\n{text}"
 
 
 SETTINGS_FILE = "mkdocs.yml"

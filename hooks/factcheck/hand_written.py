@@ -59,7 +59,7 @@ _INSTEAD = {
 
 # Metadata as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or else MultiMarkdown
 # `key: value` lines up to the first blank line.
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META_KEY = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
 _META_MORE = re.compile(r"^(?:[ ]{4}|\t)")
 _MARKUP = re.compile(r'[<>"]')
@@ -136,7 +136,7 @@ def check_page(text: str, path: str) -> list[Problem]:
 
 def _metadata(text: str, path: str) -> tuple[str, int, list[Problem]]:
     """The page's metadata checked; returns the Markdown after it and the line that Markdown starts on."""
-    front = _FRONT_MATTER.match(text)
+    front = FRONT_MATTER.match(text)
     if front:
         try:
             document = parse_yaml(front.group(1), path)

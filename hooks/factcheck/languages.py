@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 
 def language_name(code: str) -> str:
@@ -13,3 +14,21 @@ def language_name(code: str) -> str:
         return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
     except (UnknownLocaleError, ValueError, TypeError):
         return code
+
+
+def og_locale(code: str) -> str:
+    """The language as OpenGraph writes a locale, language_TERRITORY: 'en' → 'en_US', 'fr' → 'fr_FR', 'zh-Hant' →
+    'zh_TW', 'pt-BR' → 'pt_BR'. A language named without a country gets the one CLDR finds likeliest for it (its
+    "likely subtags"); a code CLDR does not know is given with its hyphens as underscores."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code.replace("-", "_")
+    if locale.language != code.split("-")[0].lower():  # "und" (undetermined) is parsed as CLDR's default, English
+        return code.replace("-", "_")
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags")
+        found = likely.get(str(locale)) or likely.get(locale.language)
+        territory = Locale.parse(found).territory if found else None
+    return f"{locale.language}_{territory}" if territory else locale.language

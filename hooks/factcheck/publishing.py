@@ -8,11 +8,13 @@ An empty field means "not stated": nothing is made up in its place.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urljoin
 
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from .boundary import OutsideBoundary, check_readable
@@ -29,6 +31,10 @@ _PLACEHOLDER_ADDRESS = re.compile(
 )
 
 
+# A fixed namespace for the site's `urn:uuid` identifiers: uuid5 of it and a name gives the same id on every build.
+# (Named for the feed, its first use: another name would change every id already published.)
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:factcheck-site:atom")
+
 # A web address as every address field of site.yml must be: no spaces, and nothing that could close an attribute.
 _WEB_ADDRESS = re.compile(r'https?://[^\s/$.?#<>"][^\s<>"]*')
 
@@ -44,6 +50,8 @@ class Publisher:
 # The share card's words (site.yml `share_card`), English unless the site says otherwise.
 CARD_HEADING = "Fact-check · {site}"
 CARD_VERDICT = "Verdict: {verdict}"
+# The site card's count of claims, by CLDR plural category ("none": no claims yet).
+CARD_SUMMARY = (("none", "No claims checked yet"), ("one", "{count} claim checked"), ("other", "{count} claims checked"))
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class SiteInfo:
     corrections_how_to_ask: str = ""  # Markdown
     card_heading: str = CARD_HEADING  # above the claim on its share card; {site} is the site's name
     card_verdict: str = CARD_VERDICT  # the share card's verdict badge; {verdict} is the verdict's label
+    card_summary: tuple[tuple[str, str], ...] = CARD_SUMMARY  # (plural category, words) pairs; {count} is the count
     file: str = SITE_FILE
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -70,9 +79,25 @@ class SiteInfo:
         """The page's published address, or None when the site's address is not configured."""
         return urljoin(self.url, site_relative) if self.url else None
 
+    def identifier(self, key: str) -> str:
+        """A `urn:uuid` for `key` (a site path, or a name such as "feed"), derived from the publisher's name and the
+        key alone: the same on every build and wherever the site is published."""
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, self.publisher.name + chr(10) + key)}"
+
+    def iri(self, site_relative: str) -> str:
+        """The published address, or, while it is not known, a `urn:uuid` naming the same file (see `identifier`):
+        an absolute IRI either way, as Web Annotations and Atom ids must be."""
+        return self.absolute(site_relative) or self.identifier(site_relative)
+
     def address(self, site_relative: str, from_url: str) -> str:
         """The published address when known, else a link relative to the file `from_url`."""
         return self.absolute(site_relative) or relative_url(from_url, site_relative)
+
+    @property
+    def issues_url(self) -> str:
+        """Where readers open an issue in the repository (how they reach a site with no other contact); empty
+        without a repository address."""
+        return f"{self.repository}/issues" if self.repository else ""
 
     def edit_url(self, repository_file: str) -> str | None:
         """Where an editor changes a file, or None without a repository address."""
@@ -95,11 +120,19 @@ class SiteInfo:
         """What a claim's share card says on its verdict badge."""
         return self.card_verdict.replace("{verdict}", verdict_label)
 
+    def card_summary_text(self, count: int) -> str:
+        """How the site card counts the claims checked, in the plural form the site's language gives `count`."""
+        forms = dict(self.card_summary)
+        if count == 0 and "none" in forms:
+            return forms["none"]
+        return forms.get(plural_category(self.language, count), forms["other"]).replace("{count}", str(count))
+
     def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
         return problem_at(self.file, self.positions, path, message, severity)
 
 
-# What an "About us" page needs, as (field path in site.yml, what a reader misses without it).
+# What an "About us" page needs, as (field path in site.yml, what a reader misses without it). A repository
+# address stands in for a contact: the page then asks readers to open an issue there.
 ABOUT_FIELDS: tuple[tuple[JsonPath, str], ...] = (
     (("publisher", "description",), "who publishes the site"),
     (("contact", "email"), "how to reach the publisher"),
@@ -107,6 +140,15 @@ ABOUT_FIELDS: tuple[tuple[JsonPath, str], ...] = (
     (("corrections", "policy"), "the corrections policy"),
     (("corrections", "how_to_ask"), "how to ask for a correction"),
 )
+
+
+def plural_category(language: str, count: int) -> str:
+    """The CLDR plural category of `count` in `language` ("one", "few", "other"…); "other" for a language CLDR
+    does not know."""
+    try:
+        return Locale.parse(language.replace("-", "_")).plural_form(count)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "other"
 
 
 def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tuple[SiteInfo | None, list[Problem]]:
@@ -135,6 +177,7 @@ def load_site_info(root: Path, environ: Mapping[str, str] | None = None) -> tupl
         contact_email=contact.get("email", ""), contact_url=contact.get("url", ""), funding=data.get("funding", ""),
         corrections_policy=corrections.get("policy", ""), corrections_how_to_ask=corrections.get("how_to_ask", ""),
         card_heading=card.get("heading", CARD_HEADING), card_verdict=card.get("verdict", CARD_VERDICT),
+        card_summary=tuple(card["summary"].items()) if "summary" in card else CARD_SUMMARY,
         positions=document.positions,
     )
     return info, _address_problems(info, environ)
@@ -187,6 +230,12 @@ def logo_problems(info: SiteInfo, root: Path, docs: Path) -> list[Problem]:
     return []
 
 
+_FILL_IN: dict[JsonPath, str] = {
+    ("contact", "email"): "fill in contact.email or contact.url, or set the repository's address (repository or "
+                          "REPO_URL) for readers to open an issue there",
+}
+
+
 def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     """Empty fields of the "About us" page, and, for a deploy, a missing published address.
 
@@ -194,13 +243,15 @@ def about_problems(info: SiteInfo, deploy: bool) -> list[Problem]:
     severity = "error" if deploy else "warning"
     problems = []
     values = {
-        ("publisher", "description"): info.publisher.description, ("contact", "email"): info.contact_email or info.contact_url,
+        ("publisher", "description"): info.publisher.description,
+        ("contact", "email"): info.contact_email or info.contact_url or info.issues_url,
         ("funding",): info.funding, ("corrections", "policy"): info.corrections_policy,
         ("corrections", "how_to_ask"): info.corrections_how_to_ask,
     }
     for path, what in ABOUT_FIELDS:
         if not values[path].strip():
-            problems.append(info.problem(path, f"empty: the About page cannot say {what}; fill it in", severity))
+            remedy = _FILL_IN.get(path, "fill it in")
+            problems.append(info.problem(path, f"empty: the About page cannot say {what}; {remedy}", severity))
     if deploy and not info.url:
         problems.append(info.problem(("url",), "a deployed site needs its published address: set SITE_URL or url in site.yml"))
     return problems

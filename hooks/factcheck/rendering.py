@@ -21,7 +21,7 @@ from .annotated_text import annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
 from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
 from .charts import verdict_chart
-from .languages import language_name
+from .languages import language_name, og_locale
 from .publishing import SiteInfo
 from .reuse import Reuse
 from .sanitising import MarkdownRenderer, address_allowed
@@ -148,7 +148,7 @@ class Renderer:
             named=sorted(((self.model.entities[e], n) for e, n in named.items()), key=lambda pair: pair[0].name.lower()),
         )
         counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in self.model.verdict_counts(claims))
-        description = f"{len(claims)} claims checked: {counts}." if claims else "Not checked yet."
+        description = f"{'1 claim' if len(claims) == 1 else f'{len(claims)} claims'} checked: {counts}." if claims else "Not checked yet."
         return RenderedPage(url, source.title, html, "source", source.file, description,
                             updated=max((c.claim.updated for c in claims), default=None))
 
@@ -181,12 +181,13 @@ class Renderer:
 
         claims = model.claims_by_entity.get(entity_id, [])
         made = model.claims_by_claimant.get(entity_id, [])
+        quoting = model.claims_by_speaker.get(entity_id, [])
         mentions = model.mentions_by_entity.get(entity_id, [])
         # Whole sources: their titles, dates and languages head the groups, their texts give the mentions' context.
-        sources = tuple(model.sources[sid] for sid in sorted({c.claim.source for c in claims + made}
+        sources = tuple(model.sources[sid] for sid in sorted({c.claim.source for c in claims + made + quoting}
                                                              | {m.source_id for m in mentions}))
         inputs = (model.entities[entity_id], tuple(model.related_entities(entity_id)), shown(claims), shown(made),
-                  tuple(mentions), sources)
+                  shown(quoting), tuple(mentions), sources)
         return self._page(entity_url(entity_id), inputs, lambda: self._entity_page(entity_id))
 
     def _entity_page(self, entity_id: str) -> RenderedPage:
@@ -198,13 +199,15 @@ class Renderer:
         ]
         claims = self.model.claims_by_entity.get(entity_id, [])
         made = self.model.claims_by_claimant.get(entity_id, [])
+        quoting = self.model.claims_by_speaker.get(entity_id, [])
         html = self._render(
-            "entity.html.j2", url, entity=entity, mentions=mentions, claims=claims, made=made,
+            "entity.html.j2", url, entity=entity, mentions=mentions, claims=claims, made=made, quoting=quoting,
             related=self.model.related_entities(entity_id),
             claims_by_source=self.model.by_source(claims), made_by_source=self.model.by_source(made),
+            quoting_by_source=self.model.by_source(quoting),
             mentions_by_source=self.model.by_source(mentions, lambda found: found[0].source_id),
         )
-        about = self.model.claims_by_entity.get(entity_id, []) + self.model.claims_by_claimant.get(entity_id, [])
+        about = claims + made + quoting
         return RenderedPage(url, entity.name, html, "entity", entity.file, entity.description,
                             updated=max((c.claim.updated for c in about), default=None))
 
@@ -244,6 +247,7 @@ METHODOLOGY_SECTIONS = {
     "point-in-time": "Point in time: a verdict judges the statement when it was published",
     "opinion-and-predictions": "Opinion and predictions: what is rated in a quotation",
     "interests": "Interests: who quoted people are and what they stand to gain",
+    "right-of-reply": "Right of reply: whom we ask before publishing, and how replies are reported",
 }
 
 
@@ -259,8 +263,10 @@ def methodology_sections(item: AnchoredClaim) -> list[tuple[str, str]]:
         e.shows.lower().startswith("since publication") for e in claim.evidence
     ):
         wanted.append("point-in-time")
-    if claim.claimant:
+    if claim.claimant or claim.speaker:
         wanted += ["opinion-and-predictions", "interests"]
+    if claim.right_of_reply:
+        wanted.append("right-of-reply")
     return [(section, METHODOLOGY_SECTIONS[section]) for section in wanted]
 
 
@@ -276,7 +282,7 @@ def social_meta(page: RenderedPage, info: SiteInfo) -> dict[str, str]:
         "og:site_name": info.name,
         "og:title": title,
         "og:description": description,
-        "og:locale": info.language.replace("-", "_"),
+        "og:locale": og_locale(info.language),
         "twitter:card": "summary",
         "twitter:title": title,
         "twitter:description": description,

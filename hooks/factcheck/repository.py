@@ -364,8 +364,13 @@ def _check_references(
             problems.append(claim.problem(("source",), f"the claim is in claims/{folder}/ but its source is {claim.source!r}; move it to claims/{claim.source}/"))
         if scale and claim.verdict not in verdict_ids:
             problems.append(claim.problem(("verdict",), f"unknown verdict {claim.verdict!r}; use one of: {', '.join(verdict_ids)}"))
-        if claim.claimant and claim.claimant not in known_entities:
-            problems.append(claim.problem(("claimant",), _unknown_entity(claim.claimant)))
+        for role in ("claimant", "speaker"):
+            entity_id = getattr(claim, role)
+            if entity_id and entity_id not in known_entities:
+                problems.append(claim.problem((role,), _unknown_entity(entity_id)))
+        for index, reply in enumerate(claim.right_of_reply):
+            if reply.party not in known_entities:
+                problems.append(claim.problem(("right_of_reply", index, "party"), _unknown_entity(reply.party)))
         for index, entity_id in enumerate(claim.entities):
             if entity_id not in known_entities:
                 problems.append(claim.problem(("entities", index), _unknown_entity(entity_id)))

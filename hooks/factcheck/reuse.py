@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable, Hashable, TypeVar
+from typing import Callable, Hashable, Mapping, TypeVar
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).parent
@@ -28,14 +28,33 @@ class Reuse:
 
     def get(self, key: Hashable, inputs: object, compute: Callable[[], T]) -> T:
         """The result for `key`: last run's if it came from inputs equal to `inputs`, else `compute()`'s."""
+        found = self._reused(key, inputs)
+        if found is not None:
+            return found[1]  # type: ignore[return-value]
+        value = compute()
+        self._current[key] = (inputs, value)
+        return value
+
+    def get_all(self, wanted: Mapping[Hashable, object], compute: Callable[[list[Hashable]], Mapping[Hashable, T]]
+                ) -> dict[Hashable, T]:
+        """`get` for each key of `wanted` (key → inputs), in its order; `compute` makes the results of the keys
+        that cannot be reused all at once (work that goes faster together, such as drawing on every core)."""
+        reused = {key: self._reused(key, inputs) for key, inputs in wanted.items()}
+        made = compute([key for key, found in reused.items() if found is None])
+        results = {}
+        for key, found in reused.items():
+            if found is None:
+                found = self._current[key] = (wanted[key], made[key])
+            results[key] = found[1]
+        return results  # type: ignore[return-value]
+
+    def _reused(self, key: Hashable, inputs: object) -> tuple[object, object] | None:
         for results in (self._current, self._previous):
             found = results.get(key)
             if found is not None and found[0] == inputs:
                 self._current[key] = found
-                return found[1]  # type: ignore[return-value]
-        value = compute()
-        self._current[key] = (inputs, value)
-        return value
+                return found
+        return None
 
     def finish(self) -> None:
         """Every result of this run has been asked for: what the previous run had beyond them is dropped,

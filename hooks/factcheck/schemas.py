@@ -91,9 +91,15 @@ KEY_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 MARKDOWN_FIELDS = {("notes",), ("about",), ("assessment", "summary")}
 MAX_MARKDOWN_CHARS = 10_000
 MAX_TEXT_CHARS = 5_000
-# Every field rendered as Markdown (site.yml's are held to the shorter limit): their tables are limited too.
+# Every field rendered as Markdown (site.yml's and a reply's are held to the shorter limit): their tables are
+# limited too. In a list, "*" stands for any item's index.
 RENDERED_AS_MARKDOWN = MARKDOWN_FIELDS | {("publisher", "description"), ("funding",), ("corrections", "policy"),
-                                          ("corrections", "how_to_ask"), ("introduction",)}
+                                          ("corrections", "how_to_ask"), ("introduction",), ("right_of_reply", "*", "reply")}
+
+
+def _shape(path: JsonPath) -> JsonPath:
+    """The path with list indexes as "*", as the field sets above name fields inside lists."""
+    return tuple("*" if isinstance(part, int) else part for part in path)
 
 
 # Items in any one list: checking an item against the schema costs about 30 µs, and a 256 KiB file
@@ -167,7 +173,7 @@ def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]
         if message is None and len(value) > _limit(path):
             message = (f"is {len(value):,} characters long, more than the limit of {_limit(path):,}; "
                        "shorten it or move detail to the evidence")
-        if message is None and path in RENDERED_AS_MARKDOWN:
+        if message is None and _shape(path) in RENDERED_AS_MARKDOWN:
             message = markdown_problem(value)
         if message:
             problems.append(Problem(document.path, line, column, field_name(path), message))
@@ -249,6 +255,7 @@ _PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "is not a valid id: use lower-case letters, digits and single hyphens",
     "\\S": "must not be blank",
     "\\{verdict\\}": "has no {verdict}: put {verdict} where the card shows the verdict's label",
+    "\\{count\\}": "has no {count}: put {count} where the card shows the number of claims checked",
     "^https?://[^\\s/$.?#][^\\s]*$": "is not a web address: use a full http:// or https:// URL",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: use YYYY-MM-DD",
     "^[0-9a-f]{64}$": "is not a sha256: 64 lower-case hexadecimal digits",

@@ -124,6 +124,8 @@ def claim_entry(model: SiteModel, item: AnchoredClaim) -> SearchEntry:
         parts.append(f"Translation: {claim.translation}")
     if item.claimant is not None:
         parts.append(f"Said by {item.claimant.name}")
+    if item.speaker is not None:
+        parts.append(f"Quoting {item.speaker.name}")
     parts += [f"Correction of {c.date}: {c.change} {c.reason}" for c in claim.corrections]
     return SearchEntry(item.url, _text(claim.claim), _text(" · ".join(parts)))
 

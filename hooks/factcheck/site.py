@@ -32,6 +32,8 @@ class AnchoredClaim:
     number: int  # order of the claim in its source, from 1 (headline claims first)
     verdict: Verdict
     claimant: Entity | None = None  # whoever made the claim, when not the source's publisher
+    speaker: Entity | None = None  # the person quoted, when someone else answers for the words
+    repliers: tuple[Entity, ...] = ()  # the parties of the right of reply, in the claim's order
 
     @property
     def id(self) -> str:
@@ -67,6 +69,7 @@ class SiteModel:
     claims_by_source: dict[str, list[AnchoredClaim]]
     claims_by_entity: dict[str, list[AnchoredClaim]]
     claims_by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
+    claims_by_speaker: dict[str, list[AnchoredClaim]] = field(default_factory=dict)  # the claims quoting each person
     warnings: list[Problem] = field(default_factory=list)
     reuse: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # spans and mentions, for the next build
     # Where each source's not_checked passages occur (the first MAX_OCCURRENCES places of each), by source id.
@@ -258,22 +261,27 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
             verdict = repository.scale.get(claim.verdict)
             assert verdict is not None  # checked by the repository
             claimant = repository.entities.get(claim.claimant) if claim.claimant else None
-            fields = (claim, spans[claim.id], number, verdict, claimant)
+            speaker = repository.entities.get(claim.speaker) if claim.speaker else None
+            repliers = tuple(repository.entities[reply.party] for reply in claim.right_of_reply)
+            fields = (claim, spans[claim.id], number, verdict, claimant, speaker, repliers)
             # The previous object when equal: later comparisons of what pages show then stop at identity.
             # Positions too (equality leaves them out): problems found later are placed at the file's current lines.
-            item = reuse.get(("claim", claim.id), (*fields, claim.positions, claimant and claimant.positions),
-                             lambda: AnchoredClaim(*fields))
+            item = reuse.get(("claim", claim.id), (*fields, claim.positions, claimant and claimant.positions,
+                                                   speaker and speaker.positions), lambda: AnchoredClaim(*fields))
             claims[claim.id] = item
             by_source[source_id].append(item)
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
     by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    by_speaker: dict[str, list[AnchoredClaim]] = defaultdict(list)
     for item in claims.values():
         for entity_id in item.claim.entities:
             by_entity[entity_id].append(item)
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), problems, reuse,
-                     set_aside=set_aside)
+        if item.claim.speaker:
+            by_speaker[item.claim.speaker].append(item)
+    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), dict(by_speaker),
+                     problems, reuse, set_aside=set_aside)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

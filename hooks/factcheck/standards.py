@@ -63,9 +63,12 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
                 "`not_checked` with the reason" + _IN_PROGRESS[complete],
                 "error" if complete else "warning",
             ))
+    # Quoted by a claim, or asked for a reply, counts as made by it.
+    asked = {reply.party for item in model.claims.values() for reply in item.claim.right_of_reply}
     for entity_id, entity in sorted(model.entities.items()):
         # Claims first: the mentions are looked for only when an entity has no claim.
         if not (model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
+                or model.claims_by_speaker.get(entity_id) or entity_id in asked
                 or entity_id in model.named_entities):
             problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
                                                          "add the names the sources use to `aliases`, or remove the file"))

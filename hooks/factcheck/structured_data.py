@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 
 from markupsafe import Markup
 
@@ -15,6 +16,10 @@ from .sources import Source
 
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# The software that writes the annotations (the model's `generator`): this engine, by its package name, with an
+# identifier of its own that no site's address changes.
+GENERATOR = {"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:factcheck-site:generator')}", "type": "Software",
+             "name": "factcheck-site"}
 
 
 def _entity_as_agent(model: SiteModel, entity_id: str) -> dict:
@@ -92,33 +97,31 @@ def json_ld_script(data: dict) -> Markup:
 def annotation_collection(model: SiteModel, source_id: str, info: SiteInfo) -> dict:
     """The source's claims as a W3C Web Annotation collection, one annotation per claim, with its
     single page embedded (the page is also published on its own, see `annotation_page`)."""
-    collection_file = annotations_url(source_id)
-    page = annotation_page(model, source_id, info, from_file=collection_file)
+    page = annotation_page(model, source_id, info)
     del page["@context"], page["partOf"]
     return {
         "@context": ANNOTATION_CONTEXT,
-        **_collection_summary(model, source_id, info, collection_file),
+        **_collection_summary(model, source_id, info),
         "first": page,
         "last": page["id"],
     }
 
 
-def annotation_page(model: SiteModel, source_id: str, info: SiteInfo, from_file: str | None = None) -> dict:
+def annotation_page(model: SiteModel, source_id: str, info: SiteInfo) -> dict:
     """The one page of a source's annotation collection: its annotations and what it is part of."""
-    from_file = from_file or annotation_page_url(source_id)
     return {
         "@context": ANNOTATION_CONTEXT,
-        "id": info.address(annotation_page_url(source_id), from_file),
+        "id": info.iri(annotation_page_url(source_id)),
         "type": "AnnotationPage",
-        "partOf": _collection_summary(model, source_id, info, from_file),
+        "partOf": _collection_summary(model, source_id, info),
         "startIndex": 0,
-        "items": [annotation(model, item, info, from_file) for item in model.claims_by_source.get(source_id, [])],
+        "items": [annotation(model, item, info) for item in model.claims_by_source.get(source_id, [])],
     }
 
 
-def _collection_summary(model: SiteModel, source_id: str, info: SiteInfo, from_file: str) -> dict:
+def _collection_summary(model: SiteModel, source_id: str, info: SiteInfo) -> dict:
     return {
-        "id": info.address(annotations_url(source_id), from_file),
+        "id": info.iri(annotations_url(source_id)),
         "type": "AnnotationCollection",
         "label": f"Fact-check of: {model.sources[source_id].title}",
         "creator": _annotation_creator(info),
@@ -126,7 +129,7 @@ def _collection_summary(model: SiteModel, source_id: str, info: SiteInfo, from_f
     }
 
 
-def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo, from_file: str) -> dict:
+def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo) -> dict:
     """One claim as an annotation whose motivation is assessing: the verdict and summary (body) on the
     quoted passage (target), both as shown on the annotated page and in the published text file."""
     source = model.sources[item.claim.source]
@@ -136,23 +139,24 @@ def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo, from_file:
         title = source.title
         quote = _quote_selector(title[span.start:span.end], quote_context(title, span))
         targets = [{
-            "type": "SpecificResource", "source": info.address(source_url(source.id), from_file),
+            "type": "SpecificResource", "source": info.iri(source_url(source.id)),
             "format": "text/html", "language": source.language,
             "selector": {"type": "CssSelector", "value": "h1", "refinedBy": quote},
         }]
     else:
-        targets = _text_targets(source, span, info, from_file)
+        targets = _text_targets(source, span, info)
     creator = _annotation_creator(info)
     return {
-        "id": info.address(f"{item.url}#annotation", from_file),
+        "id": info.iri(f"{item.url}#annotation"),
         "type": "Annotation",
         "motivation": "assessing",
         "creator": creator,
+        "generator": GENERATOR,
         "created": date_time(item.claim.reviewed),
         "modified": date_time(item.claim.updated),
         "rights": CONTENT_LICENCE_URL,
         "body": [
-            {"type": "SpecificResource", "source": info.address(item.url, from_file), "purpose": "assessing",
+            {"type": "SpecificResource", "source": info.iri(item.url), "purpose": "assessing",
              "format": "text/html", "language": info.language, "creator": creator},
             {"type": "TextualBody", "value": f"{item.verdict.label}: {item.claim.summary}", "format": "text/plain",
              "language": info.language, "purpose": "assessing", "creator": creator},
@@ -161,7 +165,7 @@ def annotation(model: SiteModel, item: AnchoredClaim, info: SiteInfo, from_file:
     }
 
 
-def _text_targets(source: Source, span: Span, info: SiteInfo, from_file: str) -> list[dict]:
+def _text_targets(source: Source, span: Span, info: SiteInfo) -> list[dict]:
     """A passage of the text on the annotated page (when a selector can single it out there) and in the
     published text file."""
     text = source.text
@@ -174,12 +178,12 @@ def _text_targets(source: Source, span: Span, info: SiteInfo, from_file: str) ->
     targets = []
     if page_context:
         targets.append({
-            "type": "SpecificResource", "source": info.address(source_url(source.id), from_file),
+            "type": "SpecificResource", "source": info.iri(source_url(source.id)),
             "format": "text/html", "language": source.language, "selector": _quote_selector(exact, page_context),
         })
     # The verbatim text, published beside the page: the document whose code points the offsets count.
     targets.append({
-        "type": "SpecificResource", "source": info.address(source_text_url(source.id), from_file),
+        "type": "SpecificResource", "source": info.iri(source_text_url(source.id)),
         "format": "text/plain", "language": source.language,
         "selector": [_quote_selector(exact, file_context),
                      {"type": "TextPositionSelector", "start": span.start, "end": span.end}],
@@ -198,11 +202,10 @@ def _quote_selector(exact: str, context: tuple[str, str] | None) -> dict:
 
 
 def _annotation_creator(info: SiteInfo) -> dict:
-    """The publisher as a Web Annotation agent."""
-    agent = {"type": "Organization", "name": info.publisher.name}
-    if info.publisher.url:
-        agent = {"id": info.publisher.url, **agent}
-    return agent
+    """The publisher as a Web Annotation agent, identified by its web address, or without one by a `urn:uuid`
+    of its name."""
+    return {"id": info.publisher.url or info.identifier("agent:publisher"), "type": "Organization",
+            "name": info.publisher.name}
 
 
 def date_time(day: str) -> str:
