@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.serve import ServeFigures, measure_serve  # noqa: E402
 from bench.synthetic import generate  # noqa: E402
-from bench.worst_case import measure_worst_case, report as worst_case_report  # noqa: E402
+from bench.worst_case import fail_if_over, measure_worst_case, report as worst_case_report  # noqa: E402
 from factcheck.exports import export_files  # noqa: E402
 from factcheck.generation import front_matter, page_body  # noqa: E402
 from factcheck.publishing import load_site_info  # noqa: E402
@@ -219,6 +219,7 @@ def main() -> None:
     if rows:
         print(report(rows, args.rounds), end="\n\n")
     print(worst_case_report(worst, args.rounds))
+    fail_if_over(worst)
 
 
 if __name__ == "__main__":

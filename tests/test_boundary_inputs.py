@@ -9,6 +9,7 @@ the scratch repository was read, written or published.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -223,14 +224,79 @@ def test_a_logo_folder_named_like_an_image_is_an_error(project_copy, capsys):
     assert re.search(rf"^site\.yml:{line}:\d+: publisher\.logo: docs/assets/logo\.png is a folder", output, re.M)
 
 
-@pytest.mark.parametrize("logo", ["https://cdn.news.test/desk/logo.png", "assets/logo.png", "assets/Logo_du-desk.SVG"])
+@pytest.mark.parametrize("logo", ["https://cdn.news.test/desk/logo.png", "assets/logo.png", "assets/Logo_du-desk.WEBP"])
 def test_a_web_address_or_an_image_under_docs_is_a_logo(project_copy, capsys, logo):
-    (project_copy / "docs/assets/logo.png").write_bytes(b"\x89PNG\r\n")
-    (project_copy / "docs/assets/Logo_du-desk.SVG").write_text("<svg/>", encoding="utf-8")
+    (project_copy / "docs/assets/logo.png").write_bytes(_image("PNG"))
+    (project_copy / "docs/assets/Logo_du-desk.WEBP").write_bytes(_image("WEBP"))
     _set_logo(project_copy, logo)
     code, output = run(project_copy, capsys, "validate")
     assert code == 0, output
     assert "logo" not in output
+
+
+def _image(kind: str) -> bytes:
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(data, kind)
+    return data.getvalue()
+
+
+# --- files in docs/ that are not pages: published as they are, so only what runs nothing ---
+
+@pytest.mark.parametrize("name, content, message", [
+    ("x.html", b"<script>alert(1)</script>", "an HTML file would be published with its script; write the page in Markdown (.md)"),
+    ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+     "an SVG file can hold script that would run on the site; convert it to PNG"),
+    ("assets/x.js", b"alert(1)", "script on the site comes only from the project's own assets/factcheck.js, changed by "
+                                 "its maintainers; remove it"),
+    ("assets/extra.css", b"body{}", "the site's style comes only from the project's own assets/factcheck.css; put the rules there"),
+    (".hidden.htm", b"<script>alert(1)</script>", "an HTML file would be published with its script"),
+    ("report.pdf", b"%PDF-1.4", "remove it, or link to it where it is published elsewhere"),
+])
+def test_a_file_in_docs_that_could_run_script_is_refused_at_its_path(project_copy, capsys, tmp_path, name, content, message):
+    (project_copy / "docs" / name).write_bytes(content)
+    code, output = run(project_copy, capsys, "validate")
+    assert code == 1
+    assert (f"docs/{name}:1:1: (file): only Markdown pages (.md) and raster images (AVIF, GIF, ICO, JPEG, PNG, WEBP) are "
+            "published from docs/, besides the site's own assets/factcheck.css and assets/factcheck.js: " + message) in output
+    before = snapshot(project_copy)
+    code, output = run(project_copy, capsys, "render", "--out", str(tmp_path / "out"))
+    assert code == 1 and f"docs/{name}:1:1: (file)" in output and not (tmp_path / "out").exists()
+    assert snapshot(project_copy) == before
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    assert result.returncode != 0 and f"docs/{name}:1:1: (file)" in result.stderr + result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("fake.png", b"<script>alert(1)</script>", "is named as a PNG image but holds no image Pillow can read; save it as PNG "
+                                               "or name it for what it is"),
+    ("photo.jpg", "PNG", "is named as a JPEG image but holds a PNG image; save it as JPEG or name it for what it is"),
+])
+def test_an_image_in_docs_must_be_what_its_name_says(project_copy, capsys, name, content, message):
+    (project_copy / "docs" / name).write_bytes(content if isinstance(content, bytes) else _image(content))
+    code, output = run(project_copy, capsys, "validate")
+    assert code == 1 and f"docs/{name}:1:1: (file): {message}" in output
+
+
+def test_images_and_the_projects_own_assets_in_docs_pass(project_copy, capsys):
+    for kind, ending in (("PNG", "png"), ("JPEG", "jpg"), ("GIF", "gif"), ("WEBP", "webp"), ("ICO", "ico")):
+        (project_copy / f"docs/assets/picture.{ending}").write_bytes(_image(kind))
+    code, output = run(project_copy, capsys, "validate")
+    assert code == 0, output
+    assert "docs/" not in output
+
+
+def test_an_svg_logo_under_docs_is_refused(project_copy, capsys):
+    (project_copy / "docs/assets/logo.svg").write_text("<svg/>", encoding="utf-8")
+    line = _set_logo(project_copy, "assets/logo.svg")
+    code, output = run(project_copy, capsys, "validate")
+    assert code == 1
+    assert re.search(rf"^site\.yml:{line}:\d+: publisher\.logo: 'assets/logo\.svg' is not an image: use an https:// "
+                     r"address, or the path of an image under docs/ such as assets/logo\.png \(png, jpg, jpeg, gif, webp, "
+                     r"avif\)", output, re.M), output
+    assert "docs/assets/logo.svg:1:1: (file)" in output
 
 
 # --- ids and paths on the command line ---
@@ -442,3 +508,43 @@ def test_a_linked_settings_file_builds_nothing_from_where_it_points(project_copy
     assert result.returncode == 1
     assert "mkdocs.yml is a symbolic link; the site is built only from regular files inside the repository" in result.stderr
     assert not site.exists()
+
+
+def test_a_file_with_a_thousand_problems_lists_a_hundred(repo: ScratchRepo, capsys):
+    """A 256 KiB claim file of wrong items gave 130,000 lines and took 4.5 s: each file's problems are listed
+    up to a hundred, with one more saying there are others, and the rest are not looked for."""
+    repo.settings()
+    repo.source("s", "The desk checks this sentence.")
+    repo.claim("c", "s", "The desk checks this sentence.", 0, 30, evidence=[1] * 1_000)
+    code, output = run(repo.root, capsys, "validate")
+    assert code == 1
+    listed = [line for line in output.splitlines() if line.startswith("claims/s/c.yml:")]
+    assert len(listed) == 101
+    assert "claims/s/c.yml:1:1: (file): has more than 100 problems; the first 100 are listed: fix those and validate " \
+           "again" in listed
+    assert "claims/s/c.yml:8:12: evidence[0]: expected a mapping of fields, found a number (1)" in listed, listed[:3]
+
+
+@pytest.mark.parametrize("kind", ["claim", "entity", "site.yml"])
+def test_a_list_of_more_than_a_thousand_items_is_one_problem_at_its_line(repo: ScratchRepo, capsys, kind):
+    """Each item of a list is checked against the schema (about 30 µs each): a 256 KiB file of 43,000 aliases
+    took 2 s. A list longer than any real one is refused as such, before anything in it is checked."""
+    repo.settings()
+    repo.source("s", "The desk checks this sentence.")
+    repo.claim("c", "s", "The desk checks this sentence.", 0, 30)
+    if kind == "claim":
+        repo.claim("c", "s", "The desk checks this sentence.", 0, 30, entities=["x"] * 40_000)
+        where = "claims/s/c.yml:9:1: entities: has 40,000 items"
+    elif kind == "entity":
+        repo.entity("e", "E", aliases=["a"] * 40_000)
+        where = "entities/e.yml:5:1: aliases: has 40,000 items"
+    else:
+        repo.write("site.yml", SITE_SETTINGS_WITH_LIST)
+        where = "site.yml:2:1: name: has 40,000 items"
+    code, output = run(repo.root, capsys, "validate")
+    assert code == 1
+    assert f"{where}, more than the limit of 1,000; shorten the list" in output, output[:500]
+    assert output.count(where.split(":")[0] + ":") == 1, output[:2000]
+
+
+SITE_SETTINGS_WITH_LIST = "language: en\nname: [" + "1, " * 39_999 + "1]\n"

@@ -862,3 +862,181 @@ def test_the_costliest_markdown_a_field_may_hold_stays_within_the_budget():
     attack = (table(50, 1_320) * 8)[:MAX_MARKDOWN_CHARS]
     assert _function_calls(MarkdownRenderer(), attack[:2_000]) > 150 * 2_000  # what it would cost
     assert markdown_problem(attack) is not None
+
+
+def test_uncovered_sentences_beyond_those_named_are_counted_not_built(repo: ScratchRepo, monkeypatch):
+    """A text of two megabytes can hold 700,000 sentences: the coverage check builds a sentence (and its
+    text) only for the ones its messages name, whatever the count, and says where the rest are."""
+    from factcheck import coverage
+    from factcheck.standards import MAX_UNCOVERED_LISTED, standards_problems
+
+    built = 0
+    real = coverage.Sentence
+
+    def counting(*args):
+        nonlocal built
+        built += 1
+        return real(*args)
+
+    monkeypatch.setattr(coverage, "Sentence", counting)
+    messages = {}
+    for count in (1_000, 10_000):
+        text = "A. " * count + "The desk checks this."
+        repo.source("s", text)
+        repo.claim("c", "s", "The desk checks this.", len(text) - 21, len(text))
+        built = 0
+        messages[count] = [p.message for p in standards_problems(build_site(load_repository(repo.root)))
+                           if "no claim covers" in p.message]
+        assert built == MAX_UNCOVERED_LISTED, count
+    assert len(messages[10_000]) == MAX_UNCOVERED_LISTED + 1
+    assert messages[10_000][0].startswith("no claim covers the sentence 'A.' (sources/s.txt, characters 0–2)")
+    assert messages[10_000][-1].startswith(f"no claim covers {10_000 - MAX_UNCOVERED_LISTED:,} more sentences "
+                                           f"(sources/s.txt, characters {3 * MAX_UNCOVERED_LISTED}–{3 * 10_000 - 1})")
+
+
+@pytest.mark.parametrize("separator", [" ", "\n\n"], ids=["one paragraph", "a paragraph each"])
+def test_annotating_a_text_that_names_an_entity_everywhere_grows_linearly(repo: ScratchRepo, separator):
+    """A source of two megabytes can name an entity 700,000 times, in one paragraph or in as many: each
+    name was once compared with every other (its page took more than ten minutes to render)."""
+    from factcheck.annotated_text import annotate
+
+    repo.entity("bt", "BT", aliases=[{"text": "BT", "whole_word": True, "case_sensitive": True}])
+    work = {}
+    for count in (1_000, 2_000):
+        text = separator.join(["BT"] * count)
+        repo.source("s", text)
+        repo.claim("c", "s", "BT", 0, 2)
+        model = build_site(load_repository(repo.root))
+        source, claims, mentions = model.sources["s"], model.claims_by_source["s"], model.mentions["s"]
+        assert len(mentions) == count
+        work[count] = _lines_run(lambda: annotate(source, claims, mentions, "sources/s.html"))
+    assert work[2_000] <= 2.2 * work[1_000], work
+
+
+def _lines_run(run) -> int:
+    """Lines of Python run by `run` (a loop's each turn counts): work counted rather than timed."""
+    lines = 0
+
+    def on_line(frame, event, arg):
+        nonlocal lines
+        lines += 1
+        return on_line
+
+    sys.settrace(on_line)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return lines
+
+
+# Link-check output an attacker can shape: an address or file name that closes a fence, mentions, images, HTML.
+HOSTILE_LINK_REPORT = (
+    "docs/a.md: https://x.test/```: 404\n"
+    "```\n"
+    "@everyone @desk/maintainers see ![x](https://evil.test/x.png) <img src=x onerror=alert(1)> [a](https://evil.test)\n"
+    "``````````\n"
+    "~~~\n"
+    "claims/s/c.yml: https://x.test/\x1b[31mred\r\n"
+)
+
+
+def test_the_weekly_broken_links_issue_shows_the_link_check_output_as_text(tmp_path):
+    """The issue body is Markdown: whatever the link check printed stays inside one code block, mentions no one
+    and shows no image, link or HTML. The workflow's own step is run, with `gh` standing in for GitHub."""
+    import yaml
+    from markdown_it import MarkdownIt
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/links.yml").read_text(encoding="utf-8"))
+    step = next(s for s in workflow["jobs"]["links"]["steps"] if s.get("name") == "Report broken links in an issue")
+    (tmp_path / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    (tmp_path / "broken-links.txt").write_text(HOSTILE_LINK_REPORT, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text('#!/bin/sh\necho "$@" >> gh-calls.txt\n'
+                                'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" body.md; shift; done\n')
+    (bin_dir / "gh").chmod(0o755)
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, capture_output=True, text=True, env={
+        **ENV, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT / "hooks"), "STATUS": "1",
+        "RUN_URL": "https://github.test/run/1", "GITHUB_REPOSITORY": "desk/checks", "ISSUE_TITLE": "Broken links"})
+    assert result.returncode == 0, result.stderr
+    assert "issue create" in (tmp_path / "gh-calls.txt").read_text()
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    fences = [t for t in tokens if t.type == "fence"]
+    assert len(fences) == 1
+    shown = fences[0].content
+    for line in ("docs/a.md: https://x.test/```: 404", "``````````", "~~~", "<img src=x onerror=alert(1)>"):
+        assert line in shown
+    assert "@\u2060everyone @\u2060desk/maintainers" in shown and "@e" not in shown
+    assert "\x1b" not in shown and "\\x1b[31mred" in shown
+    outside = "".join(t.content for t in tokens if t.type != "fence")
+    assert "evil.test" not in outside and "@" not in outside and "<img" not in outside
+    assert "Replace each with a working address" in outside
+
+
+def _guard(tmp_path: Path, changed: list[str], reviewed: bool) -> subprocess.CompletedProcess:
+    """The code-changes check's own step, with `gh` answering the pull request's changed files."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/guard.yml").read_text(encoding="utf-8"))
+    (step,) = workflow["jobs"]["code-changes"]["steps"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (tmp_path / "files.txt").write_text("".join(name + "\n" for name in changed), encoding="utf-8")
+    (bin_dir / "gh").write_text(f"#!/bin/sh\ncat {tmp_path / 'files.txt'}\n")
+    (bin_dir / "gh").chmod(0o755)
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, capture_output=True, text=True, env={
+        **ENV, "PATH": f"{bin_dir}:{os.environ['PATH']}", "NUMBER": "7", "GITHUB_REPOSITORY": "desk/checks",
+        "REVIEWED": "true" if reviewed else "false"})
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on every GitHub runner) is not installed")
+@pytest.mark.parametrize("path", ["overrides/main.html", "hooks/factcheck/rendering.py", "Makefile", ".github/workflows/ci.yml",
+                                  ".ci/run", "docs/assets/factcheck.js", "mkdocs.yml", "requirements.txt"])
+def test_a_pull_request_that_changes_code_fails_until_a_maintainer_has_reviewed_it(tmp_path, path):
+    workflow = (ROOT / ".github/workflows/guard.yml").read_text(encoding="utf-8")
+    assert "pull_request_target" in workflow and "checkout" not in workflow  # the target's version; no code of the PR runs
+    changed = ["claims/s/c.yml", path, "::error file=README.md::forged\n%0A::warning::x"]
+    result = _guard(tmp_path, changed, reviewed=False)
+    assert result.returncode == 1
+    assert json.dumps(path) in result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("::")] == [
+        "::error title=Code changes need a maintainer's review::A maintainer must read these changes and add the label "
+        "code-reviewed."]
+    assert _guard(tmp_path, changed, reviewed=True).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on every GitHub runner) is not installed")
+def test_a_pull_request_that_changes_only_content_passes_the_code_check(tmp_path):
+    result = _guard(tmp_path, ["claims/s/c.yml", "sources/s.txt", "sources/s.yml", "entities/e.yml", "docs/methodology.md",
+                               "docs/assets/chart.png", "site.yml"], reviewed=False)
+    assert result.returncode == 0 and "Only content changed." in result.stdout
+
+
+def test_many_names_sharing_a_beginning_are_looked_for_in_one_reading(repo: ScratchRepo):
+    """A thousand aliases beginning like every sentence of a 2 MiB text were each tried at every sentence
+    (40 s): the work grows with the text, not with the text times the aliases, and each is found where it is."""
+    from factcheck.site import FEW_FORMS, MentionFinder
+
+    sentence = "The desk checks this sentence"
+    aliases = [f"{sentence} number {n:03d}" for n in range(4 * FEW_FORMS)] + [
+        {"text": f"{sentence.upper()} NUMBER 007", "case_sensitive": False}, "The desk"]
+    repo.entity("e", "E", aliases=aliases)
+    work = {}
+    for count in (500, 1_000):
+        text = " ".join(f"{sentence} number {n % (8 * FEW_FORMS):03d}." for n in range(count))
+        repo.source("s", text)
+        repository = load_repository(repo.root)
+        finder = MentionFinder(repository.entities)
+        mentions = finder.find(repository.sources["s"])
+        work[count] = _lines_run(lambda: finder.find(repository.sources["s"]))
+        found = [text[m.span.start:m.span.end] for m in mentions]
+        expected = [f"{sentence} number {n % (8 * FEW_FORMS):03d}" if n % (8 * FEW_FORMS) < 4 * FEW_FORMS else "The desk"
+                    for n in range(count)]
+        assert found == expected
+        # No place has its forms tried one after the other by one pattern (the regular expression's own work,
+        # which no count of Python lines sees): beyond FEW_FORMS they are read from the tree of their characters.
+        assert all(len(numbers) <= FEW_FORMS for _, numbers in filter(None, finder.tried_at.values()))
+    assert work[1_000] <= 2.2 * work[500], work

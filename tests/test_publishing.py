@@ -42,6 +42,9 @@ publisher:
   name: New desk
 """
 
+# A one-pixel PNG: docs/ publishes only images that are what their name says.
+PNG = b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU\x00\x00\x00\nIDATx\x9cc`\x00\x00\x00\x02\x00\x01H\xaf\xa4q\x00\x00\x00\x00IEND\xaeB`\x82'
+
 
 @pytest.fixture
 def content(repo: ScratchRepo) -> ScratchRepo:
@@ -134,7 +137,7 @@ def test_validate_warns_about_an_empty_about_page_but_refuses_it_for_a_deploy(co
     assert "site.yml:1:1: url: a deployed site needs its published address" in output
     assert "site.yml:3:1: publisher.description: empty" in output
     content.write("site.yml", COMPLETE)
-    content.write("docs/assets/logo.png", b"\x89PNG\r\n")  # the logo COMPLETE names
+    content.write("docs/assets/logo.png", PNG)  # the logo COMPLETE names
     assert main(["--root", str(content.root), "validate", "--deploy"]) == 0
 
 
@@ -217,7 +220,7 @@ def test_the_home_page_opens_with_the_sites_name_and_its_introduction_from_site_
     """A fork says its own name and introduction on its home page; Markdown there is cleaned like any other."""
     from factcheck.generation import generate
 
-    content.write("docs/assets/logo.png", b"\x89PNG\r\n")  # the logo COMPLETE names
+    content.write("docs/assets/logo.png", PNG)  # the logo COMPLETE names
     introduction = ("We check **telecoms** news for [the Desk](https://desk.test/).\n\n"
                     "<script>window.__pwned=1</script> [x](javascript:alert(1))")
     content.write("site.yml", COMPLETE.replace("name: The Desk's checks\n", "name: Lyon & Co's checks\n")

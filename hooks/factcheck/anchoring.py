@@ -313,12 +313,20 @@ def context(text: str, span: Span, width: int = CONTEXT_LENGTH) -> tuple[str, st
 
 def paragraphs(text: str) -> list[Span]:
     """The spans of the text's paragraphs (separated by blank lines), without the separators."""
-    return [Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S)]
+    return list(_paragraphs(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _paragraphs(text: str) -> tuple[Span, ...]:
+    # Found once per text: every claim on a source asks for its paragraph (on a text of 2 MB, 0.4 s a time).
+    return tuple(Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S))
 
 
 def paragraph_of(text: str, span: Span) -> Span | None:
     """The paragraph that holds the whole span, if one does."""
-    return next((block for block in paragraphs(text) if block.start <= span.start and span.end <= block.end), None)
+    blocks = _paragraphs(text)
+    index = bisect_right(blocks, span.start, key=lambda block: block.start) - 1
+    return blocks[index] if index >= 0 and span.end <= blocks[index].end else None
 
 
 def quote_context(text: str, span: Span, within: Span | None = None, width: int = CONTEXT_LENGTH) -> tuple[str, str] | None:

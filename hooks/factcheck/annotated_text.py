@@ -17,6 +17,7 @@ the source's language; labels and notes are in the site's.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -201,30 +202,43 @@ def annotate_stretch(
     `markers_at` places a claim's marker elsewhere than at its end (at the end of the
     last paragraph it reaches, when it ends on a paragraph break)."""
     local = [c for c in claims if c.span.start < stretch.end and c.span.end > stretch.start]
-    local_mentions = [m for m in mentions if m.span.start < stretch.end and m.span.end > stretch.start]
+    local_mentions = sorted((m for m in mentions if m.span.start < stretch.end and m.span.end > stretch.start),
+                            key=lambda m: m.span.start)
     markers = {c.id: (markers_at or {}).get(c.id, c.span.end) for c in local}
     cuts = {stretch.start, stretch.end}
     for span in [c.span for c in local] + [m.span for m in local_mentions]:
         cuts.update(p for p in (span.start, span.end) if stretch.start < p < stretch.end)
     cuts.update(p for p in markers.values() if stretch.start < p < stretch.end)
+    ending_at: dict[int, list[AnchoredClaim]] = {}
+    for c in local:
+        ending_at.setdefault(markers[c.id], []).append(c)
     writer = _Writer(local, page_url, page)
     points = sorted(cuts)
+    # One sweep over the pieces between cuts: the claims that have started and not ended, and the one
+    # mention that may cover the piece (mentions never overlap), each kept from piece to piece, so
+    # that the work grows with the text's names and claims, not with their product.
+    starting = sorted(local, key=lambda c: c.span.start)
+    next_claim = next_mention = 0
+    active: list[AnchoredClaim] = []
     for a, b in zip(points, points[1:]):
-        covering = sorted(
-            (c for c in local if c.span.start <= a and c.span.end >= b),
-            key=lambda c: (-(c.span.end - c.span.start), c.number),
-        )
+        while next_claim < len(starting) and starting[next_claim].span.start <= a:
+            active.append(starting[next_claim])
+            next_claim += 1
+        active = [c for c in active if c.span.end >= b]
+        covering = sorted(active, key=lambda c: (-(c.span.end - c.span.start), c.number))
         frames: list[_Frame] = []
         if covering:
             *outer, owner = covering
             frames.append(writer.run_frame(owner.id))
             frames += [_Frame("mark", c.id, min(MAX_DEPTH, len(outer) - i)) for i, c in enumerate(outer)]
-        mention = next((m for m in local_mentions if m.span.start <= a and m.span.end >= b), None)
-        if mention is not None:
+        while next_mention < len(local_mentions) and local_mentions[next_mention].span.end <= a:
+            next_mention += 1
+        mention = local_mentions[next_mention] if next_mention < len(local_mentions) else None
+        if mention is not None and mention.span.start <= a and mention.span.end >= b:
             frames.append(_Frame("name", f"{mention.entity_id} {mention.anchor_id}"))
         writer.move_to(frames)
         writer.text(text[a:b])
-        ending = sorted((c for c in local if markers[c.id] == b), key=lambda c: (c.span.end - c.span.start, c.number))
+        ending = sorted(ending_at.get(b, ()), key=lambda c: (c.span.end - c.span.start, c.number))
         for item in ending:
             # Inside the claim's own run when it owns the text just written; otherwise after everything.
             own = writer.stack[:1] if writer.stack[:1] and writer.stack[0].kind == "run" and writer.stack[0].key == item.id else []
@@ -245,32 +259,45 @@ def annotate(source: Source, claims: list[AnchoredClaim], mentions: list[Mention
     page = page or PageText()
     text = source.text
     blocks = paragraphs(text)
-    markers_at = {c.id: _marker_position(c.span, blocks) for c in claims}
+    starts, ends = [block.start for block in blocks], [block.end for block in blocks]
+    markers_at = {c.id: _marker_position(c.span, starts, ends) for c in claims}
+    # Each claim and mention handed only to the paragraphs it reaches, and each note to the paragraph
+    # its marker is in, found by bisection: a text of many paragraphs is not scanned once per paragraph.
+    claims_in: dict[int, list[AnchoredClaim]] = {}
+    mentions_in: dict[int, list[Mention]] = {}
+    for items, into in ((claims, claims_in), (mentions, mentions_in)):
+        for item in items:
+            index = bisect.bisect_right(ends, item.span.start)
+            while index < len(blocks) and starts[index] < item.span.end:
+                into.setdefault(index, []).append(item)
+                index += 1
+    noted_in: dict[int, list[AnchoredClaim]] = {}
+    for c in claims:
+        index = bisect.bisect_left(ends, markers_at[c.id])
+        if index < len(blocks) and starts[index] < markers_at[c.id]:
+            noted_in.setdefault(index, []).append(c)
     set_aside = {item.quote.strip() for item in source.not_checked}
     lang = lang_attribute(source.language, page.site_language)
     out: list[str] = []
     for number, paragraph in enumerate(blocks, start=1):
-        body = annotate_stretch(text, paragraph, claims, mentions, page_url, page, markers_at)
+        inside = claims_in.get(number - 1, [])
+        body = annotate_stretch(text, paragraph, inside, mentions_in.get(number - 1, []), page_url, page, markers_at)
         content = text[paragraph.start:paragraph.end]
-        stray = (content.strip() in set_aside and not any(ch.isalpha() for ch in content)
-                 and not any(c.span.start < paragraph.end and c.span.end > paragraph.start for c in claims))
+        stray = content.strip() in set_aside and not any(ch.isalpha() for ch in content) and not inside
         hidden = ' aria-hidden="true"' if stray else ""
         out.append(f'<p class="fc-paragraph{" fc-stray" if stray else ""}" id="{paragraph_anchor(number)}"{lang}{hidden}'
                    f' data-start="{paragraph.start}" data-end="{paragraph.end}">{body}</p>')
-        noted = sorted((c for c in claims if paragraph.start < markers_at[c.id] <= paragraph.end), key=lambda c: c.number)
+        noted = sorted(noted_in.get(number - 1, []), key=lambda c: c.number)
         if noted:
             out.append(side_notes(noted, page=page))
     return page.finish("\n".join(out))
 
 
-def _marker_position(span: Span, blocks: list[Span]) -> int:
+def _marker_position(span: Span, starts: list[int], ends: list[int]) -> int:
     """Where a claim's marker goes: at the span's end, or, if that falls between
-    paragraphs, at the end of the last paragraph the span reaches."""
-    position = 0
-    for block in blocks:
-        if block.start < span.end:
-            position = min(span.end, block.end)
-    return position
+    paragraphs, at the end of the last paragraph the span reaches (paragraphs by their starts and ends)."""
+    index = bisect.bisect_left(starts, span.end) - 1
+    return min(span.end, ends[index]) if index >= 0 else 0
 
 
 def annotate_title(title: str, claims: list[AnchoredClaim], page_url: str, page: PageText | None = None) -> Markup:

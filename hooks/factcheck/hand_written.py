@@ -1,5 +1,10 @@
 """The hand-written pages of docs/: Markdown only, checked before any site generator reads them.
 
+Every other file in docs/ is published as it is, so only what cannot run script is allowed there:
+raster images (PNG, JPEG, GIF, WebP, AVIF, ICO), read by Pillow to be sure they are what their name
+says, and the site's own stylesheet and script (PROJECT_ASSETS), which are code like the theme's
+overrides. An SVG, HTML or JavaScript file from a pull request would run on the published site.
+
 A pull request can change docs/ as easily as a claim, and a site generator passes raw HTML in
 Markdown through to the page. So a page may hold no raw HTML but the engine's own markers
 (`<!-- factcheck:overview -->`…), no link or image to an address with a script, data or other
@@ -12,9 +17,11 @@ text that another Markdown parser could still take for a tag (`<img/src=x …>`)
 from __future__ import annotations
 
 import html
+import io
 import re
 from pathlib import Path
 
+from PIL import Image, UnidentifiedImageError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -30,6 +37,25 @@ OVERVIEW_MARKER = "<!-- factcheck:overview -->"
 SCALE_MARKER = "<!-- factcheck:rating-scale -->"
 MARKERS = (INTRODUCTION_MARKER, OVERVIEW_MARKER, SCALE_MARKER)
 MAX_PAGE_BYTES = 1024 * 1024
+# The site's own stylesheet and script under docs/ (mkdocs.yml's extra_css and extra_javascript): code, changed
+# only by the maintainers (README, Security); CI flags a pull request that changes them.
+PROJECT_ASSETS = ("assets/factcheck.css", "assets/factcheck.js")
+# The images published from docs/ as they are, by name ending, with the format Pillow must find in them.
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP", ".avif": "AVIF",
+                 ".ico": "ICO"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+_ALLOWED = ("only Markdown pages (.md) and raster images (" + ", ".join(sorted(set(IMAGE_FORMATS.values())))
+            + ") are published from docs/, besides the site's own " + " and ".join(PROJECT_ASSETS))
+# What to do with a file of a kind that is refused, by name ending.
+_INSTEAD = {
+    ".svg": "an SVG file can hold script that would run on the site; convert it to PNG",
+    ".html": "an HTML file would be published with its script; write the page in Markdown (.md)",
+    ".htm": "an HTML file would be published with its script; write the page in Markdown (.md)",
+    ".xhtml": "an XHTML file would be published with its script; write the page in Markdown (.md)",
+    ".js": "script on the site comes only from the project's own assets/factcheck.js, changed by its maintainers; remove it",
+    ".mjs": "script on the site comes only from the project's own assets/factcheck.js, changed by its maintainers; remove it",
+    ".css": "the site's style comes only from the project's own assets/factcheck.css; put the rules there",
+}
 
 # Metadata as MkDocs reads it (mkdocs.utils.meta): YAML between --- lines, or else MultiMarkdown
 # `key: value` lines up to the first blank line.
@@ -49,8 +75,9 @@ _USE_MARKDOWN = ("raw HTML is not allowed in a hand-written page; write it in Ma
 
 
 def page_problems(root: Path, docs: Path) -> list[Problem]:
-    """Every hand-written page (`docs`/**/*.md) checked; paths in the problems are relative to `root`."""
-    problems = []
+    """Every hand-written page (`docs`/**/*.md) checked, and every other file of `docs` allowed or refused
+    (`file_problems`); paths in the problems are relative to `root`."""
+    problems = file_problems(root, docs)
     for path in sorted(docs.rglob("*.md")):
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         try:
@@ -62,6 +89,43 @@ def page_problems(root: Path, docs: Path) -> list[Problem]:
         else:
             problems += check_page(text.replace("\r\n", "\n").replace("\r", "\n"), display)
     return problems
+
+
+def file_problems(root: Path, docs: Path) -> list[Problem]:
+    """Each file of `docs` that is not a Markdown page, an image that is what its name says, or one of the
+    project's own assets, hidden files too (a generator may publish them). Links were refused before
+    (`repository.boundary_problems`): no entry here leads outside."""
+    problems = []
+    for path in sorted(item for item in docs.rglob("*") if item.is_file()):
+        relative = path.relative_to(docs).as_posix()
+        display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        ending = path.suffix.lower()
+        if relative in PROJECT_ASSETS or ending == ".md":
+            continue
+        if ending not in IMAGE_FORMATS:
+            instead = _INSTEAD.get(ending, "remove it, or link to it where it is published elsewhere")
+            problems.append(Problem(display, 1, 1, "(file)", f"{_ALLOWED}: {instead}"))
+            continue
+        try:
+            found = _image_format(read_bytes(path, root, MAX_IMAGE_BYTES))
+        except OutsideBoundary as exc:
+            problems.append(Problem(display, 1, 1, "(file)", f"{display} {exc}"))
+            continue
+        if found != IMAGE_FORMATS[ending]:
+            what = f"a {found} image" if found else "no image Pillow can read"
+            problems.append(Problem(display, 1, 1, "(file)", f"is named as a {IMAGE_FORMATS[ending]} image but holds "
+                                                             f"{what}; save it as {IMAGE_FORMATS[ending]} or name it for "
+                                                             "what it is"))
+    return problems
+
+
+def _image_format(data: bytes) -> str | None:
+    """The raster format Pillow finds in `data` (from its header alone: nothing is decoded), or None."""
+    try:
+        with Image.open(io.BytesIO(data), formats=sorted(set(IMAGE_FORMATS.values()))) as image:
+            return image.format
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
 
 
 def check_page(text: str, path: str) -> list[Problem]:

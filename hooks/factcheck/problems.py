@@ -49,6 +49,26 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
+# Problems listed for one file: a 256 KiB list of wrong items would otherwise give a hundred thousand lines.
+MAX_PROBLEMS_PER_FILE = 100
+
+
+def at_most_per_file(problems: Iterable[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """The problems in their order, at most `limit` for each file, and for a file with more, one error
+    saying how many more there are."""
+    kept: list[Problem] = []
+    count: dict[str, int] = {}
+    for problem in problems:
+        count[problem.path] = count.get(problem.path, 0) + 1
+        if count[problem.path] <= limit:
+            kept.append(problem)
+    for path, total in count.items():
+        if total > limit:
+            kept.append(Problem(path, 1, 1, "(file)", f"has more than {limit} problems; the first {limit} are listed: "
+                                                      "fix those and validate again"))
+    return kept
+
+
 
 def problem_at(
     file: str, positions: dict, path: tuple, message: str, severity: str = "error",

@@ -203,7 +203,7 @@ def _address_problems(info: SiteInfo, environ: Mapping[str, str]) -> list[Proble
 
 
 # What a logo may be: what browsers and search engines show as an image.
-LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")  # not SVG: a file that can hold script
 # A path under docs/: names of letters, digits, dots, hyphens and underscores, no "." or ".." among them.
 _DOCS_PATH = re.compile(r"(?!\.{1,2}(/|$))[\w.-]+(/(?!\.{1,2}(/|$))[\w.-]+)*")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .boundary import OutsideBoundary, read_bytes
 
 from .markdown_limits import markdown_problem
-from .problems import Problem, field_name
+from .problems import MAX_PROBLEMS_PER_FILE, Problem, field_name
 from .yamlfile import JsonPath, YamlDocument
 
 
@@ -102,6 +102,23 @@ def _shape(path: JsonPath) -> JsonPath:
     return tuple("*" if isinstance(part, int) else part for part in path)
 
 
+# Items in any one list: checking an item against the schema costs about 30 µs, and a 256 KiB file
+# can hold 87,000 of them. No list of the real content comes near (a claim's evidence is a handful).
+MAX_LIST_ITEMS = 1_000
+
+
+def _long_lists(value: Any, path: JsonPath = ()):
+    """The path and length of each list in a parsed file longer than MAX_LIST_ITEMS."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _long_lists(item, path + (key,))
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            yield path, len(value)
+        for index, item in enumerate(value):
+            yield from _long_lists(item, path + (index,))
+
+
 def _limit(path: JsonPath) -> int:
     return MAX_MARKDOWN_CHARS if path in MARKDOWN_FIELDS else MAX_TEXT_CHARS
 
@@ -172,7 +189,16 @@ def check(document: YamlDocument, schema: Draft202012Validator) -> list[Problem]
                 f"contains the invisible bidirectional control U+{ord(control.group()):04X} at character {control.start() + 1}, "
                 "which makes text display differently from what it says; remove it",
             ))
+    long_lists = list(_long_lists(document.data))
+    for path, length in long_lists:
+        line, column = document.position(path)
+        problems.append(Problem(document.path, line, column, field_name(path),
+                                f"has {length:,} items, more than the limit of {MAX_LIST_ITEMS:,}; shorten the list"))
+    if long_lists:
+        return list(dict.fromkeys(problems))  # the rest is checked once the lists are within the limit
     for error in schema.iter_errors(document.data):
+        if len(problems) > MAX_PROBLEMS_PER_FILE:
+            break  # more than are listed (`problems.at_most_per_file`): the rest are not looked for
         if tuple(error.absolute_path) in placeholders | refused:
             continue  # already reported
         for path, message in _explain(error):

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
@@ -80,12 +80,30 @@ class SiteModel:
     def mentions(self) -> dict[str, list[Mention]]:
         """Every entity mention, by source id. A source whose text, language and the entities' forms are as in
         the build `reuse` came from keeps the mentions found then."""
-        forms = tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
-        finder = functools.cache(lambda: MentionFinder(self.entities))
+        forms, finder = self._forms, self._finder
         found = {sid: self.reuse.get(("mentions", sid), (source.text, source.language, forms), lambda: finder().find(source))
                  for sid, source in sorted(self.sources.items())}
         self.reuse.finish()  # spans were found in build_site: everything is asked for
         return found
+
+    @functools.cached_property
+    def named_entities(self) -> frozenset[str]:
+        """The ids of the entities some source names. Validation needs no more than this: found without
+        building the mentions (a source may name an entity hundreds of thousands of times) unless they are."""
+        if "mentions" in self.__dict__:
+            return frozenset(self.mentions_by_entity)
+        forms, finder = self._forms, self._finder
+        return frozenset().union(*(
+            self.reuse.get(("named", sid), (source.text, source.language, forms), lambda: finder().named(source))
+            for sid, source in sorted(self.sources.items())))
+
+    @functools.cached_property
+    def _forms(self) -> tuple:
+        return tuple((entity.id, entity.forms) for entity in sorted(self.entities.values(), key=lambda e: e.id))
+
+    @functools.cached_property
+    def _finder(self) -> Callable[[], MentionFinder]:
+        return functools.cache(lambda: MentionFinder(self.entities))
 
     @functools.cached_property
     def mentions_by_entity(self) -> dict[str, list[Mention]]:
@@ -309,6 +327,10 @@ def anchoring_problems(claim: Claim, source: Source, result: Anchoring) -> list[
                           "update the selector", severity="warning")]
 
 
+# Forms starting with one character that a pattern tries one after the other; beyond, a tree of their characters.
+FEW_FORMS = 16
+
+
 class MentionFinder:
     """Finds every place an entity's name or alias occurs, in one pass per text.
 
@@ -340,34 +362,56 @@ class MentionFinder:
         self.edges_to_check = [(whole_word and bool(script_without_spaces(text[0])),
                                 whole_word and bool(script_without_spaces(text[-1])))
                                for text, (_, whole_word, _) in ((text, forms[text]) for text in self.forms)]
-        # (text character, forms skipped) → the forms tried there; forms are skipped where the first
-        # ones were refused by the segmentation.
+        # (text character, forms skipped) → the case-insensitive forms tried there; forms are skipped where
+        # the first ones were refused by the segmentation.
         self.tried_at: dict[tuple[str, int], tuple[re.Pattern[str], list[int]] | None] = {}
+        # The case-sensitive forms (the usual kind) in a tree of their characters: at each place the forms
+        # that occur there are found by reading the text once, however many forms share a beginning (a
+        # thousand aliases beginning like every sentence of a text were each tried at every sentence).
+        self.case_sensitive = [forms[text][2] for text in self.forms]
+        self.insensitive = not all(self.case_sensitive)
+        self.trie: dict = {}
+        for number, text in enumerate(self.forms):
+            if self.case_sensitive[number]:
+                node = self.trie
+                for character in text:
+                    node = node.setdefault(character, {})
+                node.setdefault(None, []).append(number)
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.starting_at: dict[str, list[int]] = {}
 
-    def _forms_starting_with(self, character: str, skipped: int = 0) -> tuple[re.Pattern[str], list[int]] | None:
-        """The forms whose first character matches `character` (as each form compares case), but the first
-        `skipped`, as one pattern trying them in order, with the form of each of its groups; None if none."""
-        if (character, skipped) not in self.tried_at:
-            if skipped:
-                starting = self._forms_starting_with(character)
-                numbers = starting[1][skipped:] if starting else []
-            else:
-                numbers = [number for number, first in enumerate(self.first_character) if first.fullmatch(character)]
-            self.tried_at[(character, skipped)] = (
+    def _forms_starting_with(self, character: str, skipped: int = 0,
+                             every: bool = True) -> tuple[re.Pattern[str], list[int]] | None:
+        """The forms whose first character matches `character` (as each form compares case), the case-insensitive
+        ones alone unless `every`, but the first `skipped`, as one pattern trying them in order, with the form of
+        each of its groups; None if none."""
+        key = (character, skipped, every)
+        if key not in self.tried_at:
+            numbers = [number for number in self._starting_with(character)
+                       if every or not self.case_sensitive[number]][skipped:]
+            self.tried_at[key] = (
                 re.compile("|".join(f"({self.bodies[number]})" for number in numbers)), numbers,
             ) if numbers else None
-        return self.tried_at[(character, skipped)]
+        return self.tried_at[key]
+
+    def _starting_with(self, character: str) -> list[int]:
+        """The numbers of the forms whose first character matches `character` (as each form compares case)."""
+        if character not in self.starting_at:
+            self.starting_at[character] = [number for number, first in enumerate(self.first_character)
+                                           if first.fullmatch(character)]
+        return self.starting_at[character]
 
     def _edges_hold(self, number: int, text: str, span: Span, boundaries: WordBoundaries) -> bool:
         check_start, check_end = self.edges_to_check[number]
         return ((not check_start or is_word_edge(text, span.start, boundaries))
                 and (not check_end or is_word_edge(text, span.end, boundaries)))
 
-    def _match_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, Span] | None:
-        """The first form (in the order forms are tried) that occurs at `position` with its edges on word
-        boundaries, and where; None if none."""
+    def _match_at(self, text: str, position: int, boundaries: WordBoundaries,
+                  every: bool = True) -> tuple[int, Span] | None:
+        """The first form (in the order forms are tried; the case-insensitive ones alone unless `every`) that occurs
+        at `position` with its edges on word boundaries, and where; None if none."""
         character = text[position]
-        tried, skipped = self._forms_starting_with(character), 0
+        tried, skipped = self._forms_starting_with(character, 0, every), 0
         while tried:
             found = tried[0].match(text, position)
             if not (found and found.lastindex):
@@ -379,22 +423,76 @@ class MentionFinder:
             # Refused by the segmentation (rare): the forms after it. Each refused form occurs here, so
             # there are at most as many tries as forms that are prefixes of one another.
             skipped += index + 1
-            tried = self._forms_starting_with(character, skipped)
+            tried = self._forms_starting_with(character, skipped, every)
         return None
 
     def find(self, source: Source) -> list[Mention]:
-        text, mentions, position = source.text, [], 0
+        mentions: list[Mention] = []
+        for number, start, end in self._occurrences(source):
+            mentions.append(Mention(self.entity_of[number], source.id, Span(start, end), f"mention-{len(mentions) + 1}"))
+        return mentions
+
+    def named(self, source: Source) -> frozenset[str]:
+        """The ids of the entities the source names: what `find` finds, without building a mention for each."""
+        return frozenset(self.entity_of[number] for number, _, _ in self._occurrences(source))
+
+    def _occurrences(self, source: Source) -> Iterator[tuple[int, int, int]]:
+        """Each mention as its form's number, start and end, in the order of the text."""
+        text, position = source.text, 0
         boundaries = WordBoundaries(text, source.language)  # segments the text only if an edge needs it
-        while self.starts and (start := self.starts.search(text, position)):
+        if not self.starts:
+            return
+        search, starting_at, tried_at, edges = self.starts.search, self.starting_at, self.tried_at, self.edges_to_check
+        while start := search(text, position):
             position = start.start()
-            matched = self._match_at(text, position, boundaries)
-            if matched is None:
+            character = text[position]
+            starting = starting_at.get(character)
+            if starting is None:
+                starting = self._starting_with(character)
+            if not starting:
+                found = None
+            elif len(starting) <= FEW_FORMS:
+                # One pattern tries them all, inline: a text can name an entity hundreds of thousands of times.
+                tried = tried_at.get((character, 0, True)) or self._forms_starting_with(character)
+                match = tried[0].match(text, position)
+                if match is None or not match.lastindex:
+                    found = None
+                elif edges[tried[1][match.lastindex - 1]] == (False, False):
+                    found = tried[1][match.lastindex - 1], match.end()
+                else:
+                    matched = self._match_at(text, position, boundaries)
+                    found = (matched[0], matched[1].end) if matched else None
+            else:
+                found = self._case_sensitive_at(text, position, boundaries)
+                if self.insensitive:
+                    other = self._match_at(text, position, boundaries, every=False)
+                    if other is not None and (found is None or other[0] < found[0]):
+                        found = other[0], other[1].end
+            if found is None:
                 position += 1
                 continue
-            number, span = matched
-            mentions.append(Mention(self.entity_of[number], source.id, span, f"mention-{len(mentions) + 1}"))
-            position = span.end
-        return mentions
+            yield found[0], position, found[1]
+            position = found[1]
+
+    def _case_sensitive_at(self, text: str, position: int, boundaries: WordBoundaries) -> tuple[int, int] | None:
+        """The first case-sensitive form (in the order forms are tried) that occurs at `position` as a whole
+        word where it must be, with its number and end; None if none."""
+        node, index, end, candidates = self.trie.get(text[position]), position + 1, len(text), []
+        while node is not None:
+            if None in node:
+                candidates += node[None]
+            node = node.get(text[index]) if index < end else None
+            index += 1
+        if len(candidates) > 1:
+            candidates.sort()
+        patterns = self.patterns
+        for number in candidates:
+            pattern = patterns.get(number) or patterns.setdefault(number, re.compile(self.bodies[number]))
+            found = pattern.match(text, position)
+            if found and (self.edges_to_check[number] == (False, False)
+                          or self._edges_hold(number, text, Span(position, found.end()), boundaries)):
+                return number, found.end()
+        return None
 
 
 def _any_of_without_case(characters: set[str]) -> re.Pattern[str]:

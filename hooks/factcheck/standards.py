@@ -46,8 +46,8 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
                                                          "searches listed here: what was searched for, and where"))
     for source_id, source in sorted(model.sources.items()):
         complete = source.assessment is not None
-        uncovered = source_coverage(model, source_id).uncovered
-        for sentence in uncovered[:MAX_UNCOVERED_LISTED]:
+        coverage = source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED)
+        for sentence in coverage.listed:
             where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
             problems.append(source.problem(
                 ("assessment",) if complete else ("not_checked",),
@@ -55,12 +55,12 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
                 "`not_checked` with the reason" + _IN_PROGRESS[complete],
                 "error" if complete else "warning",
             ))
-        if len(uncovered) > MAX_UNCOVERED_LISTED:
-            rest = uncovered[MAX_UNCOVERED_LISTED:]
+        if coverage.unlisted is not None:
             problems.append(source.problem(
                 ("assessment",) if complete else ("not_checked",),
-                f"no claim covers {len(rest):,} more sentences ({source.text_file}, characters {rest[0].span.start}–"
-                f"{rest[-1].span.end}); add claims, or list them under `not_checked` with the reason" + _IN_PROGRESS[complete],
+                f"no claim covers {coverage.uncovered - len(coverage.listed):,} more sentences ({source.text_file}, "
+                f"characters {coverage.unlisted.start}–{coverage.unlisted.end}); add claims, or list them under "
+                "`not_checked` with the reason" + _IN_PROGRESS[complete],
                 "error" if complete else "warning",
             ))
     # Quoted by a claim, or asked for a reply, counts as made by it.
@@ -69,7 +69,7 @@ def standards_problems(model: SiteModel, site_language: str = "en") -> list[Prob
         # Claims first: the mentions are looked for only when an entity has no claim.
         if not (model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
                 or model.claims_by_speaker.get(entity_id) or entity_id in asked
-                or model.mentions_by_entity.get(entity_id)):
+                or entity_id in model.named_entities):
             problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
                                                          "add the names the sources use to `aliases`, or remove the file"))
     return problems

@@ -13,7 +13,7 @@ from typing import Mapping
 
 from .card_text import card_text_problems
 from .hand_written import page_problems
-from .problems import FactcheckError, Problem, errors
+from .problems import FactcheckError, Problem, at_most_per_file, errors
 from .publishing import SiteInfo, about_problems, load_site_info, logo_problems
 from .repository import Layout, boundary_problems, load_repository
 from .reuse import Reuse
@@ -60,4 +60,4 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
     problems += page_problems(root, layout.docs)
     if model is not None and info is not None:
         problems += card_text_problems(model, info, card_fonts(info.language))
-    return Validation(model, info, problems)
+    return Validation(model, info, at_most_per_file(problems))

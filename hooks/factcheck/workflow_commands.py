@@ -58,3 +58,13 @@ def summary_text(text: str) -> str:
     one_line = " ".join(terminal_safe(text).split())
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line)
     return escaped.replace("@", "@" + _WORD_JOINER).replace("#", "#" + _WORD_JOINER)
+
+
+def code_block(text: str, info: str = "text") -> str:
+    """`text` as a Markdown code block that GitHub renders as exactly its lines (an issue's body, a comment):
+    fenced with more backticks than any run of them in the text, so that no line of it can close the
+    block, with control characters shown as escapes, and an invisible word joiner after `@` in case the
+    block is ever read outside a fence: no one is mentioned, nothing else renders."""
+    lines = terminal_safe(text.replace("\r\n", "\n")).replace("@", "@" + _WORD_JOINER).rstrip("\n")
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", lines)), default=0))
+    return f"{fence}{info}\n{lines}\n{fence}\n"
