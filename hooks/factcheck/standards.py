@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
-from .coverage import source_coverage
+from typing import Callable, Mapping
+
+from .coverage import Sentence, source_coverage
+from .entities import Entity
 from .problems import Problem
 from .segmentation import letters_without_spaces, words_with_spaces
-from .site import SiteModel
+from .site import AnchoredClaim, SiteModel
+from .sources import Source
 
 MIN_SEARCHES = 2
 # Uncovered sentences named one by one per source; the rest are counted in one message
@@ -34,42 +38,59 @@ def _primary_language(tag: str) -> str:
 def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
     problems: list[Problem] = []
     for item in model.claims.values():
-        claim = item.claim
-        source = model.sources[claim.source]
-        quote = source.part(claim.selector.field)[item.span.start:item.span.end]
-        if (_primary_language(source.language) != _primary_language(site_language)
-                and needs_translation(quote) and not claim.translation):
-            problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
-                                                            f"the quote in {site_language!r}, for readers who do not read it"))
-        if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
-            problems.append(claim.problem(("searched",), f"a verdict of {item.verdict.label!r} needs at least {MIN_SEARCHES} "
-                                                         "searches listed here: what was searched for, and where"))
+        problems += claim_standards(item, model.sources[item.claim.source], site_language)
     for source_id, source in sorted(model.sources.items()):
-        complete = source.assessment is not None
-        uncovered = source_coverage(model, source_id).uncovered
-        for sentence in uncovered[:MAX_UNCOVERED_LISTED]:
-            where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
-            problems.append(source.problem(
-                ("assessment",) if complete else ("not_checked",),
-                f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
-                "`not_checked` with the reason" + _IN_PROGRESS[complete],
-                "error" if complete else "warning",
-            ))
-        if len(uncovered) > MAX_UNCOVERED_LISTED:
-            rest = uncovered[MAX_UNCOVERED_LISTED:]
-            problems.append(source.problem(
-                ("assessment",) if complete else ("not_checked",),
-                f"no claim covers {len(rest):,} more sentences ({source.text_file}, characters {rest[0].span.start}–"
-                f"{rest[-1].span.end}); add claims, or list them under `not_checked` with the reason" + _IN_PROGRESS[complete],
-                "error" if complete else "warning",
-            ))
-    for entity_id, entity in sorted(model.entities.items()):
-        # Claims first: the mentions are looked for only when an entity has no claim.
-        if not (model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
-                or model.mentions_by_entity.get(entity_id)):
-            problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
-                                                         "add the names the sources use to `aliases`, or remove the file"))
+        problems += coverage_problems(source, source_coverage(model, source_id).uncovered)
+    # Claims first: the mentions are looked for only when an entity has no claim.
+    problems += unnamed_entities(model.entities, lambda entity_id: bool(
+        model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
+        or model.mentions_by_entity.get(entity_id)))
     return problems
+
+
+def claim_standards(item: AnchoredClaim, source: Source, site_language: str) -> list[Problem]:
+    """A claim's translation and searches."""
+    problems = []
+    claim = item.claim
+    quote = source.part(claim.selector.field)[item.span.start:item.span.end]
+    if (_primary_language(source.language) != _primary_language(site_language)
+            and needs_translation(quote) and not claim.translation):
+        problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
+                                                        f"the quote in {site_language!r}, for readers who do not read it"))
+    if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
+        problems.append(claim.problem(("searched",), f"a verdict of {item.verdict.label!r} needs at least {MIN_SEARCHES} "
+                                                     "searches listed here: what was searched for, and where"))
+    return problems
+
+
+def coverage_problems(source: Source, uncovered: list[Sentence]) -> list[Problem]:
+    """A source's sentences that no claim covers and that are not set aside."""
+    problems = []
+    complete = source.assessment is not None
+    for sentence in uncovered[:MAX_UNCOVERED_LISTED]:
+        where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
+        problems.append(source.problem(
+            ("assessment",) if complete else ("not_checked",),
+            f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
+            "`not_checked` with the reason" + _IN_PROGRESS[complete],
+            "error" if complete else "warning",
+        ))
+    if len(uncovered) > MAX_UNCOVERED_LISTED:
+        rest = uncovered[MAX_UNCOVERED_LISTED:]
+        problems.append(source.problem(
+            ("assessment",) if complete else ("not_checked",),
+            f"no claim covers {len(rest):,} more sentences ({source.text_file}, characters {rest[0].span.start}–"
+            f"{rest[-1].span.end}); add claims, or list them under `not_checked` with the reason" + _IN_PROGRESS[complete],
+            "error" if complete else "warning",
+        ))
+    return problems
+
+
+def unnamed_entities(entities: Mapping[str, Entity], named: Callable[[str], bool]) -> list[Problem]:
+    """Entities that `named` says no source names and no claim is about or made by."""
+    return [entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
+                                         "add the names the sources use to `aliases`, or remove the file")
+            for entity_id, entity in sorted(entities.items()) if not named(entity_id)]
 
 
 def needs_translation(quote: str) -> bool:
