@@ -259,28 +259,32 @@ def test_a_ledger_is_not_used_in_ci_nor_for_a_deployment(monkeypatch, tmp_path):
 
 
 def test_a_planted_or_damaged_ledger_changes_nothing(monkeypatch, tmp_path):
-    """A ledger committed to the repository never matches (its name needs this machine's secret); one damaged
+    """A ledger committed to the repository never matches (its names need this machine's secret); one damaged
     on this machine is a fresh start."""
     with secret_from(monkeypatch, tmp_path / "secret"):
         clock = Clock(monkeypatch)
         repo = fill(ScratchRepo(tmp_path / "repo"))
         expected = assert_as_full(repo.root)
-        ledgers = list((repo.root / CACHE_FOLDER).glob("*/*.ledger.json"))
-        assert len(ledgers) == 1
-        ledger = json.loads(ledgers[0].read_text(encoding="utf-8"))
-        # Planted: every file said to have no problem, under a name of the planter's choosing.
-        for kept in ledger["files"].values():
-            kept[1] = []
-        for unit in ledger["units"].values():
-            unit["anchoring"] = unit["standards"] = []
-        repo.write(f"{CACHE_FOLDER}/00/planted.ledger.json", json.dumps(ledger))
+        ledgers = sorted((repo.root / CACHE_FOLDER).glob("*/*.ledger.json"))
+        assert len(ledgers) == 4, "one part per source (with its claims), one for the entities"
+        # Planted: every file and source said to have no problem, under names of the planter's choosing.
+        for number, path in enumerate(ledgers):
+            ledger = json.loads(path.read_text(encoding="utf-8"))
+            for kept in ledger["files"].values():
+                kept[1] = []
+            for unit in ledger["units"].values():
+                unit["anchoring"] = unit["standards"] = []
+            repo.write(f"{CACHE_FOLDER}/00/planted-{number}.ledger.json", json.dumps(ledger))
         before = files_of(repo.root)
         checked_source(repo)
         clock.saved(repo.root, before)
         assert assert_as_full(repo.root) != expected
         # Damaged in place: a fresh start, the same problems.
-        ledgers[0].write_text("{not json", encoding="utf-8")
-        assert_as_full(repo.root)
+        for path in ledgers:
+            path.write_text("{not json", encoding="utf-8")
+        opened: list[str] = []
+        assert_as_full(repo.root, opened)
+        assert len(opened) == 3 + 5 + 5, "every source, entity and claim loaded afresh"
 
 
 def test_a_linked_ledger_folder_is_refused_not_followed(monkeypatch, tmp_path):

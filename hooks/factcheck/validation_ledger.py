@@ -19,6 +19,7 @@ read and checked. A file whose status changed within RACY_NS before the ledger's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,9 +33,8 @@ from PIL import features
 from .boundary import MAX_YAML_BYTES, OutsideBoundary, read_bytes
 from .card_text import card_text_problems, claim_card_problems
 from .checkcache import _engine_version, keyed_entry, read_entry, store
-from .claims import Claim, Selector, load_claim
+from .claims import Selector, load_claim
 from .coverage import source_coverage
-from .entities import load_entity
 from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors, field_name, problem_at
 from .publishing import about_problems, load_site_info, logo_problems
@@ -56,14 +56,33 @@ class _Unrecorded(Exception):
     """A check asked for a field line the ledger does not keep: the run falls back to a full validation."""
 
 
-class Recorded:
-    """A file as the ledger keeps it: the attributes the checks between files read, and the lines of the
-    fields they report problems at."""
+# The fields whose lines a kept file's problems may be reported at, in the order the ledger keeps them; then one
+# per entry of a claim's `entities`, an entity's `aliases` and its `related`.
+CLAIM_LINES: list[JsonPath] = [("id",), ("source",), ("verdict",), ("claimant",), ("claim",), ("translation",), ("searched",),
+                               ("selector", "exact"), ("selector", "start"), ("selector", "end")]
+SOURCE_LINES: list[JsonPath] = [("id",), ("assessment", "verdict")]
+ENTITY_LINES: list[JsonPath] = [("id",), ("aliases",)]
 
-    def __init__(self, file: str, lines: Mapping[JsonPath, tuple[int, int]], **fields: Any):
+
+class _Recorded:
+    """A file as the ledger keeps it: the fields the checks between files read on every run, at once; the
+    rest (a claim's quote, the lines of the fields problems are reported at) decoded when first asked for."""
+
+    def __init__(self, file: str, details: str):
         self.file = file
-        self.positions = dict(lines)
-        self.__dict__.update(fields)
+        self._details = details
+
+    @functools.cached_property
+    def _fields(self) -> list[Any]:
+        return json.loads(self._details)
+
+    def _paths(self) -> list[JsonPath]:
+        raise NotImplementedError
+
+    @functools.cached_property
+    def positions(self) -> dict[JsonPath, tuple[int, int]]:
+        lines = self._fields[-1]
+        return {path: (lines[2 * index], lines[2 * index + 1]) for index, path in enumerate(self._paths())}
 
     def problem(self, path: JsonPath, message: str, severity: str = "error") -> Problem:
         if path not in self.positions:
@@ -72,9 +91,45 @@ class Recorded:
         return Problem(self.file, line, column, field_name(path), message, severity)
 
 
+class RecordedClaim(_Recorded):
+    def __init__(self, file: str, eager: list[Any], details: str):
+        super().__init__(file, details)
+        self.id, self.source, self.verdict, self.claimant, entities = eager
+        self.entities = tuple(entities)
+
+    def _paths(self) -> list[JsonPath]:
+        return CLAIM_LINES + [("entities", index) for index in range(len(self.entities))]
+
+    @functools.cached_property
+    def selector(self) -> Selector:
+        return Selector(*self._fields[3])
+
+    @property
+    def claim(self) -> str:
+        return self._fields[0]
+
+    @property
+    def translation(self) -> str | None:
+        return self._fields[1]
+
+    @property
+    def searched(self) -> tuple[str, ...]:
+        return tuple(self._fields[2])
+
+
 class _Assessment:
     def __init__(self, verdict: str):
         self.verdict = verdict
+
+
+class RecordedSource(_Recorded):
+    def __init__(self, file: str, eager: list[Any], details: str):
+        super().__init__(file, details)
+        self.id, self.language, self.text_file, assessment = eager
+        self.assessment = None if assessment is None else _Assessment(assessment)
+
+    def _paths(self) -> list[JsonPath]:
+        return SOURCE_LINES
 
 
 class _Alias:
@@ -82,50 +137,49 @@ class _Alias:
         self.text, self.language, self.explicit = text, language, explicit
 
 
-def _lines(item: Any, paths: list[JsonPath]) -> list[list[Any]]:
-    """Where a problem at each of these fields of a loaded file is reported."""
+class RecordedEntity(_Recorded):
+    def __init__(self, file: str, eager: list[Any], details: str):
+        super().__init__(file, details)
+        self.id, related, forms, aliases = eager
+        self.related = tuple(related)
+        self.forms = tuple(tuple(form) for form in forms)
+        self.aliases = tuple(_Alias(*alias) for alias in aliases)
+
+    def _paths(self) -> list[JsonPath]:
+        return (ENTITY_LINES + [("aliases", index) for index in range(len(self.aliases))]
+                + [("related", index) for index in range(len(self.related))])
+
+
+RECORDED: dict[str, Any] = {"claims": RecordedClaim, "sources": RecordedSource, "entities": RecordedEntity}
+
+
+def _lines(item: Any, paths: list[JsonPath]) -> list[int]:
+    """Where a problem at each of these fields of a loaded file is reported: line, column, line, column…"""
     found = []
     for path in paths:
         problem = problem_at(item.file, item.positions, path, "")
-        found.append([list(path), problem.line, problem.column])
+        found += [problem.line, problem.column]
     return found
 
 
-def _facts(kind: str, item: Any) -> dict[str, Any]:
-    """What the ledger keeps of a loaded claim, source or entity."""
+def _facts(kind: str, item: Any) -> tuple[list[Any], str]:
+    """What the ledger keeps of a loaded claim, source or entity: what every run reads, and the rest."""
     if kind == "claims":
         selector = item.selector
-        return {"id": item.id, "source": item.source, "verdict": item.verdict, "claimant": item.claimant,
-                "entities": list(item.entities), "claim": item.claim, "translation": item.translation,
-                "searched": list(item.searched),
-                "selector": [selector.exact, selector.start, selector.end, selector.prefix, selector.suffix, selector.field],
-                "lines": _lines(item, [("id",), ("source",), ("verdict",), ("claimant",), ("claim",), ("translation",),
-                                       ("searched",), ("selector", "exact"), ("selector", "start"), ("selector", "end"),
-                                       *[("entities", index) for index in range(len(item.entities))]])}
-    if kind == "sources":
-        return {"id": item.id, "language": item.language, "text_file": item.text_file,
-                "assessment": item.assessment.verdict if item.assessment else None,
-                "lines": _lines(item, [("id",), ("assessment", "verdict")])}
-    return {"id": item.id, "related": list(item.related), "forms": [list(form) for form in item.forms],
-            "aliases": [[alias.text, alias.language, alias.explicit] for alias in item.aliases],
-            "lines": _lines(item, [("id",), ("aliases",), *[("aliases", index) for index in range(len(item.aliases))],
-                                   *[("related", index) for index in range(len(item.related))]])}
-
-
-def _recorded(kind: str, file: str, facts: dict[str, Any]) -> Recorded:
-    fields = dict(facts)
-    lines = {tuple(path): (line, column) for path, line, column in fields.pop("lines")}
-    if kind == "claims":
-        fields["selector"] = Selector(*fields["selector"])
-        fields["entities"] = tuple(fields["entities"])
-        fields["searched"] = tuple(fields["searched"])
+        eager = [item.id, item.source, item.verdict, item.claimant, list(item.entities)]
+        details = [item.claim, item.translation, list(item.searched),
+                   [selector.exact, selector.start, selector.end, selector.prefix, selector.suffix, selector.field]]
+        paths = CLAIM_LINES + [("entities", index) for index in range(len(item.entities))]
     elif kind == "sources":
-        fields["assessment"] = _Assessment(fields["assessment"]) if fields["assessment"] is not None else None
+        eager = [item.id, item.language, item.text_file, item.assessment.verdict if item.assessment else None]
+        details, paths = [], SOURCE_LINES
     else:
-        fields["related"] = tuple(fields["related"])
-        fields["forms"] = tuple(tuple(form) for form in fields["forms"])
-        fields["aliases"] = tuple(_Alias(*alias) for alias in fields["aliases"])
-    return Recorded(file, lines, **fields)
+        eager = [item.id, list(item.related), [list(form) for form in item.forms],
+                 [[alias.text, alias.language, alias.explicit] for alias in item.aliases]]
+        details = []
+        paths = (ENTITY_LINES + [("aliases", index) for index in range(len(item.aliases))]
+                 + [("related", index) for index in range(len(item.related))])
+    return eager, json.dumps(details + [_lines(item, paths)], ensure_ascii=False, separators=(",", ":"))
 
 
 def _problems(stored: list[list[Any]]) -> list[Problem]:
@@ -136,57 +190,121 @@ def _stored(problems: list[Problem]) -> list[list[Any]]:
     return [[p.path, p.line, p.column, p.field, p.message, p.severity] for p in problems]
 
 
+def _shard(file: str) -> str:
+    """The part of the ledger a file is kept in: a source with its claims' folder, or the entities."""
+    kind, _, rest = file.partition("/")
+    if kind == "entities":
+        return "entities"
+    return "source " + (rest.split("/")[0] if kind == "claims" else rest.rsplit(".", 1)[0])
+
+
+class Ledger:
+    """What the run before kept, in parts (a source with its claims, the entities), each a cache entry read when
+    first needed and written again only when this run changed it."""
+
+    def __init__(self, root: Path, key: bytes | None):
+        self.root = root
+        self.key = key  # None: no ledger (the inputs every file depends on could not be read)
+        self.before: dict[str, dict[str, Any]] = {}
+        self.now: dict[str, dict[str, Any]] = {}
+
+    def _entry(self, shard: str) -> Path | None:
+        return None if self.key is None else keyed_entry(self.root, (FORMAT, self.key, shard.encode()), ".ledger.json")
+
+    def previous(self, shard: str) -> dict[str, Any]:
+        if shard not in self.before:
+            self.before[shard] = _read_shard(self._entry(shard))
+        return self.before[shard]
+
+    def current(self, shard: str) -> dict[str, Any]:
+        if shard not in self.now:
+            self.now[shard] = {"files": {}, "units": {}, "mentions": {}}
+        return self.now[shard]
+
+    def carry(self, section: str) -> None:
+        """Keep the run before's `section` (each entry says which versions of its files it came from)."""
+        for shard, kept in self.before.items():
+            self.current(shard)[section] = kept[section]
+
+    def save(self) -> None:
+        for shard, kept in self.now.items():
+            entry = self._entry(shard)
+            if entry is not None and kept != self.previous(shard):
+                store(entry, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _read_shard(entry: Path | None) -> dict[str, Any]:
+    empty: dict[str, Any] = {"files": {}, "units": {}, "mentions": {}}
+    if entry is None:
+        return empty
+    try:
+        kept = json.loads(read_entry(entry, MAX_LEDGER_BYTES).decode("utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if not (isinstance(kept, dict) and all(isinstance(kept.get(section), dict) for section in empty)):
+        return empty
+    return kept
+
+
+def _status(found: os.stat_result) -> str:
+    return f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}"
+
+
 class LedgerLoads(FileLoads):
     """Loads a file only when its status differs from the ledger's; otherwise gives what the ledger kept."""
 
-    def __init__(self, root: Path, previous: Mapping[str, Any], started: int, opened: list[str] | None = None):
+    def __init__(self, root: Path, ledger: Ledger, started: int, opened: list[str] | None = None):
         super().__init__(root, {})
-        self.previous_files: Mapping[str, Any] = previous.get("files", {})
-        self.started = started
+        self.ledger = ledger
+        self.prefix = os.fspath(root) + os.sep
         self.trusted_before = started - RACY_NS  # a status newer than this is not kept (see RACY_NS)
-        self.files: dict[str, Any] = {}  # this run's ledger, by path
         self.refreshed: set[str] = set()  # paths loaded by this run
         self.items: dict[str, Any] = {}  # what each loaded path gave (the real object)
         self._real_folders: dict[str, bool] = {}
         self.opened = opened  # paths this run loaded, for the tests
 
-    def _status(self, path: Path) -> list[int] | None:
-        """The file's status, or None when it or a folder above it is not what a plain load accepts."""
-        relative = path.relative_to(self.root)
-        for depth in range(1, len(relative.parts)):
-            folder = os.path.join(self.root, *relative.parts[:depth])
-            if folder not in self._real_folders:
+    def _status(self, path: str) -> tuple[str, bool] | None:
+        """The file's status and whether it is old enough to keep; None when it or a folder above it is not what a
+        plain load accepts."""
+        folder = os.path.dirname(path)
+        if folder not in self._real_folders:
+            real = True
+            for above in (folder, os.path.dirname(folder)):  # sources/, entities/, claims/X/ and claims/
                 try:
-                    self._real_folders[folder] = stat.S_ISDIR(os.lstat(folder).st_mode)
+                    real = real and stat.S_ISDIR(os.lstat(above).st_mode)
                 except OSError:
-                    self._real_folders[folder] = False
-            if not self._real_folders[folder]:
-                return None
+                    real = False
+            self._real_folders[folder] = real
+        if not self._real_folders[folder]:
+            return None
         try:
             found = os.lstat(path)
         except OSError:
             return None
         if not stat.S_ISREG(found.st_mode):
             return None
-        return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
+        return _status(found), max(found.st_mtime_ns, found.st_ctime_ns) < self.trusted_before
 
-    def version(self, file: str) -> list[list[int]] | None:
+    def version(self, file: str) -> str | None:
         """The status of a file (and its companion) this run kept in the ledger; None when not kept."""
-        kept = self.files.get(file)
+        kept = self.ledger.current(_shard(file))["files"].get(file)
         return None if kept is None else kept[0]
 
     def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
-        file = paths[0].relative_to(self.root).as_posix()
+        names = [os.fspath(path) for path in paths]
+        file = names[0][len(self.prefix):]
         kind = file.split("/")[0]
-        if kind not in ("claims", "sources", "entities"):  # the rating scale: one small file, always loaded
+        if not names[0].startswith(self.prefix) or kind not in RECORDED:  # the rating scale: always loaded
             return super().get(paths, schema, variant, load, problems)
-        statuses = [self._status(path) for path in paths]
-        kept = self.previous_files.get(file)
-        if kept is not None and None not in statuses and kept[0] == statuses:
-            self.files[file] = kept
+        statuses = [self._status(name) for name in names]
+        status = None if None in statuses else "|".join(found[0] for found in statuses)  # type: ignore[index]
+        shard = _shard(file)
+        kept = self.ledger.previous(shard)["files"].get(file)
+        if status is not None and isinstance(kept, list) and len(kept) == 4 and kept[0] == status:
+            self.ledger.current(shard)["files"][file] = kept
             problems += _problems(kept[1])
-            return None if kept[2] is None else _recorded(kind, file, kept[2])
+            return None if kept[2] is None else RECORDED[kind](file, kept[2], kept[3])
         # Status taken before the load: a change while it reads is seen by the next run.
         item, found = load()
         if self.opened is not None:
@@ -194,13 +312,14 @@ class LedgerLoads(FileLoads):
         problems += found
         self.refreshed.add(file)
         self.items[file] = item
-        if None not in statuses and all(max(status[3], status[4]) < self.trusted_before for status in statuses):
-            self.files[file] = [statuses, _stored(found), None if item is None else _facts(kind, item)]
+        if status is not None and all(old_enough for _, old_enough in statuses):  # type: ignore[misc]
+            eager, details = _facts(kind, item) if item is not None else (None, None)
+            self.ledger.current(shard)["files"][file] = [status, _stored(found), eager, details]
         return item
 
     def real(self, kind: str, item: Any, layout: Layout) -> Any:
         """The loaded object behind what the ledger kept of it (loaded now if this run has not)."""
-        if not isinstance(item, Recorded):
+        if not isinstance(item, _Recorded):
             return item
         if item.file not in self.items:
             path = self.root / item.file
@@ -214,28 +333,18 @@ class LedgerLoads(FileLoads):
         return self.items[item.file]
 
 
-def _ledger_entry(root: Path, layout: Layout, fonts: CardFonts | None) -> Path | None:
-    """The ledger's name: it mixes in everything a kept result depends on besides the content files (the
-    engine, the schemas, site.yml, the rating scale, the card fonts), so a change to any is a fresh start."""
-    parts = [FORMAT, _engine_version(), os.fsencode(root), fonts.key() if fonts else b"",
-             b"raqm" if features.check("raqm") else b""]
+def _ledger_key(root: Path, layout: Layout, fonts: CardFonts | None) -> bytes | None:
+    """What every kept result depends on besides the content files (the engine, the schemas, site.yml, the
+    rating scale, the card fonts): a change to any is a fresh start."""
+    digest = hashlib.sha256(b"\0".join([FORMAT, _engine_version(), os.fsencode(root), fonts.key() if fonts else b"",
+                                        b"raqm" if features.check("raqm") else b""]))
     for path in (layout.scale, root / "site.yml", *sorted((root / "schemas").glob("*.json"))):
         try:
-            parts += [os.fsencode(path), read_bytes(path, root, MAX_YAML_BYTES)]
+            data = read_bytes(path, root, MAX_YAML_BYTES)
         except (OutsideBoundary, OSError):
             return None
-    return keyed_entry(root, parts, ".ledger.json")
-
-
-def _read_ledger(entry: Path | None) -> dict[str, Any]:
-    if entry is None:
-        return {}
-    try:
-        data = read_entry(entry, MAX_LEDGER_BYTES)
-        ledger = json.loads(data.decode("utf-8"))
-        return ledger if isinstance(ledger, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        digest.update(b"\0" + os.fsencode(path) + b"\0" + hashlib.sha256(data).digest())
+    return digest.digest()
 
 
 def validate_changes(root: Path, environ: Mapping[str, str], deploy: bool = False, layout: Layout | None = None,
@@ -254,11 +363,10 @@ def validate_changes(root: Path, environ: Mapping[str, str], deploy: bool = Fals
     started = time_ns()
     info, site_problems = load_site_info(root, environ)
     fonts = card_fonts(info.language) if info else None
-    entry = _ledger_entry(root, layout, fonts)
-    previous = _read_ledger(entry)
-    loads = LedgerLoads(root, previous, started, opened)
+    ledger = Ledger(root, _ledger_key(root, layout, fonts))
+    loads = LedgerLoads(root, ledger, started, opened)
     try:
-        problems, totals, kept = _content_problems(root, layout, loads, previous, info.language if info else "en", fonts)
+        problems, totals, kept = _content_problems(root, layout, loads, info.language if info else "en", fonts)
     except _Unrecorded:
         return validate(root, environ, layout=layout)
     if info is not None:
@@ -269,52 +377,54 @@ def validate_changes(root: Path, environ: Mapping[str, str], deploy: bool = Fals
         assert kept["scale"] is not None
         problems += card_text_problems(SiteModel(kept["scale"], {}, {}, {}), info, fonts)  # the site's and verdicts' own
         problems += kept.pop("cards")
-    if entry is not None:
-        kept.pop("scale")
-        kept.pop("cards", None)
-        store(entry, json.dumps({"started": started, "files": loads.files, **kept}, ensure_ascii=False).encode("utf-8"))
+    ledger.save()
     return Validation(None, info, problems, totals)
 
 
-def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, previous: Mapping[str, Any], language: str,
+def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: str,
                       fonts: CardFonts | None) -> tuple[list[Problem], tuple[int, int, int] | None, dict[str, Any]]:
     """The problems of the content files, as `validation.validate` finds them (loading, then anchoring, then the
-    desk's standards); the number of sources, claims and entities when they all load and anchor; and what the
-    ledger keeps besides each file's own facts."""
-    # Kept as they were when the files do not all load: each says which versions of its files it came from.
-    kept: dict[str, Any] = {"units": dict(previous.get("units", {})), "mentions": dict(previous.get("mentions", {})),
-                            "scale": None}
+    desk's standards); the number of sources, claims and entities when they all load and anchor; and, then, the
+    rating scale and the claims' card problems."""
+    ledger = loads.ledger
+    kept: dict[str, Any] = {}
     try:
         repository = load_repository(root, loads=loads)
     except FactcheckError as exc:
+        # What anchoring and mentions gave is kept as it was: each says which versions of files it came from.
+        ledger.carry("units")
+        ledger.carry("mentions")
         return exc.problems, None, kept
-    kept["units"], kept["mentions"] = {}, {}
     kept["scale"] = Repository(repository.scale, {}, {}, {})
     claims_of: dict[str, list[str]] = {source_id: [] for source_id in repository.sources}
     for claim_id, claim in repository.claims.items():
         claims_of[claim.source].append(claim_id)
-    previous_units = previous.get("units", {})
     anchoring: list[Problem] = []
     units = {}
     for source_id, source in repository.sources.items():
         files = [source.file] + [repository.claims[claim_id].file for claim_id in claims_of[source_id]]
         versions = [[file, loads.version(file)] for file in files]
-        unit = previous_units.get(source_id)
-        if unit is None or unit["files"] != versions or any(version is None for _, version in versions):
+        shard = _shard(source.file)
+        unit = ledger.previous(shard)["units"].get(source_id)
+        if not isinstance(unit, dict) or unit.get("files") != versions or any(version is None for _, version in versions):
             unit = _source_unit(repository, source, claims_of[source_id], loads, layout, language, fonts)
             unit["files"] = versions
         units[source_id] = unit
         if all(version is not None for _, version in versions):
-            kept["units"][source_id] = unit
+            ledger.current(shard)["units"][source_id] = unit
         anchoring += _problems(unit["anchoring"])
     if errors(anchoring):
+        ledger.carry("mentions")
         return sorted(errors(anchoring)), None, kept
     problems = anchoring + [problem for unit in units.values() for problem in _problems(unit["standards"])]
     kept["cards"] = [problem for unit in units.values() for problem in _problems(unit["cards"])]
     named = {entity_id for claim in repository.claims.values() for entity_id in claim.entities}
     named |= {claim.claimant for claim in repository.claims.values() if claim.claimant}
-    mentioned = _mentions(repository, loads, layout, previous.get("mentions", {}), kept) \
-        if set(repository.entities) - named else set()
+    if set(repository.entities) - named:
+        mentioned = _mentions(repository, loads, layout)
+    else:
+        mentioned = set()
+        ledger.carry("mentions")
     problems += unnamed_entities(repository.entities, lambda entity_id: entity_id in named or entity_id in mentioned)
     return problems, (len(repository.sources), len(repository.claims), len(repository.entities)), kept
 
@@ -338,8 +448,7 @@ def _source_unit(repository: Repository, source: Any, claim_ids: list[str], load
     return {"anchoring": _stored(model.warnings), "standards": _stored(standards), "cards": _stored(cards)}
 
 
-def _mentions(repository: Repository, loads: LedgerLoads, layout: Layout, previous: Mapping[str, Any],
-              kept: dict[str, Any]) -> set[str]:
+def _mentions(repository: Repository, loads: LedgerLoads, layout: Layout) -> set[str]:
     """The entities some source names: each source's kept for as long as its file and every entity's forms are
     as they were."""
     forms = hashlib.sha256(json.dumps(sorted([entity.id, list(entity.forms)] for entity in repository.entities.values()),
@@ -347,12 +456,13 @@ def _mentions(repository: Repository, loads: LedgerLoads, layout: Layout, previo
     finder: MentionFinder | None = None
     mentioned: set[str] = set()
     for source_id, source in repository.sources.items():
-        found, version = previous.get(source_id), loads.version(source.file)
-        if found is None or found[:2] != [forms, version] or version is None:
+        shard = _shard(source.file)
+        found, version = loads.ledger.previous(shard)["mentions"].get(source_id), loads.version(source.file)
+        if not isinstance(found, list) or found[:2] != [forms, version] or version is None:
             finder = finder or MentionFinder(repository.entities)  # type: ignore[arg-type]
             found = [forms, version, sorted({mention.entity_id
                                              for mention in finder.find(loads.real("sources", source, layout))})]
         if version is not None:
-            kept["mentions"][source_id] = found
+            loads.ledger.current(shard)["mentions"][source_id] = found
         mentioned.update(found[2])
     return mentioned
