@@ -292,12 +292,12 @@ class LedgerLoads(FileLoads):
 
     def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
-        names = [os.fspath(path) for path in paths]
-        file = names[0][len(self.prefix):]
-        kind = file.split("/")[0]
-        if not names[0].startswith(self.prefix) or kind not in RECORDED:  # the rating scale: always loaded
+        name = os.fspath(paths[0])
+        file = name[len(self.prefix):]
+        kind = file.partition("/")[0]
+        if not name.startswith(self.prefix) or kind not in RECORDED:  # the rating scale: always loaded
             return super().get(paths, schema, variant, load, problems)
-        statuses = [self._status(name) for name in names]
+        statuses = [self._status(name)] + [self._status(os.fspath(path)) for path in paths[1:]]
         status = None if None in statuses else "|".join(found[0] for found in statuses)  # type: ignore[index]
         shard = _shard(file)
         kept = self.ledger.previous(shard)["files"].get(file)
@@ -403,14 +403,17 @@ def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: 
     units = {}
     for source_id, source in repository.sources.items():
         files = [source.file] + [repository.claims[claim_id].file for claim_id in claims_of[source_id]]
-        versions = [[file, loads.version(file)] for file in files]
+        versions = [loads.version(file) for file in files]
+        # Which versions of which files the unit came from, in one digest.
+        digest = None if None in versions else hashlib.sha256(
+            json.dumps([files, versions]).encode("utf-8", "surrogatepass")).hexdigest()
         shard = _shard(source.file)
         unit = ledger.previous(shard)["units"].get(source_id)
-        if not isinstance(unit, dict) or unit.get("files") != versions or any(version is None for _, version in versions):
+        if digest is None or not isinstance(unit, dict) or unit.get("files") != digest:
             unit = _source_unit(repository, source, claims_of[source_id], loads, layout, language, fonts)
-            unit["files"] = versions
+            unit["files"] = digest
         units[source_id] = unit
-        if all(version is not None for _, version in versions):
+        if digest is not None:
             ledger.current(shard)["units"][source_id] = unit
         anchoring += _problems(unit["anchoring"])
     if errors(anchoring):
