@@ -141,6 +141,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 def assert_as_full(root: Path, opened: list[str] | None = None) -> list:
     """The ledger's validation against a full one: the same problems, the same totals."""
     changes = validate_changes(root, ENV, opened=opened)
+    assert changes.model is None, "from the ledger, not a full validation in its place"
     full = validate(root, ENV)
     assert sorted(changes.problems) == sorted(full.problems)
     assert changes.totals == full.totals
@@ -285,6 +286,14 @@ def test_a_planted_or_damaged_ledger_changes_nothing(monkeypatch, tmp_path):
         opened: list[str] = []
         assert_as_full(repo.root, opened)
         assert len(opened) == 3 + 5 + 5, "every source, entity and claim loaded afresh"
+        # Damaged inside (a record of the wrong shape): a full validation in its place, the same problems.
+        for path in ledgers:
+            ledger = json.loads(path.read_text(encoding="utf-8"))
+            for file in ledger["files"]:
+                ledger["files"][file] = [ledger["files"][file][0], [["too few fields"]], None, None]
+            path.write_text(json.dumps(ledger), encoding="utf-8")
+        checked = validate_changes(repo.root, ENV)
+        assert sorted(checked.problems) == sorted(validate(repo.root, ENV).problems)
 
 
 def test_a_linked_ledger_folder_is_refused_not_followed(monkeypatch, tmp_path):

@@ -367,7 +367,8 @@ def validate_changes(root: Path, environ: Mapping[str, str], deploy: bool = Fals
     loads = LedgerLoads(root, ledger, started, opened)
     try:
         problems, totals, kept = _content_problems(root, layout, loads, info.language if info else "en", fonts)
-    except _Unrecorded:
+    except (_Unrecorded, LookupError, TypeError, ValueError, AttributeError):
+        # A field line not kept, or a ledger damaged on this machine: a full validation says what is wrong.
         return validate(root, environ, layout=layout)
     if info is not None:
         site_problems = site_problems + logo_problems(info, root, layout.docs)
