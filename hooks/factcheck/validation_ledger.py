@@ -246,10 +246,6 @@ def _read_shard(entry: Path | None) -> dict[str, Any]:
     return kept
 
 
-def _status(found: os.stat_result) -> str:
-    return f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}"
-
-
 class LedgerLoads(FileLoads):
     """Loads a file only when its status differs from the ledger's; otherwise gives what the ledger kept."""
 
@@ -260,30 +256,36 @@ class LedgerLoads(FileLoads):
         self.trusted_before = started - RACY_NS  # a status newer than this is not kept (see RACY_NS)
         self.refreshed: set[str] = set()  # paths loaded by this run
         self.items: dict[str, Any] = {}  # what each loaded path gave (the real object)
-        self._real_folders: dict[str, bool] = {}
+        self._real: dict[str, bool] = {}  # per folder: whether it and the one above are folders, not links
+        self._shards: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # the ledger's files, before and now
         self.opened = opened  # paths this run loaded, for the tests
 
-    def _status(self, path: str) -> tuple[str, bool] | None:
-        """The file's status and whether it is old enough to keep; None when it or a folder above it is not what a
-        plain load accepts."""
-        folder = os.path.dirname(path)
-        if folder not in self._real_folders:
+    def _real_folder(self, folder: str) -> bool:
+        if folder not in self._real:
             real = True
             for above in (folder, os.path.dirname(folder)):  # sources/, entities/, claims/X/ and claims/
                 try:
                     real = real and stat.S_ISDIR(os.lstat(above).st_mode)
                 except OSError:
                     real = False
-            self._real_folders[folder] = real
-        if not self._real_folders[folder]:
-            return None
+            self._real[folder] = real
+        return self._real[folder]
+
+    def _files(self, shard: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        if shard not in self._shards:
+            self._shards[shard] = (self.ledger.previous(shard)["files"], self.ledger.current(shard)["files"])
+        return self._shards[shard]
+
+    def _status(self, name: str) -> tuple[str, bool] | None:
+        """A file's status and whether it is old enough to keep; None when it is not a regular file."""
         try:
-            found = os.lstat(path)
+            found = os.lstat(name)
         except OSError:
             return None
         if not stat.S_ISREG(found.st_mode):
             return None
-        return _status(found), max(found.st_mtime_ns, found.st_ctime_ns) < self.trusted_before
+        return (f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}",
+                found.st_mtime_ns < self.trusted_before and found.st_ctime_ns < self.trusted_before)
 
     def version(self, file: str) -> str | None:
         """The status of a file (and its companion) this run kept in the ledger; None when not kept."""
@@ -294,27 +296,31 @@ class LedgerLoads(FileLoads):
             problems: list[Problem]) -> Any:
         name = os.fspath(paths[0])
         file = name[len(self.prefix):]
-        kind = file.partition("/")[0]
-        if not name.startswith(self.prefix) or kind not in RECORDED:  # the rating scale: always loaded
+        recorded = RECORDED.get(file.partition("/")[0])
+        if recorded is None or not name.startswith(self.prefix):  # the rating scale: always loaded
             return super().get(paths, schema, variant, load, problems)
-        statuses = [self._status(name)] + [self._status(os.fspath(path)) for path in paths[1:]]
-        status = None if None in statuses else "|".join(found[0] for found in statuses)  # type: ignore[index]
-        shard = _shard(file)
-        kept = self.ledger.previous(shard)["files"].get(file)
-        if status is not None and isinstance(kept, list) and len(kept) == 4 and kept[0] == status:
-            self.ledger.current(shard)["files"][file] = kept
-            problems += _problems(kept[1])
-            return None if kept[2] is None else RECORDED[kind](file, kept[2], kept[3])
+        before, now = self._files(_shard(file))
+        found = self._status(name) if self._real_folder(name[:name.rfind(os.sep)]) else None
+        status, old_enough = found if found is not None else (None, False)
+        for companion in paths[1:]:  # a source's text
+            found = self._status(os.fspath(companion)) if status is not None else None
+            status, old_enough = (f"{status}|{found[0]}", old_enough and found[1]) if found is not None else (None, False)
+        kept = before.get(file)
+        if status is not None and kept.__class__ is list and len(kept) == 4 and kept[0] == status:
+            now[file] = kept
+            if kept[1]:
+                problems += _problems(kept[1])
+            return None if kept[2] is None else recorded(file, kept[2], kept[3])
         # Status taken before the load: a change while it reads is seen by the next run.
-        item, found = load()
+        item, found_problems = load()
         if self.opened is not None:
             self.opened.append(file)
-        problems += found
+        problems += found_problems
         self.refreshed.add(file)
         self.items[file] = item
-        if status is not None and all(old_enough for _, old_enough in statuses):  # type: ignore[misc]
-            eager, details = _facts(kind, item) if item is not None else (None, None)
-            self.ledger.current(shard)["files"][file] = [status, _stored(found), eager, details]
+        if status is not None and old_enough:
+            eager, details = _facts(file.partition("/")[0], item) if item is not None else (None, None)
+            now[file] = [status, _stored(found_problems), eager, details]
         return item
 
     def real(self, kind: str, item: Any, layout: Layout) -> Any:
