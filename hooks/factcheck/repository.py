@@ -130,7 +130,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
     # is not "unknown" too (one broken alias is one error, not one per claim that names the entity).
     unusable = {path.stem for path in source_files} - set(sources)
     unusable_entities = {path.stem for path in entity_files} - set(entities)
-    problems += _check_references(scale, sources, entities, claims, unusable, unusable_entities)
+    problems += check_references(scale, sources, entities, claims, unusable, unusable_entities)
     problems += check_aliases(entities, {source.language for source in sources.values()})
     if problems:
         raise FactcheckError(problems)
@@ -348,7 +348,7 @@ def _unknown_entity(entity_id: str) -> str:
     return f"unknown entity {entity_id!r}; add entities/{entity_id}.yml or fix the id"
 
 
-def _check_references(
+def check_references(
     scale: RatingScale | None, sources: dict[str, Source], entities: dict[str, Entity], claims: dict[str, Claim],
     unusable_sources: set[str], unusable_entities: set[str],
 ) -> list[Problem]:

@@ -38,12 +38,15 @@ from .coverage import source_coverage
 from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors, field_name, problem_at
 from .publishing import about_problems, load_site_info, logo_problems
-from .repository import FileLoads, Layout, Repository, boundary_problems, load_repository
+from .entities import load_entity
+from .repository import (RESERVED_IDS, FileLoads, Layout, Repository, boundary_problems, check_aliases, check_references,
+                         load_repository, stray_files)
 from .schemas import Schema
 from .site import MentionFinder, SiteModel, build_site
 from .sources import Source, load_source
 from .standards import claim_standards, coverage_problems, unnamed_entities
 from .typefaces import CardFonts, card_fonts
+from .verdicts import load_scale
 from .validation import Validation, validate
 
 FORMAT = b"validation-ledger 1"
@@ -296,32 +299,36 @@ class LedgerLoads(FileLoads):
             problems: list[Problem]) -> Any:
         name = os.fspath(paths[0])
         file = name[len(self.prefix):]
-        recorded = RECORDED.get(file.partition("/")[0])
-        if recorded is None or not name.startswith(self.prefix):  # the rating scale: always loaded
+        if file.partition("/")[0] not in RECORDED or not name.startswith(self.prefix):  # the rating scale
             return super().get(paths, schema, variant, load, problems)
+        item, found = self.load(file, [name] + [os.fspath(path) for path in paths[1:]], load)
+        problems += found
+        return item
+
+    def load(self, file: str, names: list[str], load: Callable[[], tuple[Any, list[Problem]]]) -> tuple[Any, list[Problem]]:
+        """What a content file (`names`: its path, and its text's for a source) gives: as the ledger kept it when
+        its status is unchanged, else `load()`'s, kept for the next run."""
+        kind = file.partition("/")[0]
         before, now = self._files(_shard(file))
-        found = self._status(name) if self._real_folder(name[:name.rfind(os.sep)]) else None
+        found = self._status(names[0]) if self._real_folder(names[0][:names[0].rfind(os.sep)]) else None
         status, old_enough = found if found is not None else (None, False)
-        for companion in paths[1:]:  # a source's text
-            found = self._status(os.fspath(companion)) if status is not None else None
+        for companion in names[1:]:  # a source's text
+            found = self._status(companion) if status is not None else None
             status, old_enough = (f"{status}|{found[0]}", old_enough and found[1]) if found is not None else (None, False)
         kept = before.get(file)
         if status is not None and kept.__class__ is list and len(kept) == 4 and kept[0] == status:
             now[file] = kept
-            if kept[1]:
-                problems += _problems(kept[1])
-            return None if kept[2] is None else recorded(file, kept[2], kept[3])
+            return None if kept[2] is None else RECORDED[kind](file, kept[2], kept[3]), _problems(kept[1]) if kept[1] else []
         # Status taken before the load: a change while it reads is seen by the next run.
-        item, found_problems = load()
+        item, problems = load()
         if self.opened is not None:
             self.opened.append(file)
-        problems += found_problems
         self.refreshed.add(file)
         self.items[file] = item
         if status is not None and old_enough:
-            eager, details = _facts(file.partition("/")[0], item) if item is not None else (None, None)
-            now[file] = [status, _stored(found_problems), eager, details]
-        return item
+            eager, details = _facts(kind, item) if item is not None else (None, None)
+            now[file] = [status, _stored(problems), eager, details]
+        return item, problems
 
     def real(self, kind: str, item: Any, layout: Layout) -> Any:
         """The loaded object behind what the ledger kept of it (loaded now if this run has not)."""
@@ -396,7 +403,7 @@ def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: 
     ledger = loads.ledger
     kept: dict[str, Any] = {}
     try:
-        repository = load_repository(root, loads=loads)
+        repository = _clean_repository(root, layout, loads) or load_repository(root, loads=loads)
     except FactcheckError as exc:
         # What anchoring and mentions gave is kept as it was: each says which versions of files it came from.
         ledger.carry("units")
@@ -437,6 +444,70 @@ def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: 
         ledger.carry("mentions")
     problems += unnamed_entities(repository.entities, lambda entity_id: entity_id in named or entity_id in mentioned)
     return problems, (len(repository.sources), len(repository.claims), len(repository.entities)), kept
+
+
+def _listing(folder: str) -> list[os.DirEntry] | None:
+    """A folder's entries; None when it is missing, unreadable or a link."""
+    try:
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            return None
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except OSError:
+        return None
+
+
+def _clean_repository(root: Path, layout: Layout, loads: LedgerLoads) -> Repository | None:
+    """The repository when every content file loads without a problem and no check between files finds one, as
+    `load_repository` would find it; unchanged files as the ledger kept them, changed ones loaded (without
+    pathlib for each of thousands of files: this is most of a run). None at the first sign of a problem (a
+    file that does not load cleanly, a link, a duplicate or reserved id, a stray file, a reference): the
+    files are then loaded by `load_repository`, which reports it."""
+    if not layout.scale.is_file() or layout.scale.is_symlink():
+        return None
+    scale, problems = load_scale(layout.scale, "rating-scale.yml", layout.read_schema("rating-scale"), root)
+    if scale is None or problems:
+        return None
+    loaded: dict[str, dict[str, Any]] = {"sources": {}, "entities": {}, "claims": {}}
+    schemas = {kind: layout.read_schema(kind[:-1] if kind != "entities" else "entity") for kind in loaded}
+    loaders = {"sources": load_source, "entities": load_entity, "claims": load_claim}
+
+    def add(kind: str, file: str) -> bool:
+        path = loads.prefix + file
+        names = [path, path[:-4] + ".txt"] if kind == "sources" else [path]
+        item, problems = loads.load(file, names, lambda: loaders[kind](Path(path), root, schemas[kind]))
+        if item is None or problems or item.id in RESERVED_IDS or item.id in loaded[kind]:
+            return False
+        loaded[kind][item.id] = item
+        return True
+
+    for kind in ("sources", "entities"):
+        entries = _listing(loads.prefix + kind)
+        if entries is None:
+            return None
+        for name in sorted(entry.name for entry in entries if entry.name.endswith(".yml")):
+            if not add(kind, f"{kind}/{name}"):
+                return None
+    folders = _listing(loads.prefix + "claims")
+    if folders is None:
+        return None
+    found = []
+    for folder in folders:
+        if folder.is_symlink():
+            return None
+        if folder.is_dir():
+            entries = _listing(folder.path)
+            if entries is None:
+                return None
+            found += [(folder.name, entry.name) for entry in entries if entry.name.endswith(".yml")]
+    for folder_name, name in sorted(found):
+        if not add("claims", f"claims/{folder_name}/{name}"):
+            return None
+    sources, entities, claims = loaded["sources"], loaded["entities"], loaded["claims"]
+    if (stray_files(layout) or check_references(scale, sources, entities, claims, set(), set())
+            or check_aliases(entities, {source.language for source in sources.values()})):
+        return None
+    return Repository(scale, sources, entities, claims)
 
 
 def _source_unit(repository: Repository, source: Any, claim_ids: list[str], loads: LedgerLoads, layout: Layout,
