@@ -290,7 +290,7 @@ def test_a_planted_or_damaged_ledger_changes_nothing(monkeypatch, tmp_path):
         for path in ledgers:
             ledger = json.loads(path.read_text(encoding="utf-8"))
             for file in ledger["files"]:
-                ledger["files"][file] = [ledger["files"][file][0], [["too few fields"]], None, None]
+                ledger["files"][file] = [ledger["files"][file][0], [["too few fields"]], None]
             path.write_text(json.dumps(ledger), encoding="utf-8")
         checked = validate_changes(repo.root, ENV)
         assert sorted(checked.problems) == sorted(validate(repo.root, ENV).problems)

@@ -71,13 +71,13 @@ class _Recorded:
     """A file as the ledger keeps it: the fields the checks between files read on every run, at once; the
     rest (a claim's quote, the lines of the fields problems are reported at) decoded when first asked for."""
 
-    def __init__(self, file: str, details: str):
+    def __init__(self, file: str, details: Callable[[], str]):
         self.file = file
         self._details = details
 
     @functools.cached_property
     def _fields(self) -> list[Any]:
-        return json.loads(self._details)
+        return json.loads(self._details())
 
     def _paths(self) -> list[JsonPath]:
         raise NotImplementedError
@@ -95,7 +95,7 @@ class _Recorded:
 
 
 class RecordedClaim(_Recorded):
-    def __init__(self, file: str, eager: list[Any], details: str):
+    def __init__(self, file: str, eager: list[Any], details: Callable[[], str]):
         super().__init__(file, details)
         self.id, self.source, self.verdict, self.claimant, entities = eager
         self.entities = tuple(entities)
@@ -126,7 +126,7 @@ class _Assessment:
 
 
 class RecordedSource(_Recorded):
-    def __init__(self, file: str, eager: list[Any], details: str):
+    def __init__(self, file: str, eager: list[Any], details: Callable[[], str]):
         super().__init__(file, details)
         self.id, self.language, self.text_file, assessment = eager
         self.assessment = None if assessment is None else _Assessment(assessment)
@@ -141,7 +141,7 @@ class _Alias:
 
 
 class RecordedEntity(_Recorded):
-    def __init__(self, file: str, eager: list[Any], details: str):
+    def __init__(self, file: str, eager: list[Any], details: Callable[[], str]):
         super().__init__(file, details)
         self.id, related, forms, aliases = eager
         self.related = tuple(related)
@@ -203,26 +203,41 @@ def _shard(file: str) -> str:
 
 class Ledger:
     """What the run before kept, in parts (a source with its claims, the entities), each a cache entry read when
-    first needed and written again only when this run changed it."""
+    first needed and written again only when this run changed it. What a run seldom needs of a file (its
+    `details`: a claim's quote, the lines of its fields) is kept in an entry of its own beside each part, read
+    only when asked for."""
 
     def __init__(self, root: Path, key: bytes | None):
         self.root = root
         self.key = key  # None: no ledger (the inputs every file depends on could not be read)
         self.before: dict[str, dict[str, Any]] = {}
         self.now: dict[str, dict[str, Any]] = {}
+        self.details_before: dict[str, dict[str, Any]] = {}
+        self.details_now: dict[str, dict[str, str]] = {}  # of the files this run loaded
 
-    def _entry(self, shard: str) -> Path | None:
-        return None if self.key is None else keyed_entry(self.root, (FORMAT, self.key, shard.encode()), ".ledger.json")
+    def _entry(self, shard: str, suffix: str = ".ledger.json") -> Path | None:
+        return None if self.key is None else keyed_entry(self.root, (FORMAT, self.key, shard.encode()), suffix)
 
     def previous(self, shard: str) -> dict[str, Any]:
         if shard not in self.before:
-            self.before[shard] = _read_shard(self._entry(shard))
+            self.before[shard] = _read_shard(self._entry(shard), ("files", "units", "mentions"))
         return self.before[shard]
 
     def current(self, shard: str) -> dict[str, Any]:
         if shard not in self.now:
             self.now[shard] = {"files": {}, "units": {}, "mentions": {}}
         return self.now[shard]
+
+    def details(self, shard: str, file: str) -> str:
+        """A kept file's details: this run's if it loaded the file, else the run before's."""
+        if file in self.details_now.get(shard, {}):
+            return self.details_now[shard][file]
+        if shard not in self.details_before:
+            self.details_before[shard] = _read_shard(self._entry(shard, ".details.json"), ("files",))
+        found = self.details_before[shard]["files"].get(file)
+        if not isinstance(found, str):
+            raise _Unrecorded(file)
+        return found
 
     def carry(self, section: str) -> None:
         """Keep the run before's `section` (each entry says which versions of its files it came from)."""
@@ -232,12 +247,22 @@ class Ledger:
     def save(self) -> None:
         for shard, kept in self.now.items():
             entry = self._entry(shard)
-            if entry is not None and kept != self.previous(shard):
-                store(entry, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            if entry is None or kept == self.previous(shard):
+                continue
+            details = {}
+            for file in list(kept["files"]):
+                try:
+                    details[file] = self.details(shard, file)
+                except _Unrecorded:  # lost: the file is loaded again next time
+                    del kept["files"][file]
+            details_entry = self._entry(shard, ".details.json")
+            if details_entry is not None:
+                store(details_entry, json.dumps({"files": details}, ensure_ascii=False, separators=(",", ":")).encode())
+            store(entry, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def _read_shard(entry: Path | None) -> dict[str, Any]:
-    empty: dict[str, Any] = {"files": {}, "units": {}, "mentions": {}}
+def _read_shard(entry: Path | None, sections: tuple[str, ...]) -> dict[str, Any]:
+    empty: dict[str, Any] = {section: {} for section in sections}
     if entry is None:
         return empty
     try:
@@ -309,16 +334,18 @@ class LedgerLoads(FileLoads):
         """What a content file (`names`: its path, and its text's for a source) gives: as the ledger kept it when
         its status is unchanged, else `load()`'s, kept for the next run."""
         kind = file.partition("/")[0]
-        before, now = self._files(_shard(file))
+        shard = _shard(file)
+        before, now = self._files(shard)
         found = self._status(names[0]) if self._real_folder(names[0][:names[0].rfind(os.sep)]) else None
         status, old_enough = found if found is not None else (None, False)
         for companion in names[1:]:  # a source's text
             found = self._status(companion) if status is not None else None
             status, old_enough = (f"{status}|{found[0]}", old_enough and found[1]) if found is not None else (None, False)
         kept = before.get(file)
-        if status is not None and kept.__class__ is list and len(kept) == 4 and kept[0] == status:
+        if status is not None and kept.__class__ is list and len(kept) == 3 and kept[0] == status:
             now[file] = kept
-            return None if kept[2] is None else RECORDED[kind](file, kept[2], kept[3]), _problems(kept[1]) if kept[1] else []
+            item = None if kept[2] is None else RECORDED[kind](file, kept[2], lambda: self.ledger.details(shard, file))
+            return item, _problems(kept[1]) if kept[1] else []
         # Status taken before the load: a change while it reads is seen by the next run.
         item, problems = load()
         if self.opened is not None:
@@ -326,8 +353,9 @@ class LedgerLoads(FileLoads):
         self.refreshed.add(file)
         self.items[file] = item
         if status is not None and old_enough:
-            eager, details = _facts(kind, item) if item is not None else (None, None)
-            now[file] = [status, _stored(problems), eager, details]
+            eager, details = _facts(kind, item) if item is not None else (None, "")
+            now[file] = [status, _stored(problems), eager]
+            self.ledger.details_now.setdefault(shard, {})[file] = details
         return item, problems
 
     def real(self, kind: str, item: Any, layout: Layout) -> Any:
