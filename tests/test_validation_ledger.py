@@ -236,6 +236,27 @@ def test_one_edit_reads_the_same_few_files_however_large_the_repository(monkeypa
                                  "site.yml", "rating-scale.yml"}, large_opened
 
 
+@pytest.mark.parametrize("edit, loaded", [
+    ("entity description", ["entities/acme.yml"]),
+    ("source text", ["sources/report.yml"]),  # its claims anchored again from what the ledger kept of them
+    ("new claim", ["claims/report/acme-said.yml", "sources/report.yml"]),
+    ("deleted claim", ["sources/report.yml"]),  # the source's coverage, without that claim
+    # New forms of a name: the sources are searched for them (an entity no claim names must be in a source).
+    ("entity aliases", ["entities/lyon.yml", "sources/memo.yml", "sources/notes.yml", "sources/report.yml"]),
+])
+def test_an_edit_loads_only_the_files_it_affects(monkeypatch, tmp_path, edit: str, loaded: list[str]):
+    with secret_from(monkeypatch, tmp_path / "secret"):
+        clock = Clock(monkeypatch)
+        repo = fill(ScratchRepo(tmp_path / "repo"))
+        assert_as_full(repo.root)
+        before = files_of(repo.root)
+        EDITS[edit](repo)
+        clock.saved(repo.root, before)
+        opened: list[str] = []
+        assert_as_full(repo.root, opened)
+        assert opened == loaded
+
+
 def test_a_file_saved_just_before_a_run_is_loaded_again_by_the_next(monkeypatch, tmp_path):
     """Its status could hide a second save in the same clock tick: it is not kept in the ledger."""
     with secret_from(monkeypatch, tmp_path / "secret"):
