@@ -13,8 +13,8 @@ the two, problem for problem, over random sequences of edits.
 The ledger is trusted as far as the checked-file cache is: its name mixes in this machine's secret,
 so a ledger committed to the repository never matches, and it is read and written without following
 a link. It is not used at all for a deployment or in CI (`--deploy`, `CI` set): there every file is
-read and checked. A file whose status changed within RACY_NS before the ledger's run is loaded again
-(a change in the same clock tick as the run before could leave its status as it was).
+read and checked. A file whose status is less than RACY_NS old when a run looks at it is not kept, so
+the next run loads it again (a second save in the same clock tick could leave its status as it was).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import hashlib
 import json
 import os
 import stat
-from time import time_ns
 from pathlib import Path
+from time import time_ns
 from typing import Any, Callable, Mapping
 
 from PIL import features
@@ -35,10 +35,10 @@ from .card_text import card_text_problems, claim_card_problems
 from .checkcache import _engine_version, keyed_entry, read_entry, store
 from .claims import Selector, load_claim
 from .coverage import source_coverage
+from .entities import load_entity
 from .hand_written import page_problems
 from .problems import FactcheckError, Problem, errors, field_name, problem_at
 from .publishing import about_problems, load_site_info, logo_problems
-from .entities import load_entity
 from .repository import (RESERVED_IDS, FileLoads, Layout, Repository, boundary_problems, check_aliases, check_references,
                          load_repository, stray_files)
 from .schemas import Schema
@@ -46,12 +46,12 @@ from .site import MentionFinder, SiteModel, build_site
 from .sources import Source, load_source
 from .standards import claim_standards, coverage_problems, unnamed_entities
 from .typefaces import CardFonts, card_fonts
-from .verdicts import load_scale
 from .validation import Validation, validate
+from .verdicts import load_scale
 
 FORMAT = b"validation-ledger 1"
 MAX_LEDGER_BYTES = 512 * 1024 * 1024
-RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000  # generous beside any file system's clock tick (FAT's is two seconds)
 JsonPath = tuple[Any, ...]
 
 
