@@ -98,6 +98,23 @@ def touched(repo: ScratchRepo) -> None:
     path.write_bytes(path.read_bytes())
 
 
+def linked_claim(repo: ScratchRepo) -> None:
+    """The claim replaced by a link to a copy outside the repository: refused, as a full validation refuses it."""
+    path = repo.root / "claims" / "memo" / "office.yml"
+    outside = repo.root.parent / "outside-office.yml"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+
+
+def linked_folder(repo: ScratchRepo) -> None:
+    """A claims folder moved out of the repository and linked back: its files keep their status."""
+    folder = repo.root / "claims" / "report"
+    outside = repo.root.parent / "outside-report"
+    folder.rename(outside)
+    folder.symlink_to(outside, target_is_directory=True)
+
+
 EDITS: dict[str, Callable[[ScratchRepo], None]] = {
     **{name: change for name, change in CHANGES.items() if name != "schema"},
     "broken quote": broken_quote, "renamed entity": renamed_entity, "id not the file name": id_not_file_name,
@@ -105,13 +122,15 @@ EDITS: dict[str, Callable[[ScratchRepo], None]] = {
     "duplicate claim": duplicate_claim, "claim in the wrong folder": wrong_folder, "unverifiable unsearched": unsearched,
     "claim restored": restore_claim, "not YAML": not_yaml, "stray file": stray_file, "entity named nowhere": unnamed_entity,
     "set-aside passage missing": not_checked_missing, "saved unchanged": touched,
+    "linked claim": linked_claim, "linked claims folder": linked_folder,
 }
 
 
 # Edits a validation reports (the others change what a page shows, not what validation says).
 SHOWN = {"broken quote", "renamed entity", "id not the file name", "source text without sha256", "French site",
          "checked source", "duplicate claim", "claim in the wrong folder", "unverifiable unsearched", "not YAML",
-         "stray file", "entity named nowhere", "set-aside passage missing", "claim offsets gone stale"}
+         "stray file", "entity named nowhere", "set-aside passage missing", "claim offsets gone stale",
+         "linked claim", "linked claims folder"}
 
 
 class Clock:
@@ -160,14 +179,14 @@ def test_after_any_edits_it_reports_what_a_full_validation_reports(monkeypatch, 
             before = files_of(root)
             try:
                 EDITS[edit](repo)
-            except FileNotFoundError:  # its file was deleted or renamed by an earlier edit
+            except (FileNotFoundError, FileExistsError, OSError):  # an earlier edit removed or moved its file
                 continue
             clock.saved(root, before)
             assert_as_full(root)
-        # Nothing changed since: nothing is loaded again.
+        # Nothing changed since: nothing is loaded again, but what a link stands in for (refused each time).
         opened: list[str] = []
         assert_as_full(root, opened)
-        assert opened == []
+        assert all(root.joinpath(file).is_symlink() or root.joinpath(file).parent.is_symlink() for file in opened)
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
@@ -315,6 +334,17 @@ def test_a_planted_or_damaged_ledger_changes_nothing(monkeypatch, tmp_path):
             path.write_text(json.dumps(ledger), encoding="utf-8")
         checked = validate_changes(repo.root, ENV)
         assert sorted(checked.problems) == sorted(validate(repo.root, ENV).problems)
+
+
+def test_an_oversized_ledger_is_a_fresh_start(monkeypatch, tmp_path):
+    with secret_from(monkeypatch, tmp_path / "secret"):
+        Clock(monkeypatch)
+        repo = fill(ScratchRepo(tmp_path / "repo"))
+        assert_as_full(repo.root)
+        monkeypatch.setattr(validation_ledger, "MAX_LEDGER_BYTES", 10)
+        opened: list[str] = []
+        assert_as_full(repo.root, opened)
+        assert len(opened) == 3 + 5 + 5, "every source, entity and claim loaded afresh"
 
 
 def test_a_linked_ledger_folder_is_refused_not_followed(monkeypatch, tmp_path):
