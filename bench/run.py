@@ -9,6 +9,8 @@ For each size (claims; 50 claims per source), from the same synthetic repository
   hook; the build can be no cheaper than this while it uses MkDocs and Material;
 - rebuild after one claim edit, and after one entity edit: the same full build after
   changing one claim's summary, or one entity's description;
+- validate all: `factcheck validate` (the whole repository) right after one claim edit, as an editor
+  runs it after each save (a validation before the edit left its ledger: see validation_ledger.py);
 - validate: `factcheck validate FILE` after the claim edit;
 - serve (`bench/serve.py`): `make serve`'s own command on the same site: save-to-reload of
   10 successive claim edits, idle CPU, and resident memory after each edit;
@@ -36,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,13 +57,14 @@ from factcheck.publishing import load_site_info  # noqa: E402
 from factcheck.rendering import Renderer, meta_elements, social_meta, verdict_css  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
+from factcheck.validation_ledger import RACY_NS  # noqa: E402
 
 CLAIMS_PER_SOURCE = 50
 DEFAULT_SIZES = (1000, 10000, 30000)
 # A site address and a repository, so that both builds draw canonical links, the
 # repository button and an edit button on every page, as a published site does.
 IDENTITY = {"SITE_URL": "https://factcheck.test/", "REPO_URL": "https://github.com/factcheck-desk/bench-site"}
-KINDS = ("floor", "cold", "claim edit", "entity edit", "validate")
+KINDS = ("floor", "cold", "claim edit", "entity edit", "validate all", "validate")
 
 
 def child_cpu(command: list[str], cwd: Path | None = None) -> tuple[float, str]:
@@ -140,14 +144,23 @@ class Row:
     serve: ServeFigures = field(default_factory=ServeFigures)
 
 
-def measure(claims: int, rounds: int, scratch: Path, serve: bool = True) -> Row:
+def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds: bool = True) -> Row:
     sources = max(1, claims // CLAIMS_PER_SOURCE)
     repo = generate(scratch / f"repo-{claims}", sources, CLAIMS_PER_SOURCE, seed=sources)
-    floor_config, pages_file = write_floor(repo, scratch / f"floor-{claims}")
     claim_file = sorted((repo / "claims").glob("*/*.yml"))[0]
     entity_file = sorted((repo / "entities").glob("*.yml"))[0]
     row = Row(sources * CLAIMS_PER_SOURCE)
     site = scratch / f"site-{claims}"
+    validate = [sys.executable, "-m", "factcheck", "validate"]
+    if not builds:  # validation alone (--validate-only)
+        time.sleep(RACY_NS / 1e9)  # files as on a desk, older than the last run (see validation_ledger.RACY_NS)
+        for round_number in range(rounds):
+            child_cpu(validate, cwd=repo)  # the validation before the edit, whose ledger the one after it reads
+            edit_line(claim_file, "summary", f"Edited in round {round_number}")
+            row.seconds["validate all"].append(child_cpu(validate, cwd=repo)[0])
+            row.seconds["validate"].append(child_cpu([*validate, str(claim_file)], cwd=repo)[0])
+        return row
+    floor_config, pages_file = write_floor(repo, scratch / f"floor-{claims}")
     for round_number in range(rounds):
         # Alternate which build goes first, so that neither always follows the other.
         order = ("floor", "cold") if round_number % 2 == 0 else ("cold", "floor")
@@ -163,9 +176,11 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True) -> Row:
             row.seconds[kind].append(seconds)
             row.peak[kind] = max(row.peak[kind], report["peak_mib"])
         row.ratios.append(row.seconds["cold"][-1] / row.seconds["floor"][-1])
+        child_cpu(validate, cwd=repo)  # the validation before the edit, whose ledger the one after it reads
         edit_line(claim_file, "summary", f"Edited in round {round_number}")
+        row.seconds["validate all"].append(child_cpu(validate, cwd=repo)[0])
         row.seconds["claim edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
-        row.seconds["validate"].append(child_cpu([sys.executable, "-m", "factcheck", "validate", str(claim_file)], cwd=repo)[0])
+        row.seconds["validate"].append(child_cpu([*validate, str(claim_file)], cwd=repo)[0])
         edit_line(entity_file, "description", f"Edited in round {round_number}")
         row.seconds["entity edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
     if serve:
@@ -180,14 +195,15 @@ def spread(values: list[float], digits: int = 1) -> str:
 
 
 def report(rows: list[Row], rounds: int) -> str:
-    header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "entity edit s", "validate 1 s",
+    header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "entity edit s", "validate all s", "validate 1 s",
               "hook s", "peak MiB", "save-to-reload s", "serve idle CPU", "serve MiB")
     lines = [f"CPU seconds (user+sys), median (min–max) of {rounds} interleaved rounds; save-to-reload in wall-clock "
              "seconds over 10 successive edits; serve memory after the first build → after each edit (highest)", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = (f"{r.claims:,}", f"{r.pages:,}", spread(r.seconds["cold"]), spread(r.seconds["floor"]), spread(r.ratios, 2),
-                 spread(r.seconds["claim edit"]), spread(r.seconds["entity edit"]), spread(r.seconds["validate"]),
+                 spread(r.seconds["claim edit"]), spread(r.seconds["entity edit"]), spread(r.seconds["validate all"], 2),
+                 spread(r.seconds["validate"], 2),
                  spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})",
                  spread(r.serve.reload_seconds, 2), "–" if r.serve.idle_percent is None else f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
         lines.append("| " + " | ".join(cells) + " |")
@@ -206,6 +222,8 @@ def main() -> None:
                         help="claims per synthetic site, comma-separated (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per size (default: %(default)s)")
     parser.add_argument("--no-serve", action="store_true", help="leave out the preview server's figures")
+    parser.add_argument("--validate-only", action="store_true",
+                        help="only `factcheck validate` after an edit (no builds, no server, no worst case)")
     parser.add_argument("--worst-case", action="store_true",
                         help="only the worst case: the costliest single file of each kind, validated and rendered alone")
     args = parser.parse_args()
@@ -213,8 +231,11 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
         for claims in sizes:
-            rows.append(measure(claims, args.rounds, Path(tmp), serve=not args.no_serve))
+            rows.append(measure(claims, args.rounds, Path(tmp), serve=not args.no_serve, builds=not args.validate_only))
             print(report(rows[-1:], args.rounds).splitlines()[-1], file=sys.stderr, flush=True)
+        if args.validate_only:
+            print(report(rows, args.rounds))
+            return
         worst = measure_worst_case(args.rounds, Path(tmp) / "worst-case")
     if rows:
         print(report(rows, args.rounds), end="\n\n")

@@ -108,9 +108,10 @@ def generate(target: Path, sources: int, claims_per_source: int, seed: int = 1, 
     shutil.copytree(ROOT / "schemas", target / "schemas")
     shutil.copy(ROOT / "rating-scale.yml", target / "rating-scale.yml")
     shutil.copytree(ROOT / "docs", target / "docs", dirs_exist_ok=True)
+    # The theme's overrides inside the repository: a build refuses a folder outside it.
+    shutil.copytree(ROOT / "overrides", target / "overrides")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - hooks/factcheck_hook.py", f"  - {ROOT / 'hooks' / 'factcheck_hook.py'}")
-    config = config.replace("  custom_dir: overrides", f"  custom_dir: {ROOT / 'overrides'}")
     (target / "site.yml").write_text("name: Synthetic site\nlanguage: en\npublisher:\n  name: Bench desk\n", encoding="utf-8")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 

@@ -11,6 +11,7 @@ import unicodedata
 
 from PIL import features
 
+from .claims import Claim
 from .problems import Problem
 from .publishing import SiteInfo
 from .site import SiteModel
@@ -26,9 +27,7 @@ def card_text_problems(model: SiteModel, info: SiteInfo, fonts: CardFonts) -> li
     """A warning at each field whose text a card cannot draw as written."""
     problems = []
     for item in model.claims.values():
-        message = _undrawn(item.claim.claim, BOLD, fonts)
-        if message:
-            problems.append(item.claim.problem(("claim",), message, "warning"))
+        problems += claim_card_problems(item.claim, fonts)
     # The site's name is bold on the site's card and regular above each claim.
     for path, text, weights in ((("name",), info.name, (True, False)), (("description",), info.description, REGULAR),
                                 (("share_card", "heading"), info.card_heading_text(), REGULAR),
@@ -42,6 +41,12 @@ def card_text_problems(model: SiteModel, info: SiteInfo, fonts: CardFonts) -> li
         if message:
             problems.append(Problem("rating-scale.yml", 1, 1, f"verdicts[{number}].label", message, "warning"))
     return problems
+
+
+def claim_card_problems(claim: Claim, fonts: CardFonts) -> list[Problem]:
+    """A warning at a claim's text if its card cannot draw it as written."""
+    message = _undrawn(claim.claim, BOLD, fonts)
+    return [claim.problem(("claim",), message, "warning")] if message else []
 
 
 def _undrawn(text: str, weights: tuple[bool, ...], fonts: CardFonts) -> str:

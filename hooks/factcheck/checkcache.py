@@ -95,15 +95,18 @@ def _folder(entry: Path, create: bool = False) -> int:
     return folder_descriptor(entry.parents[2], (CACHE_FOLDER, entry.parent.name), create=create)
 
 
-def read_entry(entry: Path) -> bytes:
-    """An entry's bytes; OSError when it is missing or a link (both are a miss). Its modification time becomes
-    now: a cache kept between builds (the deploy's) can then drop whatever no build since a given time used."""
+def read_entry(entry: Path, limit: int | None = None) -> bytes:
+    """An entry's bytes; OSError when it is missing, a link or larger than `limit` (each is a miss). Its
+    modification time becomes now: a cache kept between builds (the deploy's) can then drop whatever no
+    build since a given time used."""
     folder = _folder(entry)
     try:
         descriptor = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
     finally:
         os.close(folder)
     with os.fdopen(descriptor, "rb") as handle:
+        if limit is not None and os.fstat(handle.fileno()).st_size > limit:
+            raise OSError(f"cache entry larger than {limit} bytes")
         data = handle.read()
         try:
             os.utime(handle.fileno())

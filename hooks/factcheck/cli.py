@@ -30,6 +30,7 @@ from .scaffold import claim_yaml, entities_in, source_yaml, suggest_id
 from .site import anchoring_problems
 from .sources import Source, sha256_of
 from .validation import validate
+from .validation_ledger import validate_changes
 from .workflow_commands import annotation, inert_line
 from .yamlfile import load_yaml
 
@@ -60,7 +61,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     wanted = _files_in_repository(root, args.files)
     if wanted is None:
         return 2
-    checked = validate(root, os.environ, deploy=args.deploy)
+    # --base compares with the claims as loaded: a full validation; otherwise only what changed is read again.
+    checked = (validate(root, os.environ, deploy=args.deploy) if args.base
+               else validate_changes(root, os.environ, deploy=args.deploy))
     model, problems = checked.model, checked.problems
     if model is not None and args.base:
         changes = _changes_since(root, args.base, model.repository)
@@ -75,9 +78,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(failed)} error(s), {len(problems) - len(failed)} warning(s).", file=sys.stderr)
     if failed:
         return 1
-    if model is not None:
-        print(f"OK: {len(model.sources)} source(s), {len(model.claims)} claim(s), {len(model.entities)} entities.",
-              file=sys.stderr)
+    if checked.totals is not None:
+        sources, claims, entities = checked.totals
+        print(f"OK: {sources} source(s), {claims} claim(s), {entities} entities.", file=sys.stderr)
     return 0
 
 

@@ -92,17 +92,18 @@ class Repository:
 
 
 def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
-                    reuse: Mapping[bytes, object] | None = None) -> Repository:
+                    reuse: Mapping[bytes, object] | None = None, loads: FileLoads | None = None) -> Repository:
     """Everything, validated; raises FactcheckError listing every problem found.
 
     `corrected_sources` names sources whose text was deliberately corrected: their
     sha256 is not checked, so that claims can be re-anchored to the new text.
     `reuse` is a previous load's `by_digest`: a file whose bytes (and schema) are unchanged
-    gives the object it gave then, without being parsed and checked again."""
+    gives the object it gave then, without being parsed and checked again. `loads` replaces how each
+    file is loaded (see `validation_ledger`)."""
     root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
-    reused = _Reused(root, reuse or {})
+    reused = loads or FileLoads(root, reuse or {})
 
     if layout.scale.exists() or layout.scale.is_symlink():
         scale_schema = layout.read_schema("rating-scale")
@@ -130,7 +131,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
     # is not "unknown" too (one broken alias is one error, not one per claim that names the entity).
     unusable = {path.stem for path in source_files} - set(sources)
     unusable_entities = {path.stem for path in entity_files} - set(entities)
-    problems += _check_references(scale, sources, entities, claims, unusable, unusable_entities)
+    problems += check_references(scale, sources, entities, claims, unusable, unusable_entities)
     problems += check_aliases(entities, {source.language for source in sources.values()})
     if problems:
         raise FactcheckError(problems)
@@ -165,7 +166,7 @@ def boundary_problems(layout: Layout) -> list[Problem]:
     return problems
 
 
-class _Reused:
+class FileLoads:
     """Objects of a previous load by the digest of their files' bytes, their schema's and how they were
     loaded; and this load's, for the next one. Files are read within the repository's boundary: one that
     may not be read is loaded as usual, which reports why."""
@@ -338,7 +339,7 @@ def _visible_files(folder: Path) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem], reused: _Reused,
+def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem], reused: FileLoads,
               companion: Callable[[Path], Path] | None = None, variant: Callable[[Path], str] = lambda path: "") -> dict:
     """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
@@ -363,7 +364,7 @@ def _unknown_entity(entity_id: str) -> str:
     return f"unknown entity {entity_id!r}; add entities/{entity_id}.yml or fix the id"
 
 
-def _check_references(
+def check_references(
     scale: RatingScale | None, sources: dict[str, Source], entities: dict[str, Entity], claims: dict[str, Claim],
     unusable_sources: set[str], unusable_entities: set[str],
 ) -> list[Problem]:

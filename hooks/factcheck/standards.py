@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
-from .coverage import source_coverage
+from typing import Callable, Mapping
+
+from .coverage import Coverage, source_coverage
+from .entities import Entity
 from .problems import Problem
 from .segmentation import letters_without_spaces, words_with_spaces
-from .site import SiteModel
+from .site import AnchoredClaim, SiteModel
+from .sources import Source
 
 MIN_SEARCHES = 2
 # Uncovered sentences named one by one per source; the rest are counted in one message
@@ -34,45 +38,61 @@ def _primary_language(tag: str) -> str:
 def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
     problems: list[Problem] = []
     for item in model.claims.values():
-        claim = item.claim
-        source = model.sources[claim.source]
-        quote = source.part(claim.selector.field)[item.span.start:item.span.end]
-        if (_primary_language(source.language) != _primary_language(site_language)
-                and needs_translation(quote) and not claim.translation):
-            problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
-                                                            f"the quote in {site_language!r}, for readers who do not read it"))
-        if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
-            problems.append(claim.problem(("searched",), f"a verdict of {item.verdict.label!r} needs at least {MIN_SEARCHES} "
-                                                         "searches listed here: what was searched for, and where"))
+        problems += claim_standards(item, model.sources[item.claim.source], site_language)
     for source_id, source in sorted(model.sources.items()):
-        complete = source.assessment is not None
-        coverage = source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED)
-        for sentence in coverage.listed:
-            where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
-            problems.append(source.problem(
-                ("assessment",) if complete else ("not_checked",),
-                f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
-                "`not_checked` with the reason" + _IN_PROGRESS[complete],
-                "error" if complete else "warning",
-            ))
-        if coverage.unlisted is not None:
-            problems.append(source.problem(
-                ("assessment",) if complete else ("not_checked",),
-                f"no claim covers {coverage.uncovered - len(coverage.listed):,} more sentences ({source.text_file}, "
-                f"characters {coverage.unlisted.start}–{coverage.unlisted.end}); add claims, or list them under "
-                "`not_checked` with the reason" + _IN_PROGRESS[complete],
-                "error" if complete else "warning",
-            ))
+        problems += coverage_problems(source, source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED))
     # Quoted by a claim, or asked for a reply, counts as made by it.
     asked = {reply.party for item in model.claims.values() for reply in item.claim.right_of_reply}
-    for entity_id, entity in sorted(model.entities.items()):
-        # Claims first: the mentions are looked for only when an entity has no claim.
-        if not (model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
-                or model.claims_by_speaker.get(entity_id) or entity_id in asked
-                or entity_id in model.named_entities):
-            problems.append(entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
-                                                         "add the names the sources use to `aliases`, or remove the file"))
+    # Claims first: the mentions are looked for only when an entity has no claim.
+    problems += unnamed_entities(model.entities, lambda entity_id: bool(
+        model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
+        or model.claims_by_speaker.get(entity_id) or entity_id in asked or entity_id in model.named_entities))
     return problems
+
+
+def claim_standards(item: AnchoredClaim, source: Source, site_language: str) -> list[Problem]:
+    """A claim's translation and searches."""
+    problems = []
+    claim = item.claim
+    quote = source.part(claim.selector.field)[item.span.start:item.span.end]
+    if (_primary_language(source.language) != _primary_language(site_language)
+            and needs_translation(quote) and not claim.translation):
+        problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
+                                                        f"the quote in {site_language!r}, for readers who do not read it"))
+    if item.verdict.rank is None and len(claim.searched) < MIN_SEARCHES:
+        problems.append(claim.problem(("searched",), f"a verdict of {item.verdict.label!r} needs at least {MIN_SEARCHES} "
+                                                     "searches listed here: what was searched for, and where"))
+    return problems
+
+
+def coverage_problems(source: Source, coverage: Coverage) -> list[Problem]:
+    """A source's sentences that no claim covers and that are not set aside: the listed ones by name, the rest counted."""
+    problems = []
+    complete = source.assessment is not None
+    for sentence in coverage.listed:
+        where = f"{source.text_file}, characters {sentence.span.start}–{sentence.span.end}"
+        problems.append(source.problem(
+            ("assessment",) if complete else ("not_checked",),
+            f"no claim covers the sentence {_shorten(sentence.text)!r} ({where}); add a claim, or list it under "
+            "`not_checked` with the reason" + _IN_PROGRESS[complete],
+            "error" if complete else "warning",
+        ))
+    if coverage.unlisted is not None:
+        problems.append(source.problem(
+            ("assessment",) if complete else ("not_checked",),
+            f"no claim covers {coverage.uncovered - len(coverage.listed):,} more sentences ({source.text_file}, "
+            f"characters {coverage.unlisted.start}–{coverage.unlisted.end}); add claims, or list them under "
+            "`not_checked` with the reason" + _IN_PROGRESS[complete],
+            "error" if complete else "warning",
+        ))
+    return problems
+
+
+def unnamed_entities(entities: Mapping[str, Entity], named: Callable[[str], bool]) -> list[Problem]:
+    """Entities that `named` says no source names and no claim is about or made by."""
+    return [entity.problem(("aliases",), "no source names this entity and no claim is about it or made by it; "
+                                         "add the names the sources use to `aliases`, or remove the file")
+            for entity_id, entity in sorted(entities.items()) if not named(entity_id)]
 
 
 def needs_translation(quote: str) -> bool:

@@ -27,10 +27,18 @@ class Validation:
     model: SiteModel | None  # None when the files could not be loaded and anchored
     info: SiteInfo | None  # None when site.yml is missing or unusable
     problems: list[Problem]  # errors and warnings, of every file
+    counted: tuple[int, int, int] | None = None  # sources, claims, entities, when known without a model
 
     @property
     def errors(self) -> list[Problem]:
         return errors(self.problems)
+
+    @property
+    def totals(self) -> tuple[int, int, int] | None:
+        """How many sources, claims and entities were checked, when they all loaded and anchored."""
+        if self.model is not None:
+            return len(self.model.sources), len(self.model.claims), len(self.model.entities)
+        return self.counted
 
 
 def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
