@@ -262,7 +262,10 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
             assert verdict is not None  # checked by the repository
             claimant = repository.entities.get(claim.claimant) if claim.claimant else None
             speaker = repository.entities.get(claim.speaker) if claim.speaker else None
-            repliers = tuple(repository.entities[reply.party] for reply in claim.right_of_reply)
+            # Every party is known once references are checked; a partial repository (one source's claims,
+            # checked alone) may lack them.
+            repliers = tuple(repository.entities[reply.party] for reply in claim.right_of_reply
+                             if reply.party in repository.entities)
             fields = (claim, spans[claim.id], number, verdict, claimant, speaker, repliers)
             # The previous object when equal: later comparisons of what pages show then stop at identity.
             # Positions too (equality leaves them out): problems found later are placed at the file's current lines.

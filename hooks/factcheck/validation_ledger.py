@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from time import time_ns
 from typing import Any, Callable, Mapping
@@ -49,7 +50,7 @@ from .typefaces import CardFonts, card_fonts
 from .validation import Validation, validate
 from .verdicts import load_scale
 
-FORMAT = b"validation-ledger 1"
+FORMAT = b"validation-ledger 2"
 MAX_LEDGER_BYTES = 512 * 1024 * 1024
 RACY_NS = 2_000_000_000  # generous beside any file system's clock tick (FAT's is two seconds)
 JsonPath = tuple[Any, ...]
@@ -61,10 +62,22 @@ class _Unrecorded(Exception):
 
 # The fields whose lines a kept file's problems may be reported at, in the order the ledger keeps them; then one
 # per entry of a claim's `entities`, an entity's `aliases` and its `related`.
-CLAIM_LINES: list[JsonPath] = [("id",), ("source",), ("verdict",), ("claimant",), ("claim",), ("translation",), ("searched",),
+CLAIM_LINES: list[JsonPath] = [("id",), ("source",), ("verdict",), ("claimant",), ("speaker",), ("claim",), ("translation",), ("searched",),
                                ("selector", "exact"), ("selector", "start"), ("selector", "end")]
 SOURCE_LINES: list[JsonPath] = [("id",), ("assessment", "verdict")]
 ENTITY_LINES: list[JsonPath] = [("id",), ("aliases",)]
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """Of a right-of-reply entry, what the checks between files read: the party."""
+    party: str
+
+
+def _claim_paths(claim: Any) -> list[JsonPath]:
+    """The fields of a claim whose lines the ledger keeps: those the checks between files report at."""
+    return (CLAIM_LINES + [("entities", index) for index in range(len(claim.entities))]
+            + [("right_of_reply", index, "party") for index in range(len(claim.right_of_reply))])
 
 
 class _Recorded:
@@ -97,11 +110,12 @@ class _Recorded:
 class RecordedClaim(_Recorded):
     def __init__(self, file: str, eager: list[Any], details: Callable[[], str]):
         super().__init__(file, details)
-        self.id, self.source, self.verdict, self.claimant, entities = eager
+        self.id, self.source, self.verdict, self.claimant, entities, self.speaker, parties = eager
         self.entities = tuple(entities)
+        self.right_of_reply = tuple(_Reply(party) for party in parties)
 
     def _paths(self) -> list[JsonPath]:
-        return CLAIM_LINES + [("entities", index) for index in range(len(self.entities))]
+        return _claim_paths(self)
 
     @functools.cached_property
     def selector(self) -> Selector:
@@ -169,10 +183,11 @@ def _facts(kind: str, item: Any) -> tuple[list[Any], str]:
     """What the ledger keeps of a loaded claim, source or entity: what every run reads, and the rest."""
     if kind == "claims":
         selector = item.selector
-        eager = [item.id, item.source, item.verdict, item.claimant, list(item.entities)]
+        eager = [item.id, item.source, item.verdict, item.claimant, list(item.entities), item.speaker,
+                 [reply.party for reply in item.right_of_reply]]
         details = [item.claim, item.translation, list(item.searched),
                    [selector.exact, selector.start, selector.end, selector.prefix, selector.suffix, selector.field]]
-        paths = CLAIM_LINES + [("entities", index) for index in range(len(item.entities))]
+        paths = _claim_paths(item)
     elif kind == "sources":
         eager = [item.id, item.language, item.text_file, item.assessment.verdict if item.assessment else None]
         details, paths = [], SOURCE_LINES
