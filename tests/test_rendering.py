@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from markupsafe import escape
 
 from conftest import ROOT, ScratchRepo
 from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
+from factcheck.rendering import MAX_MENTIONS_LISTED, Renderer
 from factcheck.repository import load_repository
 from factcheck.site import build_site
 from htmltext import annotated_paragraphs, read, text_by_id
@@ -63,11 +64,31 @@ def test_entities_link_to_their_pages_and_back_to_each_mention(real_content):
     views = {source_id: read(pages[f"sources/{source_id}.html"].html) for source_id in model.sources}
     for entity_id, mentions in model.mentions_by_entity.items():
         entity_links = read(pages[f"entities/{entity_id}.html"].html).links
+        listed: Counter = Counter()
         for mention in mentions:
             source_view = views[mention.source_id]
             assert f"../entities/{entity_id}.html" in source_view.links
             assert mention.anchor_id in source_view.ids
-            assert f"../sources/{mention.source_id}.html#{mention.anchor_id}" in entity_links
+            listed[mention.source_id] += 1
+            if listed[mention.source_id] <= MAX_MENTIONS_LISTED:
+                assert f"../sources/{mention.source_id}.html#{mention.anchor_id}" in entity_links
+
+
+def test_an_entity_page_lists_a_hundred_mentions_a_source_and_counts_the_rest(repo: ScratchRepo):
+    """A text that names an entity on every line gave an entity page of 160 MB: each source's mentions are
+    listed up to a hundred with their context, and the rest counted, with a link to the text that marks them."""
+    repo.settings()
+    repo.source("s", "Acme sells. " * 150)
+    repo.entity("acme", "Acme")
+    repo.claim("c", "s", "Acme sells.", 0, 11, entities=["acme"])
+    model, pages = render(repo.root)
+    assert len(model.mentions_by_entity["acme"]) == 150
+    html = pages["entities/acme.html"].html
+    entity_view = read(html)
+    listed = [link for link in entity_view.links if link.startswith("../sources/s.html#")]
+    assert len(listed) == MAX_MENTIONS_LISTED
+    assert "This source names Acme 50 more times, each marked in" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert sum(1 for mention in model.mentions_by_entity["acme"] if mention.anchor_id in read(pages["sources/s.html"].html).ids) == 150
 
 
 TEXT = "Alpha beta gamma delta epsilon zeta.\n\nEta theta iota kappa."

@@ -30,6 +30,9 @@ from .sources import Source
 from .structured_data import annotations_url, claim_review, json_ld_script
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Mentions listed with their context on an entity page, per source: a text that names an entity on every
+# line would otherwise give a page of many megabytes. The source page still marks every one.
+MAX_MENTIONS_LISTED = 100
 INDEX_PAGES = (
     ("sources/index.html", "Sources", "sources_index.html.j2"),
     ("claims/index.html", "All claims", "claims_index.html.j2"),
@@ -196,15 +199,20 @@ class Renderer:
     def _entity_page(self, entity_id: str) -> RenderedPage:
         entity = self.model.entities[entity_id]
         url = entity_url(entity_id)
-        mentions = [
-            (mention, *_context_words(self.model.sources[mention.source_id].text, mention.span, 60))
-            for mention in self.model.mentions_by_entity.get(entity_id, [])
-        ]
+        mentions: list[tuple] = []
+        listed, more = Counter(), Counter()
+        for mention in self.model.mentions_by_entity.get(entity_id, []):
+            if listed[mention.source_id] < MAX_MENTIONS_LISTED:
+                listed[mention.source_id] += 1
+                mentions.append((mention, *_context_words(self.model.sources[mention.source_id].text, mention.span, 60)))
+            else:
+                more[mention.source_id] += 1
         claims = self.model.claims_by_entity.get(entity_id, [])
         made = self.model.claims_by_claimant.get(entity_id, [])
         quoting = self.model.claims_by_speaker.get(entity_id, [])
         html = self._render(
-            "entity.html.j2", url, entity=entity, mentions=mentions, claims=claims, made=made, quoting=quoting,
+            "entity.html.j2", url, entity=entity, mentions=mentions, more_mentions=more, claims=claims, made=made,
+            quoting=quoting,
             related=self.model.related_entities(entity_id),
             claims_by_source=self.model.by_source(claims), made_by_source=self.model.by_source(made),
             quoting_by_source=self.model.by_source(quoting),
