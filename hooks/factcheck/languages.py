@@ -6,6 +6,11 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 
+def primary_language(code: str) -> str:
+    """The language subtag of a BCP 47 code, lower-case: 'pt-BR' → 'pt', 'zh-Hant' → 'zh'."""
+    return code.split("-")[0].lower()
+
+
 def language_name(code: str) -> str:
     """'fr' → 'French', 'pt-BR' → 'Portuguese (Brazil)'; an unknown code is shown as it is."""
     if code.lower() in {"und", "zxx", "mul"}:
@@ -24,7 +29,7 @@ def og_locale(code: str) -> str:
         locale = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return code.replace("-", "_")
-    if locale.language != code.split("-")[0].lower():  # "und" (undetermined) is parsed as CLDR's default, English
+    if locale.language != primary_language(code):  # "und" (undetermined) is parsed as CLDR's default, English
         return code.replace("-", "_")
     territory = locale.territory
     if not territory:

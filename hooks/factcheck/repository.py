@@ -14,6 +14,7 @@ from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, r
 from .checkcache import CACHE_FOLDER
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
+from .languages import primary_language
 from .problems import FactcheckError, Problem
 from .schemas import Schema, read_schema
 from .sources import Source, load_source
@@ -436,6 +437,6 @@ def common_words(language: str) -> frozenset[str]:
     from stop_words import StopWordError, get_stop_words
 
     try:
-        return frozenset(word.lower() for word in get_stop_words(language.split("-")[0].lower()))
+        return frozenset(word.lower() for word in get_stop_words(primary_language(language)))
     except StopWordError:
         return frozenset()

@@ -35,7 +35,7 @@ from typing import Iterable
 from .anchoring import paragraphs
 from .annotated_text import paragraph_anchor
 from .entities import Entity
-from .languages import language_name
+from .languages import language_name, primary_language
 from .reuse import Reuse
 from .rendering import RenderedPage
 from .segmentation import spaced
@@ -103,7 +103,7 @@ def search_languages(site_language: str, source_languages: Iterable[str]) -> lis
     only ("en" is built in); English alone when none is."""
     found: list[str] = []
     for tag in [site_language, *sorted(source_languages)]:
-        primary = tag.split("-")[0].lower()
+        primary = primary_language(tag)
         code = _LUNR_CODES.get(primary, primary)
         if (code == "en" or code in LUNR_LANGUAGES) and code not in found:
             found.append(code)

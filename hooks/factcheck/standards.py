@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 
 from .coverage import Coverage, source_coverage
 from .entities import Entity
+from .languages import primary_language
 from .problems import Problem
 from .segmentation import letters_without_spaces, words_with_spaces
 from .site import AnchoredClaim, SiteModel
@@ -29,10 +30,6 @@ MAX_UNTRANSLATED_WORDS = 3
 # The same for scripts written without spaces, counted in letters: a name such as 新华社, 工信部 or
 # 中国联合网络通信 is up to about eight characters; a clause is longer.
 MAX_UNTRANSLATED_LETTERS = 8
-
-
-def _primary_language(tag: str) -> str:
-    return tag.split("-")[0].lower()
 
 
 def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
@@ -55,7 +52,7 @@ def claim_standards(item: AnchoredClaim, source: Source, site_language: str) -> 
     problems = []
     claim = item.claim
     quote = source.part(claim.selector.field)[item.span.start:item.span.end]
-    if (_primary_language(source.language) != _primary_language(site_language)
+    if (primary_language(source.language) != primary_language(site_language)
             and needs_translation(quote) and not claim.translation):
         problems.append(claim.problem(("translation",), f"the quote is in {source.language!r}: add `translation`, "
                                                         f"the quote in {site_language!r}, for readers who do not read it"))
