@@ -20,7 +20,7 @@ import functools
 import math
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from typing import Iterator, Literal
@@ -320,6 +320,15 @@ def paragraphs(text: str) -> list[Span]:
 def _paragraphs(text: str) -> tuple[Span, ...]:
     # Found once per text: every claim on a source asks for its paragraph (on a text of 2 MB, 0.4 s a time).
     return tuple(Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)??(?=\s*\n\s*\n|\s*\Z)", text, re.S))
+
+
+def paragraphs_around(text: str, span: Span) -> Span:
+    """From the start of the paragraph the span starts in to the end of the one it ends in (the text's
+    start or end where there is none), found by bisection: asked once for every mention listed."""
+    blocks = _paragraphs(text)
+    first = bisect_right(blocks, span.start, key=lambda block: block.start) - 1
+    last = bisect_left(blocks, span.end, key=lambda block: block.end)
+    return Span(blocks[first].start if first >= 0 else 0, blocks[last].end if last < len(blocks) else len(text))
 
 
 def paragraph_of(text: str, span: Span) -> Span | None:

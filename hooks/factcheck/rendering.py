@@ -16,8 +16,7 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .anchoring import Span
-from .anchoring import paragraphs
+from .anchoring import Span, paragraphs_around
 from .annotated_text import PageText, annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
 from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
@@ -242,9 +241,8 @@ class Renderer:
 def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:
     """Text around a span, within the paragraphs it is in, cut at word boundaries, with an
     ellipsis where it was cut (the next paragraph, a stray line, is not the span's context)."""
-    blocks = paragraphs(text)
-    first = max((b.start for b in blocks if b.start <= span.start), default=0)
-    last = min((b.end for b in blocks if b.end >= span.end), default=len(text))
+    around = paragraphs_around(text, span)
+    first, last = around.start, around.end
     start = max(first, span.start - width)
     end = min(last, span.end + width)
     before, after = text[start:span.start], text[span.end:end]
