@@ -152,13 +152,15 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds:
     row = Row(sources * CLAIMS_PER_SOURCE)
     site = scratch / f"site-{claims}"
     validate = [sys.executable, "-m", "factcheck", "validate"]
-    if not builds:  # validation alone (--validate-only)
+    if not builds:  # what an editor waits for alone (--validate-only, --editor-only)
         time.sleep(RACY_NS / 1e9)  # files as on a desk, older than the last run (see validation_ledger.RACY_NS)
         for round_number in range(rounds):
             child_cpu(validate, cwd=repo)  # the validation before the edit, whose ledger the one after it reads
             edit_line(claim_file, "summary", f"Edited in round {round_number}")
             row.seconds["validate all"].append(child_cpu(validate, cwd=repo)[0])
             row.seconds["validate"].append(child_cpu([*validate, str(claim_file)], cwd=repo)[0])
+        if serve:
+            row.serve = measure_serve(repo, claim_file, lambda path, marker: edit_line(path, "summary", marker), IDENTITY)
         return row
     floor_config, pages_file = write_floor(repo, scratch / f"floor-{claims}")
     for round_number in range(rounds):
@@ -224,6 +226,9 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="leave out the preview server's figures")
     parser.add_argument("--validate-only", action="store_true",
                         help="only `factcheck validate` after an edit (no builds, no server, no worst case)")
+    parser.add_argument("--editor-only", action="store_true",
+                        help="only what an editor waits for: `factcheck validate` after an edit and the preview server "
+                             "(no builds, no worst case)")
     parser.add_argument("--worst-case", action="store_true",
                         help="only the worst case: the costliest single file of each kind, validated and rendered alone")
     args = parser.parse_args()
@@ -231,9 +236,10 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
         for claims in sizes:
-            rows.append(measure(claims, args.rounds, Path(tmp), serve=not args.no_serve, builds=not args.validate_only))
+            rows.append(measure(claims, args.rounds, Path(tmp), serve=not (args.no_serve or args.validate_only),
+                                builds=not (args.validate_only or args.editor_only)))
             print(report(rows[-1:], args.rounds).splitlines()[-1], file=sys.stderr, flush=True)
-        if args.validate_only:
+        if args.validate_only or args.editor_only:
             print(report(rows, args.rounds))
             return
         worst = measure_worst_case(args.rounds, Path(tmp) / "worst-case")

@@ -168,9 +168,16 @@ CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
 # Builds as `mkdocs serve --dirty` does at each change it sees (serve's own builder, without
 # the web server and the file watching): one build per line read, "built" or "failed" after each.
 PREVIEW_BUILDER = """
+import logging
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+# MkDocs names each page it is given ("Reading: claims/x.md"), read or not: the log shows what a build was handed.
+handler = logging.StreamHandler()
+handler.setFormatter(logging.Formatter("%(message)s"))
+logging.getLogger("mkdocs.commands.build").addHandler(handler)
+logging.getLogger("mkdocs.commands.build").setLevel(logging.DEBUG)
 
 site_dir, serve_url = sys.argv[1], "http://127.0.0.1:8000/"
 config = load_config(site_dir=site_dir, strict=False)
@@ -261,6 +268,26 @@ def test_pages_a_claim_edit_does_not_touch_are_not_written_again(repo: ScratchRe
     assert "claims/profits.html" in rewritten and "sources/report.html" in rewritten
     assert not rewritten & {"claims/budget.html", "sources/budget.html", "claims/regulator.html", "entities/paris.html",
                             "methodology.html", "assets/factcheck.css"}
+
+
+def test_a_save_hands_mkdocs_only_the_pages_it_changed(repo: ScratchRepo, preview: PreviewBuilds, tmp_path: Path):
+    """MkDocs makes a page object for every page it is given, so a save that gave it every page would cost
+    what the whole site costs; a page that renders hand-written Markdown is given every page, to check links."""
+    log = tmp_path / "preview.log"
+
+    def handed_after(change: Callable[[ScratchRepo], None]) -> set[str]:
+        start = len(log.read_text(encoding="utf-8"))
+        change(repo)
+        assert preview.build() == "built"
+        return set(re.findall(r"^Reading: (.+)$", log.read_text(encoding="utf-8")[start:], re.M))
+
+    first = set(re.findall(r"^Reading: (.+)$", log.read_text(encoding="utf-8"), re.M))
+    assert {"claims/profits.md", "claims/budget.md", "sources/budget.md", "entities/paris.md"} <= first
+    handed = handed_after(edit_claim)
+    assert {"claims/profits.md", "sources/report.md", "claims/index.md", "methodology.md"} <= handed, \
+        "the changed pages, the hand-written pages and those the navigation names"
+    assert not handed & {"claims/budget.md", "claims/regulator.md", "sources/budget.md", "entities/paris.md"}
+    assert handed_after(edit_hand_written_page) == first
 
 
 def test_the_preview_prints_every_warning_once_then_what_each_save_brings(repo: ScratchRepo, preview: PreviewBuilds,

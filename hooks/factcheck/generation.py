@@ -49,7 +49,6 @@ class GeneratedSite:
     root: Path | None = None  # the repository, whose cache keeps the share cards drawn before
     engine: bytes = b""  # the digest of the engine that generated it (see reuse.code_digest)
     reused_files: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # the exports, once computed
-    reused_front_matter: Reuse = field(default_factory=Reuse, compare=False, repr=False)
     reused_search_entries: Reuse = field(default_factory=Reuse, compare=False, repr=False)
 
     def files(self) -> dict[str, str | bytes]:
@@ -57,16 +56,6 @@ class GeneratedSite:
         exports = export_files(self.model, self.info, self.root, self.reused_files)
         self.reused_files.finish()
         return {**exports, VERDICT_CSS: verdict_css(self.model)}
-
-    def front_matters(self, engine_search: bool = False) -> dict[str, str]:
-        """Each generated page's front matter (see `front_matter`) by URL; a page unchanged since the
-        previous run keeps the text it had."""
-        reuse = self.reused_front_matter
-        matters = {url: reuse.get(url, (page, self.info, engine_search),
-                                  lambda page=page: front_matter(page, self.info, engine_search))
-                   for url, page in self.pages.items()}
-        reuse.finish()
-        return matters
 
     def search_entries(self) -> list[SearchEntry]:
         """The search entries of the generated pages the engine indexes (see `search_entries`)."""
@@ -127,7 +116,7 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
         progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
     renderer = Renderer(model, info, previous.renderer if previous else None)
     pages = {page.url: page for page in renderer.pages()}
-    reused = (previous.reused_files, previous.reused_front_matter, previous.reused_search_entries) if previous else ()
+    reused = (previous.reused_files, previous.reused_search_entries) if previous else ()
     return GeneratedSite(model, info, renderer, pages, checked.problems, root, engine,
                          *(Reuse(earlier) for earlier in reused))
 

@@ -12,6 +12,7 @@ rewrites its own pages, not the whole site.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import importlib
@@ -75,11 +76,15 @@ class _State:
     building: dict[str, tuple[str, Hashable]] = field(default_factory=dict)  # the same, for the current build
     outputs: set[str] = field(default_factory=set)  # files in the output folder after the last good build
     building_outputs: set[str] = field(default_factory=set)  # the same, for the current build
+    destinations: dict[str, str] = field(default_factory=dict)  # src_uri → output path, of every generated file written
+    # Generated files this build leaves out of MkDocs' files: unchanged since the last good build, already written.
+    kept: set[str] = field(default_factory=set)
     # Search: the pages the theme indexes itself, those it indexed in this build (build
     # order), and their entries after the last merge (for dirty builds; see merge_search_index).
     theme_search_pages: list[str] = field(default_factory=list)
     theme_search_built: list[str] = field(default_factory=list)
     theme_search_entries: dict[str, list[dict]] | None = None
+    search_json: dict[Hashable, str] = field(default_factory=dict)  # each engine entry of the index, as written
     epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
     templates: _CompiledTemplates = field(default_factory=_CompiledTemplates)  # kept between preview builds
     warned: set[str] | None = None  # the warnings the preview has printed (see _print_warnings)
@@ -112,8 +117,36 @@ def _url(file: File) -> str:
     return file.src_uri.removesuffix(".md") + ".html"
 
 
-def _titled(items: list) -> bool:
-    return all(item.title is not None and _titled(getattr(item, "children", None) or []) for item in items)
+def _return_freed_memory() -> None:
+    """Hands the memory a build freed back to the system. The preview's first build makes every page and
+    frees most of it, but the C library keeps freed memory for later, so the server would hold the first
+    build's peak for as long as it runs. glibc offers malloc_trim; elsewhere there is nothing to do."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _navigation(nav: list | None) -> tuple[bool, set[str]]:
+    """Whether every entry of the `nav` setting has a title (an untitled one takes its page's, which a page
+    this build does not read lacks), and the files it names."""
+    if nav is None:  # MkDocs makes one from every page, titled by the pages themselves
+        return False, set()
+    titled, named = True, set()
+    for item in nav:
+        entries = item.values() if isinstance(item, dict) else [item]
+        titled = titled and isinstance(item, dict)
+        for entry in entries:
+            if isinstance(entry, list):
+                entry_titled, entry_named = _navigation(entry)
+                titled, named = titled and entry_titled, named | entry_named
+            else:
+                named.add(str(entry))
+    return titled, named
 
 
 def _remove_with_empty_folders(path: Path, site_dir: Path) -> None:
@@ -175,6 +208,17 @@ class FactcheckPlugin(BasePlugin):
         file.made_from = (self._state.theme_digest if file.is_documentation_page() else "", content)
         self._state.building[file.src_uri] = file.made_from
         return file
+
+    def _keep_unchanged(self, made_from: dict[str, tuple[str, Hashable]]) -> set[str]:
+        """The generated files (by src_uri) the last good build wrote from the same inputs, still there: they
+        are left out of MkDocs' files altogether, and only counted as built."""
+        state = self._state
+        built, destinations, outputs = state.built, state.destinations, state.outputs
+        kept = {src_uri for src_uri, made in made_from.items()
+                if built.get(src_uri) == made and destinations.get(src_uri) in outputs}
+        state.building.update((src_uri, made_from[src_uri]) for src_uri in kept)
+        state.kept |= kept
+        return kept
 
     # MkDocs' events, in the order it sends them.
 
@@ -259,39 +303,50 @@ class FactcheckPlugin(BasePlugin):
         config["copyright"] = str(sys.modules["factcheck.publishing"].licence_notice(info))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """The generated pages and files join the hand-written ones. In the preview, after a good build, a
+        rebuild that renders no hand-written page hands MkDocs only the generated files whose content
+        changed (and the pages the navigation names): MkDocs then makes a page object for each page it
+        is given, so the cost of a save follows the size of the change, not of the site. A hand-written
+        page's links are checked against every file, so a rebuild that renders one is given them all."""
         state, site = self._state, self._site()
         generation = sys.modules["factcheck.generation"]
-        state.building = {}
+        state.building, state.kept = {}, set()
+        titled, in_nav = _navigation(config.nav)
+        state.incremental = state.dirty and titled
         if state.progress is not None:
             state.progress.stage("Writing the data files and share cards")
-        # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
-        front_matters = site.front_matters(engine_search=True)
-        generated = []
-        for page in site.pages.values():
-            file = _TrackedFile.generated(config, generation.markdown_path(page.url), content=front_matters[page.url])
-            # edit_uri points into docs/; the YAML lives at the repository root.
-            file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
-            generated.append(self._track(file, page))
-        for name, content in site.files().items():
-            generated.append(self._track(_TrackedFile.generated(config, name, content=content), content))
         if state.dirty:
             # Hand-written pages: their text, with the generated blocks that fill their markers; each file
             # tracked in its place (MkDocs builds, and indexes for search, in the order of `files`).
             files = Files([self._tracked_hand_written(file) if file.is_documentation_page() else file for file in files])
-        for file in generated:
-            files.append(file)
+        hand_written = [_url(file) for file in files.documentation_pages()]
+        partial = state.incremental and not any(file.is_modified() for file in files.documentation_pages())
+        pages = {generation.markdown_path(url): page for url, page in site.pages.items()}
+        kept = self._keep_unchanged({src_uri: (state.theme_digest, page) for src_uri, page in pages.items()
+                                     if src_uri not in in_nav}) if partial else set()
+        for src_uri, page in pages.items():
+            if src_uri in kept:
+                continue
+            # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
+            file = _TrackedFile.generated(config, src_uri, content=generation.front_matter(page, site.info, True))
+            # edit_uri points into docs/; the YAML lives at the repository root.
+            file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
+            files.append(self._track(file, page))
         # MkDocs' sitemap template, no longer rendered (see on_config), would be copied as it is.
         if (template := files.get_file_from_path("sitemap.xml")) is not None:
             files.remove(template)
-        documentation_pages = files.documentation_pages()
-        for name, content in site.sitemap_files(_url(file) for file in documentation_pages).items():
-            files.append(self._track(_TrackedFile.generated(config, name, content=content), content))
+        data_files = {**site.files(), **site.sitemap_files(hand_written)}
+        kept = self._keep_unchanged({name: ("", content) for name, content in data_files.items()}) if partial else set()
+        for name, content in data_files.items():
+            if name not in kept:
+                files.append(self._track(_TrackedFile.generated(config, name, content=content), content))
+        # The pages the theme indexes for search itself, in build order (hand-written pages come first).
         search_entries = sys.modules["factcheck.search_entries"]
-        engine_indexed = {url for url, page in site.pages.items() if search_entries.indexed_by_engine(page)}
-        state.theme_search_pages = [file.url for file in documentation_pages if file.url not in engine_indexed]
+        state.theme_search_pages = [url for url in hand_written if url not in site.pages] + [
+            url for url, page in site.pages.items() if not search_entries.indexed_by_engine(page)]
         state.theme_search_built = []
         if state.progress is not None:
-            state.progress.stage("Writing the pages", total=len(documentation_pages))
+            state.progress.stage("Writing the pages", total=len(files.documentation_pages()))
         return files
 
     def _tracked_hand_written(self, file: File) -> File:
@@ -299,10 +354,6 @@ class FactcheckPlugin(BasePlugin):
         tracked = _TrackedFile(file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls,
                                dest_uri=file.dest_uri, inclusion=file.inclusion)
         return self._track(tracked, self._site().fill_markers(text, _url(file)))
-
-    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        self._state.incremental = self._state.dirty and _titled(nav.items)
-        return nav
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """Every page's sitemap date, read or not in this build: the content's own date, or none
@@ -317,6 +368,10 @@ class FactcheckPlugin(BasePlugin):
             else:
                 page.update_date = (latest if url == "index.html" else None) or ""
         state.building_outputs = {file.abs_dest_path for file in files if file.inclusion.is_included()}
+        for file in files:
+            if isinstance(file, _TrackedFile) and file.src_dir is None:  # generated
+                state.destinations[file.src_uri] = file.abs_dest_path
+        state.building_outputs.update(state.destinations[src_uri] for src_uri in state.kept)
         if state.serving:
             env.bytecode_cache = state.templates
         return env
@@ -353,6 +408,10 @@ class FactcheckPlugin(BasePlugin):
             for path in state.outputs - state.building_outputs:
                 _remove_with_empty_folders(Path(path), Path(config.site_dir))
             state.built, state.outputs = state.building, state.building_outputs
+            state.destinations = {src_uri: state.destinations[src_uri] for src_uri in state.building
+                                  if src_uri in state.destinations}
+            if state.serving:
+                _return_freed_memory()
         if state.progress is not None:
             state.progress.close()
 
@@ -369,11 +428,19 @@ class FactcheckPlugin(BasePlugin):
             return
         index = json.loads(path.read_text(encoding="utf-8"))
         index.setdefault("config", {}).update(site.search_settings())
-        index["docs"], state.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
-            index.get("docs", []), site.search_entries(), state.theme_search_built, state.theme_search_pages,
+        entries = site.search_entries()
+        merged, state.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
+            index.pop("docs", []), entries, state.theme_search_built, state.theme_search_pages,
             state.theme_search_entries,
         )
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        # The engine's entries are most of the index: each is written out once, and kept as text while it is
+        # unchanged, so that a save does not serialise the whole index again.
+        engine_docs = [state.search_json.get(entry) or _json(entry.as_json()) for entry in entries]
+        state.search_json = dict(zip(entries, engine_docs))
+        theme_docs = merged[:len(merged) - len(entries)]  # the engine's entries come last
+        docs = [_json(doc) for doc in theme_docs] + engine_docs
+        head = _json(index)
+        path.write_text(head[:-1] + ("," if index else "") + '"docs":[' + ",".join(docs) + "]}", encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         state = self._state
@@ -400,4 +467,5 @@ class FactcheckPlugin(BasePlugin):
         # site. Collected first, so that the first build's own garbage is not kept forever.
         gc.collect()
         gc.freeze()
+        _return_freed_memory()
         return server
