@@ -8,12 +8,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import time_ns
 from typing import Any, Callable, Mapping
 
-from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, read_bytes, unsafe_entries
+from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, check_readable, read_bytes, unsafe_entries
 from .checkcache import CACHE_FOLDER
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
+from .file_status import settled, status
 from .languages import primary_language
 from .problems import FactcheckError, Problem
 from .schemas import Schema, read_schema
@@ -90,21 +92,24 @@ class Repository:
     claims: dict[str, Claim]
     # Each object loaded, by the digest of what it was loaded from: the next load reuses it if that is unchanged.
     by_digest: dict[bytes, object] = field(default_factory=dict, compare=False, repr=False)
+    # That digest by the status of the files it was read from (see FileLoads.digest): the next load reads none
+    # whose status is unchanged.
+    by_status: dict[tuple, tuple[tuple[str, ...], bytes]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
-                    reuse: Mapping[bytes, object] | None = None, loads: FileLoads | None = None) -> Repository:
+                    previous: Repository | None = None, loads: FileLoads | None = None) -> Repository:
     """Everything, validated; raises FactcheckError listing every problem found.
 
     `corrected_sources` names sources whose text was deliberately corrected: their
     sha256 is not checked, so that claims can be re-anchored to the new text.
-    `reuse` is a previous load's `by_digest`: a file whose bytes (and schema) are unchanged
-    gives the object it gave then, without being parsed and checked again. `loads` replaces how each
-    file is loaded (see `validation_ledger`)."""
+    With `previous` (an earlier load of the same repository), a file whose bytes (and schema) are unchanged
+    gives the object it gave then, without being parsed and checked again; a file whose status is unchanged
+    is not even read (see FileLoads). `loads` replaces how each file is loaded (see `validation_ledger`)."""
     root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
-    reused = loads or FileLoads(root, reuse or {})
+    reused = loads or FileLoads(root, previous.by_digest if previous else {}, previous.by_status if previous else {})
 
     if layout.scale.exists() or layout.scale.is_symlink():
         scale_schema = layout.read_schema("rating-scale")
@@ -137,7 +142,7 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
-    return Repository(scale, sources, entities, claims, reused.loaded)
+    return Repository(scale, sources, entities, claims, reused.loaded, reused.statuses)
 
 
 def boundary_problems(layout: Layout) -> list[Problem]:
@@ -170,25 +175,45 @@ def boundary_problems(layout: Layout) -> list[Problem]:
 class FileLoads:
     """Objects of a previous load by the digest of their files' bytes, their schema's and how they were
     loaded; and this load's, for the next one. Files are read within the repository's boundary: one that
-    may not be read is loaded as usual, which reports why."""
+    may not be read is loaded as usual, which reports why.
 
-    def __init__(self, root: Path, previous: Mapping[bytes, object]):
+    A file is not read at all when its status (see `file_status`) is the one it had when the previous load
+    read it, old enough to be trusted then: the digest read then stands for its bytes."""
+
+    def __init__(self, root: Path, previous: Mapping[bytes, object],
+                 previous_statuses: Mapping[tuple, tuple[tuple[str, ...], bytes]] | None = None):
         self.root = root
         self.previous = previous
+        self.previous_statuses = previous_statuses or {}
         self.loaded: dict[bytes, object] = {}
+        self.statuses: dict[tuple, tuple[tuple[str, ...], bytes]] = {}
+        self.started = time_ns()  # statuses newer than this (less RACY_NS) are not trusted by the next load
         self._folders: set[str] = set()  # checked to be no links during this load (see check_readable)
 
     def digest(self, paths: tuple[Path, ...], schema: Schema, variant: str) -> bytes | None:
         if schema.content is None:
             return None
+        limits = [MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES for path in paths]
+        try:
+            # Taken before the bytes are read: a save while they are read shows in the next load's status.
+            found = [check_readable(path, self.root, limit, self._folders) for path, limit in zip(paths, limits)]
+        except (OutsideBoundary, OSError):
+            return None
+        key = (variant, schema.display, schema.digest, paths)
+        statuses = tuple(status(each) for each in found)
+        known = self.previous_statuses.get(key)
+        if known is not None and known[0] == statuses:
+            self.statuses[key] = known
+            return known[1]
         digest = hashlib.sha256(f"{variant}\0{schema.display}\0".encode() + schema.digest)
-        for path in paths:
+        for path, limit in zip(paths, limits):
             try:
-                data = read_bytes(path, self.root, MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES,
-                                  self._folders)
+                data = read_bytes(path, self.root, limit, self._folders)
             except (OutsideBoundary, OSError):
                 return None
             digest.update(f"\0{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode() + data)
+        if all(settled(each, self.started) for each in found):
+            self.statuses[key] = (statuses, digest.digest())
         return digest.digest()
 
     def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],

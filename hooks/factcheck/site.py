@@ -72,6 +72,8 @@ class SiteModel:
     claims_by_speaker: dict[str, list[AnchoredClaim]] = field(default_factory=dict)  # the claims quoting each person
     warnings: list[Problem] = field(default_factory=list)
     reuse: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # spans and mentions, for the next build
+    # Each claim's checks (the desk's standards, the share card's text), for the next validation.
+    checks: Reuse = field(default_factory=Reuse, compare=False, repr=False)
     # Where each source's not_checked passages occur (the first MAX_OCCURRENCES places of each), by source id.
     set_aside: dict[str, list[Span]] = field(default_factory=dict)
 
@@ -209,13 +211,14 @@ class _Normalised:
         return NormalisedText(self.source_text)
 
 
-def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
+def build_site(repository: Repository, reuse: Reuse | None = None, checks: Reuse | None = None) -> SiteModel:
     """Anchor every claim (mentions are found when the model is first asked for them); raises
     FactcheckError if a span cannot be anchored.
 
     With `reuse` (a new `Reuse` of the previous model's `reuse`), a claim whose selector and quoted part
     are unchanged keeps its span, and a source whose text and the entities' forms are unchanged keeps
-    its mentions; the model is the one a clean run gives."""
+    its mentions; the model is the one a clean run gives. `checks` (a new `Reuse` of the previous model's
+    `checks`) likewise keeps what validation found of each unchanged claim."""
     reuse = reuse or Reuse()
     problems: list[Problem] = []
     claims: dict[str, AnchoredClaim] = {}
@@ -284,7 +287,7 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
         if item.claim.speaker:
             by_speaker[item.claim.speaker].append(item)
     return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), dict(by_speaker),
-                     problems, reuse, set_aside=set_aside)
+                     problems, reuse, checks or Reuse(), set_aside=set_aside)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

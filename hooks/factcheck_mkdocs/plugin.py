@@ -273,7 +273,10 @@ class FactcheckPlugin(BasePlugin):
             file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
             generated.append(self._track(file, page))
         for name, content in site.files().items():
-            generated.append(self._track(_TrackedFile.generated(config, name, content=content), content))
+            # A share card in the engine's cache is copied from there, not held in memory.
+            file = (_TrackedFile.generated(config, name, abs_src_path=str(content)) if isinstance(content, Path)
+                    else _TrackedFile.generated(config, name, content=content))
+            generated.append(self._track(file, content))
         if state.dirty:
             # Hand-written pages: their text, with the generated blocks that fill their markers; each file
             # tracked in its place (MkDocs builds, and indexes for search, in the order of `files`).
