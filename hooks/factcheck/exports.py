@@ -71,8 +71,8 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
                                                           lambda: _json(annotation_page(model, source_id, info)))
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
-    # The feed is made of every claim: remade only when one of them changed.
-    files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
+    # The feed's newest entries, of every claim's entries made again only for the claims that changed.
+    files[FEED_URL] = atom_feed(model, info, reuse)
     files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card_file(model, info, cache_root, fonts)

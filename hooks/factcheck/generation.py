@@ -128,6 +128,9 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info
+    if previous and info == previous.info and info.positions == previous.info.positions:
+        # The very object of last time: every page's and file's comparison of its inputs then stops at identity.
+        info = previous.info
     if progress:
         progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
     renderer = Renderer(model, info, previous.renderer if previous else None)

@@ -334,7 +334,7 @@ class LedgerLoads(FileLoads):
         kept = self.ledger.current(_shard(file))["files"].get(file)
         return None if kept is None else kept[0]
 
-    def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
+    def get(self, paths: tuple[str | Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
         name = os.fspath(paths[0])
         file = name[len(self.prefix):]
