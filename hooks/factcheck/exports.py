@@ -65,10 +65,12 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
         inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
+        # As UTF-8 bytes: kept for the next run, and a text of wide characters (an emoji) is four bytes a character
+        # as a Python string.
         files[annotations_url(source_id)] = reuse.get(annotations_url(source_id), inputs,
-                                                      lambda: _json(annotation_collection(model, source_id, info)))
+                                                      lambda: _json(annotation_collection(model, source_id, info)).encode())
         files[annotation_page_url(source_id)] = reuse.get(annotation_page_url(source_id), inputs,
-                                                          lambda: _json(annotation_page(model, source_id, info)))
+                                                          lambda: _json(annotation_page(model, source_id, info)).encode())
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed's newest entries, of every claim's entries made again only for the claims that changed.
