@@ -80,8 +80,9 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files[SITE_CARD] = site_card_file(model, info, cache_root, fonts)
     # The cards no earlier run of this process made, drawn together (on every core when there are many).
     items = {card_url(item.id): item for item in sorted(model.claims.values(), key=lambda c: c.id)}
+    fonts_key = fonts.key()  # the fonts by their digest: a claim's inputs compare them at once
     files.update(reuse.get_all(
-        {url: (item, info, fonts) for url, item in items.items()},
+        {url: (item, info, fonts_key) for url, item in items.items()},
         lambda urls: {card_url(key): card for key, card in
                       claim_card_files([items[url] for url in urls], info, cache_root, fonts).items()}))
     return files
