@@ -35,7 +35,8 @@ class AnchoredClaim:
     speaker: Entity | None = None  # the person quoted, when someone else answers for the words
     repliers: tuple[Entity, ...] = ()  # the parties of the right of reply, in the claim's order
 
-    @property
+    # Kept once asked for: every stage of a rebuild asks each claim for these, and the objects outlive a rebuild.
+    @functools.cached_property
     def id(self) -> str:
         return self.claim.id
 
@@ -44,7 +45,7 @@ class AnchoredClaim:
         """The span is in the source's title (its headline), not its text."""
         return self.claim.selector.in_title
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         return claim_url(self.claim.id)
 
