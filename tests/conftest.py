@@ -115,6 +115,13 @@ class ScratchRepo:
         return self.write(f"claims/{source_id}/{claim_id}.yml", text)
 
 
+def file_bytes(content: str | bytes | Path) -> bytes:
+    """What a file of `GeneratedSite.files()` holds: its text, its bytes, or the bytes of the file it names."""
+    if isinstance(content, Path):
+        return content.read_bytes()
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
 @contextlib.contextmanager
 def secret_from(monkeypatch, cache_home: Path):
     """The cache's secret read from `cache_home`, and forgotten afterwards so that other tests read their own."""

@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from PIL import Image, ImageDraw, features
 
-from conftest import ScratchRepo, secret_from
+from conftest import ScratchRepo, file_bytes, secret_from
 from factcheck import cards, typefaces
 from factcheck.cards import claim_card
 from factcheck.cli import main
@@ -116,7 +116,7 @@ def test_a_machine_without_cjk_fonts_builds_and_warns_at_the_claim(repo, monkeyp
     assert f"claims/doc/c.yml:{line}:1: warning: claim: the share card cannot draw" in capsys.readouterr().out
     site = generate(repo.root, {})
     assert any("fonts-noto-cjk" in w.message for w in site.warnings)
-    assert Image.open(io.BytesIO(site.files()["cards/c.png"])).size == (1200, 630), "the card is built all the same"
+    assert Image.open(io.BytesIO(file_bytes(site.files()["cards/c.png"]))).size == (1200, 630), "the card is built all the same"
 
 
 def test_characters_no_font_has_are_named_where_they_are(repo, monkeypatch):

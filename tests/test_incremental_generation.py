@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, ScratchRepo
+from conftest import ROOT, ScratchRepo, file_bytes
+from factcheck import repository
+from factcheck.file_status import RACY_NS
 from factcheck.generation import OVERVIEW_MARKER, SCALE_MARKER, GeneratedSite, generate, page_file
 from factcheck.problems import FactcheckError
 from factcheck.rendering import RenderedPage
@@ -157,7 +161,7 @@ def snapshot(site: GeneratedSite) -> dict:
     export, the warnings, and the blocks hand-written pages place."""
     return {
         "pages": {url: (page, page_file(page, site.info)) for url, page in site.pages.items()},
-        "files": site.files(),
+        "files": {name: file_bytes(content) for name, content in site.files().items()},
         "warnings": [str(warning) for warning in site.warnings],
         "blocks": [site.fill_markers(f"{OVERVIEW_MARKER}\n{SCALE_MARKER}", url) for url in ("index.html", "about/x.html")],
     }
@@ -230,6 +234,35 @@ def test_a_file_broken_then_mended_gives_the_clean_site(filled: ScratchRepo):
     assert isinstance(outcome(filled.root, ENV, before), str)
     path.write_text(good.replace("Summary.", "Mended."), encoding="utf-8")
     assert_same_as_clean(filled.root, ENV, before)
+
+
+def test_a_rebuild_reads_only_the_content_files_whose_status_changed(filled: ScratchRepo, monkeypatch):
+    # Every save seen as long past: each file's status is old enough to be trusted (see file_status).
+    monkeypatch.setattr(repository, "time_ns", lambda: time.time_ns() + 10 * RACY_NS)
+    before = generate(filled.root, ENV)
+    read: list[str] = []
+    real = repository.read_bytes
+    monkeypatch.setattr(repository, "read_bytes",
+                        lambda path, *args: read.append(path.relative_to(filled.root).as_posix()) or real(path, *args))
+    edit_field(filled, "claims/report/profits.yml", "summary", "The accounts say otherwise.")
+    after = generate(filled.root, ENV, previous=before)
+    assert read == ["claims/report/profits.yml"]
+    assert after.model.repository.claims["regulator"] is before.model.repository.claims["regulator"]
+    assert snapshot(after) == snapshot(generate(filled.root, ENV))
+
+
+def test_a_file_saved_again_within_its_clock_tick_at_the_same_size_is_still_seen(filled: ScratchRepo, monkeypatch):
+    """A file system whose time stamps are coarse (FAT's are two seconds apart) can leave a file's status as it
+    was after a second save of the same size: a status that recent is not trusted, and the next run reads the file."""
+    monkeypatch.setattr(repository, "status", lambda found: f"{found.st_size}:{found.st_mtime_ns // RACY_NS}")
+    path = filled.root / "claims" / "report" / "profits.yml"
+    before = generate(filled.root, ENV)
+    stamp, status = path.stat().st_mtime_ns, repository.status(path.stat())
+    path.write_text(path.read_text(encoding="utf-8").replace("Summary.", "Mended!."), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    assert repository.status(path.stat()) == status, "the status is as it was"
+    after = assert_same_as_clean(filled.root, ENV, before)
+    assert after is not None and "Mended!." in after.pages["claims/profits.html"].html
 
 
 def rendered_again(before: GeneratedSite, after: GeneratedSite) -> set[str]:

@@ -117,11 +117,11 @@ def resolve_parent(path: Path) -> Path:
     return Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
-def unsafe_entries(folder: Path, root: Path) -> list[tuple[str, str]]:
+def unsafe_entries(folder: Path, root: Path, depth: int | None = None) -> list[tuple[str, str]]:
     """Each symbolic link, and each entry that is neither a file nor a folder (a pipe, a device), at or below
-    `folder` or on the way to it from `root`, as its path from `root` and what it is (LINK or SPECIAL); none
-    when `folder` is missing. A linked folder is reported, never entered. Raises OutsideBoundary when `folder`
-    is not inside `root`."""
+    `folder` (at most `depth` levels below, when given) or on the way to it from `root`, as its path from `root`
+    and what it is (LINK or SPECIAL); none when `folder` is missing. A linked folder is reported, never entered.
+    Raises OutsideBoundary when `folder` is not inside `root`."""
     base, parts = _below(os.fspath(folder), os.fspath(root))
     current, names = base, []
     for part in parts:
@@ -136,9 +136,9 @@ def unsafe_entries(folder: Path, root: Path) -> list[tuple[str, str]]:
         if not stat.S_ISDIR(found.st_mode):
             return []  # a file where a folder is expected: whoever reads the folder says so
     unsafe = []
-    below = ["/".join(names)]
+    below = [("/".join(names), 1)]
     while below:
-        relative = below.pop()
+        relative, level = below.pop()
         try:
             with os.scandir(os.path.join(base, relative)) as listing:
                 entries = list(listing)
@@ -150,7 +150,8 @@ def unsafe_entries(folder: Path, root: Path) -> list[tuple[str, str]]:
             if entry.is_symlink():
                 unsafe.append((path, LINK))
             elif entry.is_dir(follow_symlinks=False):
-                below.append(path)
+                if depth is None or level < depth:
+                    below.append((path, level + 1))
             elif not entry.is_file(follow_symlinks=False):
                 unsafe.append((path, SPECIAL))
     return sorted(unsafe)

@@ -24,10 +24,15 @@ _SHAPED = ((0x0900, 0x0DFF), (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF
 
 
 def card_text_problems(model: SiteModel, info: SiteInfo, fonts: CardFonts) -> list[Problem]:
-    """A warning at each field whose text a card cannot draw as written."""
+    """A warning at each field whose text a card cannot draw as written. A claim's are those the previous
+    validation found while its file and the fonts are as they were (`model.checks`)."""
     problems = []
+    key, checks = fonts.key(), model.checks
     for item in model.claims.values():
-        problems += claim_card_problems(item.claim, fonts)
+        claim = item.claim
+        # Its positions too (equality leaves them out): a warning is placed at the file's current line.
+        problems += checks.get(("card text", item.id), (claim, claim.positions, key),
+                               lambda claim=claim: claim_card_problems(claim, fonts))
     # The site's name is bold on the site's card and regular above each claim.
     for path, text, weights in ((("name",), info.name, (True, False)), (("description",), info.description, REGULAR),
                                 (("share_card", "heading"), info.card_heading_text(), REGULAR),

@@ -5,7 +5,8 @@ One card per claim (the claim, its verdict in words, the site's name) and one fo
 and the fonts of other scripts, each word in the first that has it); no date or randomness goes in, so
 the same content and fonts give the same bytes. Those bytes are kept in the repository's cache
 (.factcheck-cache/) by their inputs, so a build draws only the cards whose claim, verdict, words or
-fonts changed.
+fonts changed. An entry holds the PNG file alone, checked by the PNG format's own checksums when read: a
+build hands the entry's path to the site generator, which copies it, and keeps no card in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 import sys
 import threading
 import unicodedata
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,8 +40,9 @@ MARGIN = 64
 INK, MUTED, PAPER, BADGE_TEXT = "#1a1a1a", "#4d4d4d", "#ffffff", "#ffffff"
 SITE_CARD = "cards/site.png"
 MAX_CHARACTERS = 600
-CARD_FORMAT = b"share-card 4"
-DIGEST_BYTES = 32
+CARD_FORMAT = b"share-card 5"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+Card = bytes | Path  # a card's bytes, or the cache entry that holds them (see `claim_card_files`)
 
 
 def card_url(claim_id: str) -> str:
@@ -73,14 +76,29 @@ def claim_cards(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root: Path
     """`claim_card` of each claim, by claim id: the cache read first, then the cards it lacks drawn together,
     on every core (or `processes` of them) when there are enough to be worth starting processes for. The
     bytes are the same as drawn one by one; only this process writes the cache."""
+    return _claim_cards(items, info, cache_root, fonts, processes, as_files=False)  # type: ignore[return-value]
+
+
+def claim_card_files(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root: Path | None = None,
+                     fonts: CardFonts | None = None) -> dict[str, Card]:
+    """`claim_cards`, each card given as the path of the cache entry that holds it (a regular file of the PNG
+    alone, checked), or as its bytes when the cache cannot keep it: thirty thousand cards are 600 MB."""
+    return _claim_cards(items, info, cache_root, fonts, None, as_files=True)
+
+
+def _claim_cards(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root: Path | None, fonts: CardFonts | None,
+                 processes: int | None, as_files: bool) -> dict[str, Card]:
     fonts = fonts or card_fonts(info.language)
     wanted = {item.id: _claim_inputs(item, info) for item in items}
     entries = {key: _entry(cache_root, _draw_claim_card, fonts, inputs) for key, inputs in wanted.items()}
-    cards = {key: _read(entry) for key, entry in entries.items()}
+    cards: dict[str, Card | None] = {}
+    for key, entry in entries.items():
+        card = _read(entry)
+        cards[key] = entry if as_files and card is not None else card
     missing = [key for key, card in cards.items() if card is None]
     for key, card in zip(missing, _draw_all(fonts, [wanted[key] for key in missing], processes)):
-        cards[key] = card
-        _store(entries[key], card)
+        stored = _store(entries[key], card)
+        cards[key] = entries[key] if as_files and stored else card
     return cards  # type: ignore[return-value]
 
 
@@ -120,10 +138,26 @@ def _cores() -> int:
 def site_card(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
               fonts: CardFonts | None = None) -> bytes:
     """The card of every page that is not a claim: the site's name and what it has checked."""
+    return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), *_site_inputs(model, info))
+
+
+def site_card_file(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
+                   fonts: CardFonts | None = None) -> Card:
+    """`site_card`, as the path of its cache entry when the cache holds it (see `claim_card_files`)."""
+    fonts = fonts or card_fonts(info.language)
+    inputs = _site_inputs(model, info)
+    entry = _entry(cache_root, _draw_site_card, fonts, inputs)
+    if _read(entry) is not None:
+        return entry  # type: ignore[return-value]
+    card = _draw_site_card(fonts, *inputs)
+    return entry if _store(entry, card) else card  # type: ignore[return-value]
+
+
+def _site_inputs(model: SiteModel, info: SiteInfo) -> tuple[str, str, str]:
     claims = list(model.claims.values())
     counts = ", ".join(f"{count} {verdict.label.lower()}" for verdict, count in model.verdict_counts(claims))
     summary = f"{info.card_summary_text(len(claims))}: {counts}" if claims else info.card_summary_text(0)
-    return _cached(cache_root, _draw_site_card, fonts or card_fonts(info.language), info.name, info.description, summary + ".")
+    return info.name, info.description, summary + "."
 
 
 def _draw_claim_card(fonts: CardFonts, heading: str, claim: str, verdict: str, verdict_colour: str) -> bytes:
@@ -197,21 +231,39 @@ def _entry(cache_root: Path | None, draw: Callable[..., bytes], fonts: CardFonts
 
 
 def _read(entry: Path | None) -> bytes | None:
-    """The card an entry holds; None when there is none, or a damaged one (an entry starts with the digest of
-    its card, so that a damaged one is drawn again, never served)."""
+    """The card an entry holds; None when there is none, or a damaged one (each chunk of a PNG file carries its
+    checksum, and the file ends with its end chunk: a damaged or cut-short entry is drawn again, never served)."""
     if entry is None:
         return None
     try:
-        stored = read_entry(entry)
+        card = read_entry(entry)
     except OSError:
         return None
-    digest, card = stored[:DIGEST_BYTES], stored[DIGEST_BYTES:]
-    return card if card and hashlib.sha256(card).digest() == digest else None
+    return card if _whole_png(card) else None
 
 
-def _store(entry: Path | None, card: bytes) -> None:
-    if entry is not None:
-        store(entry, hashlib.sha256(card).digest() + card)
+def _whole_png(data: bytes) -> bool:
+    """Whether `data` is a PNG file whose every chunk is whole and matches its checksum, ending with IEND."""
+    if not data.startswith(PNG_SIGNATURE):
+        return False
+    position = len(PNG_SIGNATURE)
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        end = position + 12 + length
+        if end > len(data):
+            return False
+        kind = data[position + 4:position + 8]
+        if zlib.crc32(data[position + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big"):
+            return False
+        if kind == b"IEND":
+            return end == len(data)
+        position = end
+    return False
+
+
+def _store(entry: Path | None, card: bytes) -> bool:
+    """Keep the card in its entry; whether it was kept."""
+    return entry is not None and store(entry, card)
 
 
 @lru_cache(maxsize=None)

@@ -115,8 +115,8 @@ def read_entry(entry: Path, limit: int | None = None) -> bytes:
         return data
 
 
-def store(entry: Path, data: bytes) -> None:
-    """Keep `data` as the entry; a cache that cannot be written is no cache, never an error."""
+def store(entry: Path, data: bytes) -> bool:
+    """Keep `data` as the entry; a cache that cannot be written is no cache, never an error. Whether it was kept."""
     try:
         folder = _folder(entry, create=True)
         try:
@@ -129,7 +129,8 @@ def store(entry: Path, data: bytes) -> None:
         finally:
             os.close(folder)
     except OSError:
-        return
+        return False
+    return True
 
 
 class CheckedFileCache:

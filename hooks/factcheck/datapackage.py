@@ -39,7 +39,7 @@ _DESCRIPTIONS = {
 }
 
 
-def data_package(files: dict[str, str], model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> dict:
+def data_package(files: dict[str, str | bytes], model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> dict:
     """The package for the open data among `files` (name → content). Quoted source texts are left out:
     they are their publishers' work, not the site's to license. With `reuse`, an unchanged file's size
     and digest are not computed again."""
@@ -83,6 +83,6 @@ def data_package(files: dict[str, str], model: SiteModel, info: SiteInfo, reuse:
     return package
 
 
-def _size_and_hash(content: str) -> dict:
-    data = content.encode("utf-8")
+def _size_and_hash(content: str | bytes) -> dict:
+    data = content.encode("utf-8") if isinstance(content, str) else content
     return {"bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}

@@ -8,13 +8,13 @@ import json
 import re
 from pathlib import Path
 
-from .cards import SITE_CARD, card_url, claim_cards, site_card
+from .cards import SITE_CARD, Card, card_url, claim_card_files, site_card_file
 from .crawlers import ROBOTS, robots_txt
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
 from .reuse import Reuse
-from .site import SiteModel, claim_url, entity_url, source_url
+from .site import AnchoredClaim, SiteModel, claim_url, entity_url, source_url
 from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
 )
@@ -25,9 +25,10 @@ CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
 def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
-                 reuse: Reuse | None = None) -> dict[str, str | bytes]:
-    """File name → content (text, or bytes for the share cards), with stable ordering so that identical
-    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused.
+                 reuse: Reuse | None = None) -> dict[str, str | Card]:
+    """File name → content (text, or for the share cards their bytes or the cache entry that holds them: see
+    `cards.claim_card_files`), with stable ordering so that identical input gives identical files. With
+    `cache_root` (the repository), share cards drawn before are reused.
     With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are unchanged
     is not made again."""
     reuse = reuse or Reuse()
@@ -45,27 +46,8 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
         }
         for source in sorted(model.sources.values(), key=lambda s: s.id)
     ]
-    claims = [
-        {
-            "id": item.id,
-            "source": item.claim.source,
-            "verdict": item.verdict.id,
-            "claim": item.claim.claim,
-            "summary": item.claim.summary,
-            "field": item.claim.selector.field,
-            "quote": model.sources[item.claim.source].part(item.claim.selector.field)[item.span.start:item.span.end],
-            "start": item.span.start,
-            "end": item.span.end,
-            "url": claim_url(item.id),
-            "entities": list(item.claim.entities),
-            "evidence": [e.url for e in item.claim.evidence],
-            "claimant": item.claim.claimant,
-            "speaker": item.claim.speaker,
-            "right_of_reply": [{key: value for key, value in vars(reply).items() if value is not None}
-                               for reply in item.claim.right_of_reply],
-        }
-        for item in sorted(model.claims.values(), key=lambda c: (c.claim.source, c.number))
-    ]
+    claims = [reuse.get(("record", item.id), (item, model.sources[item.claim.source]), lambda item=item: claim_record(model, item))
+              for item in sorted(model.claims.values(), key=lambda c: (c.claim.source, c.number))]
     entities = [
         {
             "id": entity.id,
@@ -83,24 +65,49 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
         inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
+        # As UTF-8 bytes: kept for the next run, and a text of wide characters (an emoji) is four bytes a character
+        # as a Python string.
         files[annotations_url(source_id)] = reuse.get(annotations_url(source_id), inputs,
-                                                      lambda: _json(annotation_collection(model, source_id, info)))
+                                                      lambda: _json(annotation_collection(model, source_id, info)).encode())
         files[annotation_page_url(source_id)] = reuse.get(annotation_page_url(source_id), inputs,
-                                                          lambda: _json(annotation_page(model, source_id, info)))
+                                                          lambda: _json(annotation_page(model, source_id, info)).encode())
         files[source_text_url(source_id)] = model.sources[source_id].text
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
-    # The feed is made of every claim: remade only when one of them changed.
-    files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))
+    # The feed's newest entries, of every claim's entries made again only for the claims that changed.
+    files[FEED_URL] = atom_feed(model, info, reuse)
     files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
-    files[SITE_CARD] = site_card(model, info, cache_root, fonts)
+    files[SITE_CARD] = site_card_file(model, info, cache_root, fonts)
     # The cards no earlier run of this process made, drawn together (on every core when there are many).
     items = {card_url(item.id): item for item in sorted(model.claims.values(), key=lambda c: c.id)}
+    fonts_key = fonts.key()  # the fonts by their digest: a claim's inputs compare them at once
     files.update(reuse.get_all(
-        {url: (item, info, fonts) for url, item in items.items()},
+        {url: (item, info, fonts_key) for url, item in items.items()},
         lambda urls: {card_url(key): card for key, card in
-                      claim_cards([items[url] for url in urls], info, cache_root, fonts).items()}))
+                      claim_card_files([items[url] for url in urls], info, cache_root, fonts).items()}))
     return files
+
+
+def claim_record(model: SiteModel, item: AnchoredClaim) -> dict:
+    """A claim as claims.json and claims.csv give it."""
+    return {
+        "id": item.id,
+        "source": item.claim.source,
+        "verdict": item.verdict.id,
+        "claim": item.claim.claim,
+        "summary": item.claim.summary,
+        "field": item.claim.selector.field,
+        "quote": model.sources[item.claim.source].part(item.claim.selector.field)[item.span.start:item.span.end],
+        "start": item.span.start,
+        "end": item.span.end,
+        "url": claim_url(item.id),
+        "entities": list(item.claim.entities),
+        "evidence": [e.url for e in item.claim.evidence],
+        "claimant": item.claim.claimant,
+        "speaker": item.claim.speaker,
+        "right_of_reply": [{key: value for key, value in vars(reply).items() if value is not None}
+                           for reply in item.claim.right_of_reply],
+    }
 
 
 def _json(data: object) -> str:

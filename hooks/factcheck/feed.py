@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import heapq
 import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from .publishing import CONTENT_LICENCE_NAME, CONTENT_LICENCE_URL, SiteInfo
+from .reuse import Reuse
 from .site import AnchoredClaim, SiteModel
 from .structured_data import date_time
 
 FEED_URL = "feed.xml"
 FEED_LENGTH = 100  # the newest entries; older ones stay on the site and in claims.json
+SECONDS_A_DAY = 86_400
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -33,39 +36,50 @@ class Entry:
     updated: str  # YYYY-MM-DD, the day; `instant` places the entry within it
     link: str  # site-relative
     category: tuple[str, str] | None = None  # (term, label)
-    instant: str = ""  # its atom:updated (see `_spread_over_the_day`)
+    instant: str = ""  # its atom:updated (see `_newest_of_the_day`)
 
 
-def feed_entries(model: SiteModel) -> list[Entry]:
-    """One entry per claim (dated by its last update) and one per correction, newest first."""
-    entries = [_claim_entry(item) for item in model.claims.values()]
-    for item in model.claims.values():
-        for index, correction in enumerate(item.claim.corrections):
-            entries.append(Entry(
-                key=f"correction:{item.id}:{index}", title=f"Correction: {item.claim.claim}",
-                summary=f"{correction.change} {correction.reason}", published=correction.date, updated=correction.date,
-                link=f"{item.url}#corrections", category=("correction", "Correction"),
-            ))
-    entries = _spread_over_the_day(entries)
-    entries.sort(key=lambda e: (e.instant, e.key), reverse=True)
-    return entries[:FEED_LENGTH]
-
-
-def _spread_over_the_day(entries: list[Entry]) -> list[Entry]:
-    """Each entry with its own atom:updated. The files give days, and many checks share one: feed readers tell
-    an entry's changes by that date, and the W3C Feed Validator flags two entries that share one. The entries
-    of a day are a second apart from midnight UTC, the first published first (then by id), so the date stays
-    the files' and the same content always gives the same times."""
+def feed_entries(model: SiteModel, reuse: Reuse | None = None) -> list[Entry]:
+    """One entry per claim (dated by its last update) and one per correction, newest first. With `reuse` (of an
+    earlier run), an unchanged claim's entries are not made again."""
+    reuse = reuse or Reuse()
     by_day: dict[str, list[Entry]] = {}
-    for entry in entries:
-        by_day.setdefault(entry.updated, []).append(entry)
-    spread = []
-    for day, same_day in by_day.items():
-        midnight = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
-        for rank, entry in enumerate(sorted(same_day, key=lambda e: (e.published, e.key))):
-            moment = midnight + datetime.timedelta(seconds=min(rank, 86_399))  # a day holds 86,400 seconds
-            spread.append(dataclasses.replace(entry, instant=moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
-    return spread
+    for item in model.claims.values():
+        for entry in reuse.get(("feed", item.id), item, lambda item=item: _claim_entries(item)):
+            by_day.setdefault(entry.updated, []).append(entry)
+    # Every entry of a day is newer than any of the days before: only the newest days are looked at.
+    newest: list[Entry] = []
+    for day in sorted(by_day, reverse=True):
+        newest += _newest_of_the_day(day, by_day[day], FEED_LENGTH - len(newest))
+        if len(newest) >= FEED_LENGTH:
+            break
+    return newest
+
+
+def _claim_entries(item: AnchoredClaim) -> tuple[Entry, ...]:
+    """A claim's entry, then one per correction."""
+    return (_claim_entry(item), *(Entry(
+        key=f"correction:{item.id}:{index}", title=f"Correction: {item.claim.claim}",
+        summary=f"{correction.change} {correction.reason}", published=correction.date, updated=correction.date,
+        link=f"{item.url}#corrections", category=("correction", "Correction"),
+    ) for index, correction in enumerate(item.claim.corrections)))
+
+
+def _newest_of_the_day(day: str, same_day: list[Entry], most: int) -> list[Entry]:
+    """The `most` newest entries of `day`, newest first, each with its own atom:updated. The files give days, and
+    many checks share one: feed readers tell an entry's changes by that date, and the W3C Feed Validator flags two
+    entries that share one. The entries of a day are a second apart from midnight UTC, the first published first
+    (then by id), so the date stays the files' and the same content always gives the same times."""
+    midnight = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+    order = lambda entry: (entry.published, entry.key)  # noqa: E731
+    if len(same_day) <= SECONDS_A_DAY:  # each its own second: the newest are the last published
+        chosen = heapq.nlargest(most, same_day, key=order)
+        placed = [(len(same_day) - 1 - index, entry) for index, entry in enumerate(chosen)]
+    else:  # the day's last second holds the rest, newest by id
+        ranked = [(min(rank, SECONDS_A_DAY - 1), entry) for rank, entry in enumerate(sorted(same_day, key=order))]
+        placed = heapq.nlargest(most, ranked, key=lambda pair: (pair[0], pair[1].key))
+    return [dataclasses.replace(entry, instant=(midnight + datetime.timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            for second, entry in placed]
 
 
 def _claim_entry(item: AnchoredClaim) -> Entry:
@@ -76,11 +90,11 @@ def _claim_entry(item: AnchoredClaim) -> Entry:
     )
 
 
-def atom_feed(model: SiteModel, info: SiteInfo) -> str:
+def atom_feed(model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> str:
     """The feed as XML text. Links are absolute when the site's address is known, otherwise relative
     to the feed (at the site's root), which is how Atom readers resolve them; without it the feed has no
-    self link."""
-    entries = feed_entries(model)
+    self link. With `reuse`, see `feed_entries`."""
+    entries = feed_entries(model, reuse)
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": info.language})
     _text(feed, "id", info.identifier("feed"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -50,9 +51,11 @@ class GeneratedSite:
     engine: bytes = b""  # the digest of the engine that generated it (see reuse.code_digest)
     reused_files: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # the exports, once computed
     reused_search_entries: Reuse = field(default_factory=Reuse, compare=False, repr=False)
+    reused_sitemap: Reuse = field(default_factory=Reuse, compare=False, repr=False)
 
-    def files(self) -> dict[str, str | bytes]:
-        """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
+    def files(self) -> dict[str, str | bytes | Path]:
+        """The exports and the verdict stylesheet: file name (relative to the site root) → content, or, for a
+        share card the cache holds, the path of that file (to be copied as it is: see `cards.claim_card_files`)."""
         exports = export_files(self.model, self.info, self.root, self.reused_files)
         self.reused_files.finish()
         return {**exports, VERDICT_CSS: verdict_css(self.model)}
@@ -72,7 +75,9 @@ class GeneratedSite:
         dated = {url: page.updated for url, page in self.pages.items()}
         for url in hand_written:
             dated.setdefault(url, self.model.latest_update() if url == HOME else None)
-        return sitemap_files(self.info, dated)
+        sitemap = sitemap_files(self.info, dated, self.reused_sitemap)
+        self.reused_sitemap.finish()
+        return sitemap
 
     def hand_written_page(self, url: str, title: str | None, description: str | None = None) -> RenderedPage:
         """A hand-written page as its link previews describe it: the home page by the site's name (as its
@@ -112,11 +117,15 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     if checked.errors or checked.model is None or checked.info is None:
         raise FactcheckError(checked.errors)
     model, info = checked.model, checked.info
+    if previous and info == previous.info and info.positions == previous.info.positions:
+        # The very object of last time: every page's and file's comparison of its inputs then stops at identity.
+        info = previous.info
     if progress:
         progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
     renderer = Renderer(model, info, previous.renderer if previous else None)
     pages = {page.url: page for page in renderer.pages()}
-    reused = (previous.reused_files, previous.reused_search_entries) if previous else ()
+    reused = (previous.reused_files, previous.reused_search_entries,
+              previous.reused_sitemap) if previous else ()
     return GeneratedSite(model, info, renderer, pages, checked.problems, root, engine,
                          *(Reuse(earlier) for earlier in reused))
 
@@ -161,10 +170,12 @@ def write_docs(site: GeneratedSite, docs: Path, out: Path) -> list[str]:
     Only regular files of `docs` are read, never through a link (the build has refused any there)."""
     written = []
 
-    def write(relative: str, content: str | bytes) -> None:
+    def write(relative: str, content: str | bytes | Path) -> None:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):  # images such as share cards
+        if isinstance(content, Path):  # a share card in the cache
+            shutil.copyfile(content, target)
+        elif isinstance(content, bytes):  # images such as share cards
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")

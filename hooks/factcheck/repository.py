@@ -6,14 +6,17 @@ import functools
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import time_ns
 from typing import Any, Callable, Mapping
 
-from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, read_bytes, unsafe_entries
+from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, check_readable, read_bytes, unsafe_entries
 from .checkcache import CACHE_FOLDER
 from .claims import Claim, load_claim
 from .entities import Entity, load_entity
+from .file_status import settled, status
 from .languages import primary_language
 from .problems import FactcheckError, Problem
 from .schemas import Schema, read_schema
@@ -90,21 +93,24 @@ class Repository:
     claims: dict[str, Claim]
     # Each object loaded, by the digest of what it was loaded from: the next load reuses it if that is unchanged.
     by_digest: dict[bytes, object] = field(default_factory=dict, compare=False, repr=False)
+    # That digest by the status of the files it was read from (see FileLoads.digest): the next load reads none
+    # whose status is unchanged.
+    by_status: dict[tuple, tuple[tuple[str, ...], bytes]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
-                    reuse: Mapping[bytes, object] | None = None, loads: FileLoads | None = None) -> Repository:
+                    previous: Repository | None = None, loads: FileLoads | None = None) -> Repository:
     """Everything, validated; raises FactcheckError listing every problem found.
 
     `corrected_sources` names sources whose text was deliberately corrected: their
     sha256 is not checked, so that claims can be re-anchored to the new text.
-    `reuse` is a previous load's `by_digest`: a file whose bytes (and schema) are unchanged
-    gives the object it gave then, without being parsed and checked again. `loads` replaces how each
-    file is loaded (see `validation_ledger`)."""
+    With `previous` (an earlier load of the same repository), a file whose bytes (and schema) are unchanged
+    gives the object it gave then, without being parsed and checked again; a file whose status is unchanged
+    is not even read (see FileLoads). `loads` replaces how each file is loaded (see `validation_ledger`)."""
     root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
-    reused = loads or FileLoads(root, reuse or {})
+    reused = loads or FileLoads(root, previous.by_digest if previous else {}, previous.by_status if previous else {})
 
     if layout.scale.exists() or layout.scale.is_symlink():
         scale_schema = layout.read_schema("rating-scale")
@@ -121,8 +127,8 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
 
     source_files = _yaml_files(layout.sources)
     sources = _load_all(source_files, source_loader, root, layout.read_schema("source"), problems, reused,
-                        companion=lambda path: path.with_suffix(".txt"),
-                        variant=lambda path: "unchecked" if path.stem in corrected_sources else "")
+                        companion=lambda path: path.removesuffix(".yml") + ".txt",
+                        variant=lambda path: "unchecked" if _stem(path) in corrected_sources else "")
     entity_files = _yaml_files(layout.entities)
     entities = _load_all(entity_files, load_entity, root, layout.read_schema("entity"), problems, reused)
     claims = _load_all(_claim_files(layout.claims), load_claim, root, layout.read_schema("claim"), problems, reused)
@@ -130,32 +136,34 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
 
     # A source or entity that exists but failed to load has been reported already: what refers to it
     # is not "unknown" too (one broken alias is one error, not one per claim that names the entity).
-    unusable = {path.stem for path in source_files} - set(sources)
-    unusable_entities = {path.stem for path in entity_files} - set(entities)
+    unusable = {_stem(path) for path in source_files} - set(sources)
+    unusable_entities = {_stem(path) for path in entity_files} - set(entities)
     problems += check_references(scale, sources, entities, claims, unusable, unusable_entities)
     problems += check_aliases(entities, {source.language for source in sources.values()})
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
-    return Repository(scale, sources, entities, claims, reused.loaded)
+    return Repository(scale, sources, entities, claims, reused.loaded, reused.statuses)
 
 
 def boundary_problems(layout: Layout) -> list[Problem]:
     """Every symbolic link (to a file or a folder, inside or outside) and every special file in the folders a
     build reads or writes besides the content files: the hand-written pages and the theme's overrides, which
-    the site generator copies and publishes as they are, and the cache. The content files, site.yml, the
+    the site generator copies and publishes as they are, and the cache (its folders). The content files, site.yml, the
     rating scale and the schemas are checked as each is read (`boundary.read_bytes`)."""
     problems = []
-    for folder, remedy in (
-        (layout.docs, "the site is built only from regular files inside the repository: replace the link with "
-                      "the file or folder itself"),
-        (layout.overrides, "the theme is built only from regular files inside the repository: replace the link "
-                           "with the file or folder itself"),
-        (layout.cache, f"the cache is written only inside the repository: delete {CACHE_FOLDER} (the next build "
-                       "makes it again)"),
+    # The cache's folders only, not the entries in them (thousands, and more with each engine version): an
+    # entry is read and written without following a link, and a share card is handed on only once read so.
+    for folder, depth, remedy in (
+        (layout.docs, None, "the site is built only from regular files inside the repository: replace the link "
+                            "with the file or folder itself"),
+        (layout.overrides, None, "the theme is built only from regular files inside the repository: replace the "
+                                 "link with the file or folder itself"),
+        (layout.cache, 1, f"the cache is written only inside the repository: delete {CACHE_FOLDER} (the next "
+                          "build makes it again)"),
     ):
         try:
-            found = unsafe_entries(folder, layout.root)
+            found = unsafe_entries(folder, layout.root, depth)
         except OutsideBoundary:
             problems.append(Problem(str(folder), 1, 1, "(folder)", "is outside the repository; a build reads only "
                                     "its folders: name a folder inside it (docs_dir or the theme's custom_dir in "
@@ -170,28 +178,59 @@ def boundary_problems(layout: Layout) -> list[Problem]:
 class FileLoads:
     """Objects of a previous load by the digest of their files' bytes, their schema's and how they were
     loaded; and this load's, for the next one. Files are read within the repository's boundary: one that
-    may not be read is loaded as usual, which reports why."""
+    may not be read is loaded as usual, which reports why.
 
-    def __init__(self, root: Path, previous: Mapping[bytes, object]):
+    A file is not read at all when its status (see `file_status`) is the one it had when the previous load
+    read it, old enough to be trusted then: the digest read then stands for its bytes."""
+
+    def __init__(self, root: Path, previous: Mapping[bytes, object],
+                 previous_statuses: Mapping[tuple, tuple[tuple[str, ...], bytes]] | None = None):
         self.root = root
         self.previous = previous
+        self.previous_statuses = previous_statuses or {}
         self.loaded: dict[bytes, object] = {}
+        self.statuses: dict[tuple, tuple[tuple[str, ...], bytes]] = {}
+        self.started = time_ns()  # statuses newer than this (less RACY_NS) are not trusted by the next load
         self._folders: set[str] = set()  # checked to be no links during this load (see check_readable)
 
-    def digest(self, paths: tuple[Path, ...], schema: Schema, variant: str) -> bytes | None:
+    def digest(self, paths: tuple[str | Path, ...], schema: Schema, variant: str) -> bytes | None:
         if schema.content is None:
             return None
+        paths = tuple(os.fspath(path) for path in paths)
+        limits = [MAX_SOURCE_BYTES if path.endswith(".txt") else MAX_YAML_BYTES for path in paths]
+        try:
+            # Taken before the bytes are read: a save while they are read shows in the next load's status.
+            found = [self._checked(path, limit) for path, limit in zip(paths, limits)]
+        except (OutsideBoundary, OSError):
+            return None
+        key = (variant, schema.display, schema.digest, paths)
+        statuses = tuple(status(each) for each in found)
+        known = self.previous_statuses.get(key)
+        if known is not None and known[0] == statuses:
+            self.statuses[key] = known
+            return known[1]
         digest = hashlib.sha256(f"{variant}\0{schema.display}\0".encode() + schema.digest)
-        for path in paths:
+        for path, limit in zip(paths, limits):
             try:
-                data = read_bytes(path, self.root, MAX_SOURCE_BYTES if path.suffix == ".txt" else MAX_YAML_BYTES,
-                                  self._folders)
+                data = read_bytes(Path(path), self.root, limit, self._folders)
             except (OutsideBoundary, OSError):
                 return None
-            digest.update(f"\0{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode() + data)
+            relative = os.path.relpath(path, self.root).replace(os.sep, "/")
+            digest.update(f"\0{relative}\0{len(data)}\0".encode() + data)
+        if all(settled(each, self.started) for each in found):
+            self.statuses[key] = (statuses, digest.digest())
         return digest.digest()
 
-    def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
+    def _checked(self, path: str, limit: int) -> os.stat_result:
+        """`check_readable`'s status of the file; in a folder this load found to be no link, one look at the file
+        itself (what the check does there, without its walk from the root)."""
+        if os.path.dirname(path) in self._folders:
+            found = os.lstat(path)
+            if stat.S_ISREG(found.st_mode) and found.st_size <= limit:
+                return found
+        return check_readable(Path(path), self.root, limit, self._folders)
+
+    def get(self, paths: tuple[str | Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
         """The object these files give: the previous load's if they are unchanged, else `load()`'s."""
         key = self.digest(paths, schema, variant)
@@ -259,16 +298,22 @@ def _entries(folder: str) -> list[os.DirEntry]:
         return []
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+# Files are named by strings until one is loaded: a rebuild after one edit makes no Path for each of thousands.
+def _yaml_files(folder: Path) -> list[str]:
     """`folder`/*.yml, whatever each is (a link or a folder is reported by the loader), in name order."""
-    return [folder / name for name in sorted(entry.name for entry in _entries(str(folder)) if entry.name.endswith(".yml"))]
+    return [os.path.join(folder, name)
+            for name in sorted(entry.name for entry in _entries(str(folder)) if entry.name.endswith(".yml"))]
 
 
-def _claim_files(claims: Path) -> list[Path]:
+def _claim_files(claims: Path) -> list[str]:
     """claims/*/*.yml, in path order: a linked folder is looked into too, so that the loader reports its link."""
     found = [(folder.name, entry.name) for folder in _entries(str(claims)) if _is_dir(folder)
              for entry in _entries(folder.path) if entry.name.endswith(".yml")]
-    return [claims.joinpath(folder, name) for folder, name in sorted(found)]
+    return [os.path.join(claims, folder, name) for folder, name in sorted(found)]
+
+
+def _stem(path: str) -> str:
+    return os.path.basename(path).removesuffix(".yml")
 
 
 def _is_dir(entry: os.DirEntry, follow_symlinks: bool = True) -> bool:
@@ -340,13 +385,13 @@ def _visible_files(folder: Path) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def _load_all(paths, loader, root: Path, schema: Schema, problems: list[Problem], reused: FileLoads,
-              companion: Callable[[Path], Path] | None = None, variant: Callable[[Path], str] = lambda path: "") -> dict:
+def _load_all(paths: list[str], loader, root: Path, schema: Schema, problems: list[Problem], reused: FileLoads,
+              companion: Callable[[str], str] | None = None, variant: Callable[[str], str] = lambda path: "") -> dict:
     """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
     for path in paths:
         files = (path, companion(path)) if companion else (path,)
-        item = reused.get(files, schema, variant(path), lambda: loader(path, root, schema), problems)
+        item = reused.get(files, schema, variant(path), lambda: loader(Path(path), root, schema), problems)
         if item is None:
             continue
         if item.id in RESERVED_IDS:

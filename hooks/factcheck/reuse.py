@@ -1,11 +1,14 @@
 """What an unchanged input gave last time, reused: a run after one edited file computes only what that file affects.
 
 Each result is stored with the inputs it was computed from and reused only when this run's inputs are
-equal to them, compared by value: never by a file's time stamp, never by a name alone. Unchanged inputs
-are mostly the very objects of the previous run (the loader hands back the object an unchanged file gave),
-so the comparison usually stops at identity and costs next to nothing; an input that changed compares
-unequal, field by field, and its result is computed again. Nothing is kept between processes: the
-previous run's results live in the object the caller passes back (`generation.GeneratedSite`).
+equal to them, compared by value, never by a name alone. Unchanged inputs are mostly the very objects of
+the previous run (the loader hands back the object an unchanged file gave), so the comparison usually
+stops at identity and costs next to nothing; an input that changed compares unequal, field by field, and
+its result is computed again. Only the loader looks at files' time stamps: it takes a file whose status
+(device, inode, size, times) is unchanged, and old enough to be trusted, to hold the bytes it held when
+last read (see `file_status` and `repository.FileLoads`); what those bytes gave is then compared by value
+as everything else. Nothing is kept between processes: the previous run's results live in the object
+the caller passes back (`generation.GeneratedSite`).
 """
 
 from __future__ import annotations
@@ -49,11 +52,14 @@ class Reuse:
         return results  # type: ignore[return-value]
 
     def _reused(self, key: Hashable, inputs: object) -> tuple[object, object] | None:
-        for results in (self._current, self._previous):
-            found = results.get(key)
-            if found is not None and found[0] == inputs:
-                self._current[key] = found
-                return found
+        # Called for every page, claim and file of a run: two lookups, no loop.
+        found = self._current.get(key)
+        if found is not None and found[0] == inputs:
+            return found
+        found = self._previous.get(key)
+        if found is not None and found[0] == inputs:
+            self._current[key] = found
+            return found
         return None
 
     def finish(self) -> None:

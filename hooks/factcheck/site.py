@@ -35,7 +35,8 @@ class AnchoredClaim:
     speaker: Entity | None = None  # the person quoted, when someone else answers for the words
     repliers: tuple[Entity, ...] = ()  # the parties of the right of reply, in the claim's order
 
-    @property
+    # Kept once asked for: every stage of a rebuild asks each claim for these, and the objects outlive a rebuild.
+    @functools.cached_property
     def id(self) -> str:
         return self.claim.id
 
@@ -44,7 +45,7 @@ class AnchoredClaim:
         """The span is in the source's title (its headline), not its text."""
         return self.claim.selector.in_title
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         return claim_url(self.claim.id)
 
@@ -72,6 +73,8 @@ class SiteModel:
     claims_by_speaker: dict[str, list[AnchoredClaim]] = field(default_factory=dict)  # the claims quoting each person
     warnings: list[Problem] = field(default_factory=list)
     reuse: Reuse = field(default_factory=Reuse, compare=False, repr=False)  # spans and mentions, for the next build
+    # Each claim's checks (the desk's standards, the share card's text), for the next validation.
+    checks: Reuse = field(default_factory=Reuse, compare=False, repr=False)
     # Where each source's not_checked passages occur (the first MAX_OCCURRENCES places of each), by source id.
     set_aside: dict[str, list[Span]] = field(default_factory=dict)
 
@@ -209,13 +212,14 @@ class _Normalised:
         return NormalisedText(self.source_text)
 
 
-def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
+def build_site(repository: Repository, reuse: Reuse | None = None, checks: Reuse | None = None) -> SiteModel:
     """Anchor every claim (mentions are found when the model is first asked for them); raises
     FactcheckError if a span cannot be anchored.
 
     With `reuse` (a new `Reuse` of the previous model's `reuse`), a claim whose selector and quoted part
     are unchanged keeps its span, and a source whose text and the entities' forms are unchanged keeps
-    its mentions; the model is the one a clean run gives."""
+    its mentions; the model is the one a clean run gives. `checks` (a new `Reuse` of the previous model's
+    `checks`) likewise keeps what validation found of each unchanged claim."""
     reuse = reuse or Reuse()
     problems: list[Problem] = []
     claims: dict[str, AnchoredClaim] = {}
@@ -284,7 +288,7 @@ def build_site(repository: Repository, reuse: Reuse | None = None) -> SiteModel:
         if item.claim.speaker:
             by_speaker[item.claim.speaker].append(item)
     return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), dict(by_speaker),
-                     problems, reuse, set_aside=set_aside)
+                     problems, reuse, checks or Reuse(), set_aside=set_aside)
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

@@ -33,9 +33,15 @@ MAX_UNTRANSLATED_LETTERS = 8
 
 
 def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
+    """Every problem with the desk's standards; a claim's are those the previous validation found while the
+    claim, its source and the site's language are as they were (`model.checks`)."""
     problems: list[Problem] = []
+    checks = model.checks
     for item in model.claims.values():
-        problems += claim_standards(item, model.sources[item.claim.source], site_language)
+        source = model.sources[item.claim.source]
+        # Its positions too (equality leaves them out): a problem is placed at the file's current line.
+        problems += checks.get(("standards", item.id), (item, item.claim.positions, source, site_language),
+                               lambda item=item, source=source: claim_standards(item, source, site_language))
     for source_id, source in sorted(model.sources.items()):
         problems += coverage_problems(source, source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED))
     # Quoted by a claim, or asked for a reply, counts as made by it.

@@ -55,8 +55,9 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
     if linked:
         return Validation(None, None, linked)
     try:
-        repository = load_repository(root, reuse=previous.repository.by_digest if previous else None)
-        model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None)
+        repository = load_repository(root, previous=previous.repository if previous else None)
+        model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None,
+                                             Reuse(previous.checks) if previous else None)
     except FactcheckError as exc:
         model, problems = None, exc.problems
     info, site_problems = load_site_info(root, environ)
@@ -68,4 +69,6 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
     problems += page_problems(root, layout.docs)
     if model is not None and info is not None:
         problems += card_text_problems(model, info, card_fonts(info.language))
+    if model is not None:
+        model.checks.finish()
     return Validation(model, info, at_most_per_file(problems))

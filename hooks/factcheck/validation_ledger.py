@@ -13,8 +13,8 @@ the two, problem for problem, over random sequences of edits.
 The ledger is trusted as far as the checked-file cache is: its name mixes in this machine's secret,
 so a ledger committed to the repository never matches, and it is read and written without following
 a link. It is not used at all for a deployment or in CI (`--deploy`, `CI` set): there every file is
-read and checked. A file whose status is less than RACY_NS old when a run looks at it is not kept, so
-the next run loads it again (a second save in the same clock tick could leave its status as it was).
+read and checked. A file whose status is less than `file_status.RACY_NS` old when a run looks at it is not
+kept, so the next run loads it again (a second save in the same clock tick could leave its status as it was).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from .checkcache import _engine_version, keyed_entry, read_entry, store
 from .claims import Selector, load_claim
 from .coverage import source_coverage
 from .entities import load_entity
+from .file_status import settled, status
 from .hand_written import page_problems
 from .problems import FactcheckError, Problem, at_most_per_file, errors, field_name, problem_at
 from .publishing import about_problems, load_site_info, logo_problems
@@ -52,7 +53,6 @@ from .verdicts import load_scale
 
 FORMAT = b"validation-ledger 2"
 MAX_LEDGER_BYTES = 512 * 1024 * 1024
-RACY_NS = 2_000_000_000  # generous beside any file system's clock tick (FAT's is two seconds)
 JsonPath = tuple[Any, ...]
 
 
@@ -296,7 +296,7 @@ class LedgerLoads(FileLoads):
         super().__init__(root, {})
         self.ledger = ledger
         self.prefix = os.fspath(root) + os.sep
-        self.trusted_before = started - RACY_NS  # a status newer than this is not kept (see RACY_NS)
+        self.started = started  # a status newer than this run's start by RACY_NS is not kept (see file_status)
         self.refreshed: set[str] = set()  # paths loaded by this run
         self.items: dict[str, Any] = {}  # what each loaded path gave (the real object)
         self._real: dict[str, bool] = {}  # per folder: whether it and the one above are folders, not links
@@ -327,15 +327,14 @@ class LedgerLoads(FileLoads):
             return None
         if not stat.S_ISREG(found.st_mode):
             return None
-        return (f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}",
-                found.st_mtime_ns < self.trusted_before and found.st_ctime_ns < self.trusted_before)
+        return status(found), settled(found, self.started)
 
     def version(self, file: str) -> str | None:
         """The status of a file (and its companion) this run kept in the ledger; None when not kept."""
         kept = self.ledger.current(_shard(file))["files"].get(file)
         return None if kept is None else kept[0]
 
-    def get(self, paths: tuple[Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
+    def get(self, paths: tuple[str | Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
         name = os.fspath(paths[0])
         file = name[len(self.prefix):]

@@ -339,7 +339,10 @@ class FactcheckPlugin(BasePlugin):
         kept = self._keep_unchanged({name: ("", content) for name, content in data_files.items()}) if partial else set()
         for name, content in data_files.items():
             if name not in kept:
-                files.append(self._track(_TrackedFile.generated(config, name, content=content), content))
+                # A share card in the engine's cache is copied from there, not held in memory.
+                file = (_TrackedFile.generated(config, name, abs_src_path=str(content)) if isinstance(content, Path)
+                        else _TrackedFile.generated(config, name, content=content))
+                files.append(self._track(file, content))
         # The pages the theme indexes for search itself, in build order (hand-written pages come first).
         search_entries = sys.modules["factcheck.search_entries"]
         state.theme_search_pages = [url for url in hand_written if url not in site.pages] + [
