@@ -12,6 +12,7 @@ rewrites its own pages, not the whole site.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import importlib
@@ -32,6 +33,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .preview import watch_with_notifications
 
@@ -114,6 +116,14 @@ def _url(file: File) -> str:
 
 def _titled(items: list) -> bool:
     return all(item.title is not None and _titled(getattr(item, "children", None) or []) for item in items)
+
+
+def _empty_body(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What MkDocs' Page.render gives for an empty Markdown body: no content, headings, anchors or links."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def _remove_with_empty_folders(path: Path, site_dir: Path) -> None:
@@ -320,6 +330,13 @@ class FactcheckPlugin(BasePlugin):
         if state.serving:
             env.bytecode_cache = state.templates
         return env
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        """A generated page's Markdown is its front matter alone, and on_page_content gives its HTML: MkDocs is
+        spared setting up a Markdown converter with the theme's extensions for each of them to convert nothing."""
+        if _url(page.file) in self._site().pages:
+            page.render = functools.partial(_empty_body, page)  # type: ignore[method-assign]
+        return page
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         site = self._site()
