@@ -66,10 +66,10 @@ def _secret() -> bytes | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _engine_version() -> bytes:
-    """The engine's own files and the versions of the libraries that parse and check."""
+def _engine_version(libraries: tuple[str, ...] = ("PyYAML", "jsonschema")) -> bytes:
+    """The engine's own files and the versions of the libraries that parse and check (or of `libraries`)."""
     digest = hashlib.sha256(code_digest())
-    for library in ("PyYAML", "jsonschema"):
+    for library in libraries:
         try:
             digest.update(f"{library}=={metadata.version(library)}\0".encode())
         except metadata.PackageNotFoundError:

@@ -15,6 +15,7 @@ from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
 from .reuse import Reuse
 from .site import SiteModel, claim_url, entity_url, source_url
+from .stored_results import StoredResults, bytes_text, text_bytes
 from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
 )
@@ -80,14 +81,16 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files = {name: _json_list(name, data, reuse) for name, data in
              (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
     files["claims.csv"] = claims_csv(claims, model, reuse)
+    # The annotations of a source, written as indented JSON by Python code, are kept in the cache between builds.
+    stored = StoredResults(cache_root)
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
         inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
-        files[annotations_url(source_id)] = reuse.get(annotations_url(source_id), inputs,
-                                                      lambda: _json(annotation_collection(model, source_id, info)))
-        files[annotation_page_url(source_id)] = reuse.get(annotation_page_url(source_id), inputs,
-                                                          lambda: _json(annotation_page(model, source_id, info)))
+        for url, make in ((annotations_url(source_id), annotation_collection), (annotation_page_url(source_id), annotation_page)):
+            files[url] = reuse.get(url, inputs, lambda url=url, make=make: stored.get(
+                "export", url, inputs, lambda: _json(make(model, source_id, info)), text_bytes, bytes_text))
         files[source_text_url(source_id)] = model.sources[source_id].text
+    stored.forget_inputs()
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed is made of every claim: remade only when one of them changed.
     files[FEED_URL] = reuse.get(FEED_URL, (tuple(model.claims.values()), info), lambda: atom_feed(model, info))

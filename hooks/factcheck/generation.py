@@ -33,6 +33,7 @@ from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdi
 from .reuse import Reuse, code_digest
 from .search_entries import SearchEntry, indexed_by_engine, search_entries, search_settings
 from .site import SiteModel
+from .stored_results import StoredResults
 from .validation import validate
 
 VERDICT_CSS = "assets/verdicts.css"
@@ -125,7 +126,7 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
     model, info = checked.model, checked.info
     if progress:
         progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
-    renderer = Renderer(model, info, previous.renderer if previous else None)
+    renderer = Renderer(model, info, previous.renderer if previous else None, StoredResults(root))
     pages = {page.url: page for page in renderer.pages()}
     reused = (previous.reused_files, previous.reused_front_matter, previous.reused_search_entries) if previous else ()
     return GeneratedSite(model, info, renderer, pages, checked.problems, root, engine,
