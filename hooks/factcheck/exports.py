@@ -26,12 +26,14 @@ CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
 def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
-                 reuse: Reuse | None = None) -> dict[str, str | bytes]:
+                 reuse: Reuse | None = None, stored: StoredResults | None = None) -> dict[str, str | bytes]:
     """File name → content (text, or bytes for the share cards), with stable ordering so that identical
-    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused.
-    With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are unchanged
-    is not made again."""
+    input gives identical files. With `cache_root` (the repository), share cards drawn before are reused,
+    and so are the files of a source that an earlier build kept there (`stored`: the renderer's, which
+    knows the digests of the model's objects already). With `reuse` (of an earlier run's exports), a file
+    of one source or claim whose inputs are unchanged is not made again."""
     reuse = reuse or Reuse()
+    stored = stored or StoredResults(cache_root)
     sources = [
         {
             "id": source.id,
@@ -82,7 +84,6 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
              (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
     files["claims.csv"] = claims_csv(claims, model, reuse)
     # The annotations of a source, written as indented JSON by Python code, are kept in the cache between builds.
-    stored = StoredResults(cache_root)
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
         inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)

@@ -55,7 +55,7 @@ class GeneratedSite:
 
     def files(self) -> dict[str, str | bytes]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content."""
-        exports = export_files(self.model, self.info, self.root, self.reused_files)
+        exports = export_files(self.model, self.info, self.root, self.reused_files, self.renderer.stored)
         self.reused_files.finish()
         return {**exports, VERDICT_CSS: verdict_css(self.model)}
 

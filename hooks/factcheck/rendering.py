@@ -113,7 +113,6 @@ class Renderer:
                                     description=self.info.description, updated=dates.get(url, latest))
             pages.append(self._page(url, (dates.get(url, latest), *self._index_inputs(url, corrections)), render))
         self.reused_pages.finish()
-        self.stored.forget_inputs()
         return pages
 
     def _index_inputs(self, url: str, corrections: list) -> tuple:

@@ -81,7 +81,7 @@ def bytes_text(data: bytes) -> str:
     return data.decode("utf-8", "surrogatepass")
 
 
-_FIELDS: dict[type, tuple[bytes, tuple[str, ...]]] = {}
+_FIELDS: dict[type, tuple[bytes, tuple[str, ...], bool]] = {}  # by class: its name, compared fields, frozen
 
 
 def fingerprint(value: object, memo: dict[int, tuple[object, bytes]] | None = None) -> bytes:
@@ -121,13 +121,16 @@ def _encode(value: object, memo: dict[int, tuple[object, bytes]], out: list[byte
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         found = memo.get(id(value))
         if found is None:
-            name, names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, (
+            name, names, frozen = _FIELDS.get(kind) or _FIELDS.setdefault(kind, (
                 f"{kind.__module__}.{kind.__qualname__}".encode(),
-                tuple(field.name for field in dataclasses.fields(value) if field.compare)))
+                tuple(field.name for field in dataclasses.fields(value) if field.compare),
+                kind.__dataclass_params__.frozen))  # type: ignore[attr-defined]
             parts = [name]
             for field_name in names:
                 _encode(getattr(value, field_name), memo, parts)
-            found = memo[id(value)] = (value, hashlib.sha256(b"".join(parts)).digest())
+            found = (value, hashlib.sha256(b"".join(parts)).digest())
+            if frozen:  # an object that cannot change keeps its digest for the run
+                memo[id(value)] = found
         out += (b"D", found[1])
     elif isinstance(value, str):  # Markup and other kinds of text: the kind, then the text
         data = text_bytes(str(value))
