@@ -17,14 +17,18 @@ For each size (claims; 50 claims per source), from the same synthetic repository
 - worst case (`bench/worst_case.py`, alone with `--worst-case`): the costliest single file of
   each kind the limits allow, validated and rendered alone, against the aim of 2 s.
 
+With `--deploy-only`, only the floor and the claim edit are measured in each round (one cold
+build, in the first round, leaves the cache each later deploy finds).
+
 Cold builds and the floor start with no cache (`.factcheck-cache/` removed), as on a fresh
 clone; the rebuilds and `validate` after an edit find the cache the build before left.
 
 Every build figure is CPU time (user + system) of the child process that does the work, from
 getrusage(RUSAGE_CHILDREN) deltas, so that other work on the machine moves it less than it
 moves wall-clock time. The kinds of run are interleaved, round after round, and each
-figure is the median over the rounds with its range; the ratio is the median of the
-per-round ratios cold / floor. Peak memory is each build process's maximum resident set.
+figure is the median over the rounds with its range; the ratios are the medians of the
+per-round ratios cold / floor and claim edit / floor (the deploy after one claim changed,
+against the floor). Peak memory is each build process's maximum resident set.
 """
 
 from __future__ import annotations
@@ -138,13 +142,15 @@ class Row:
     claims: int
     pages: int = 0
     seconds: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
-    ratios: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # cold / floor, per round
+    edit_ratios: list[float] = field(default_factory=list)  # claim edit / floor, per round
     hook: list[float] = field(default_factory=list)
     peak: dict[str, float] = field(default_factory=lambda: {"cold": 0.0, "floor": 0.0})
     serve: ServeFigures = field(default_factory=ServeFigures)
 
 
-def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds: bool = True) -> Row:
+def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds: bool = True,
+            deploy_only: bool = False) -> Row:
     sources = max(1, claims // CLAIMS_PER_SOURCE)
     repo = generate(scratch / f"repo-{claims}", sources, CLAIMS_PER_SOURCE, seed=sources)
     claim_file = sorted((repo / "claims").glob("*/*.yml"))[0]
@@ -167,6 +173,8 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds:
         # Alternate which build goes first, so that neither always follows the other.
         order = ("floor", "cold") if round_number % 2 == 0 else ("cold", "floor")
         for kind in order:
+            if kind == "cold" and deploy_only and round_number > 0:
+                continue  # one first build leaves the cache that each deploy after it finds
             if kind == "cold":  # a fresh clone's first build (the floor reads no cache, and leaves the cold build's)
                 shutil.rmtree(repo / ".factcheck-cache", ignore_errors=True)
             if kind == "floor":
@@ -177,15 +185,22 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds:
                 row.pages = report["pages"]
             row.seconds[kind].append(seconds)
             row.peak[kind] = max(row.peak[kind], report["peak_mib"])
-        row.ratios.append(row.seconds["cold"][-1] / row.seconds["floor"][-1])
+        if len(row.seconds["cold"]) > len(row.ratios):
+            row.ratios.append(row.seconds["cold"][-1] / row.seconds["floor"][-1])
+        if deploy_only:  # the deploy after one claim changed, against the floor: nothing else
+            edit_line(claim_file, "summary", f"Edited in round {round_number}")
+            row.seconds["claim edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
+            row.edit_ratios.append(row.seconds["claim edit"][-1] / row.seconds["floor"][-1])
+            continue
         child_cpu(validate, cwd=repo)  # the validation before the edit, whose ledger the one after it reads
         edit_line(claim_file, "summary", f"Edited in round {round_number}")
         row.seconds["validate all"].append(child_cpu(validate, cwd=repo)[0])
         row.seconds["claim edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
+        row.edit_ratios.append(row.seconds["claim edit"][-1] / row.seconds["floor"][-1])
         row.seconds["validate"].append(child_cpu([*validate, str(claim_file)], cwd=repo)[0])
         edit_line(entity_file, "description", f"Edited in round {round_number}")
         row.seconds["entity edit"].append(worker("build", repo / "mkdocs.yml", site)[0])
-    if serve:
+    if serve and not deploy_only:
         row.serve = measure_serve(repo, claim_file, lambda path, marker: edit_line(path, "summary", marker), IDENTITY)
     return row
 
@@ -197,14 +212,14 @@ def spread(values: list[float], digits: int = 1) -> str:
 
 
 def report(rows: list[Row], rounds: int) -> str:
-    header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "entity edit s", "validate all s", "validate 1 s",
+    header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "claim edit/floor", "entity edit s", "validate all s", "validate 1 s",
               "hook s", "peak MiB", "save-to-reload s", "serve idle CPU", "serve MiB")
     lines = [f"CPU seconds (user+sys), median (min–max) of {rounds} interleaved rounds; save-to-reload in wall-clock "
              "seconds over 10 successive edits; serve memory after the first build → after each edit (highest)", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = (f"{r.claims:,}", f"{r.pages:,}", spread(r.seconds["cold"]), spread(r.seconds["floor"]), spread(r.ratios, 2),
-                 spread(r.seconds["claim edit"]), spread(r.seconds["entity edit"]), spread(r.seconds["validate all"], 2),
+                 spread(r.seconds["claim edit"]), spread(r.edit_ratios, 2), spread(r.seconds["entity edit"]), spread(r.seconds["validate all"], 2),
                  spread(r.seconds["validate"], 2),
                  spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})",
                  spread(r.serve.reload_seconds, 2), "–" if r.serve.idle_percent is None else f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
@@ -229,6 +244,9 @@ def main() -> None:
     parser.add_argument("--editor-only", action="store_true",
                         help="only what an editor waits for: `factcheck validate` after an edit and the preview server "
                              "(no builds, no worst case)")
+    parser.add_argument("--deploy-only", action="store_true",
+                        help="only the floor and the deploy after one claim edit (one cold build first leaves the "
+                             "cache; no validation, entity edit, server or worst case)")
     parser.add_argument("--worst-case", action="store_true",
                         help="only the worst case: the costliest single file of each kind, validated and rendered alone")
     args = parser.parse_args()
@@ -237,9 +255,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
         for claims in sizes:
             rows.append(measure(claims, args.rounds, Path(tmp), serve=not (args.no_serve or args.validate_only),
-                                builds=not (args.validate_only or args.editor_only)))
+                                builds=not (args.validate_only or args.editor_only), deploy_only=args.deploy_only))
             print(report(rows[-1:], args.rounds).splitlines()[-1], file=sys.stderr, flush=True)
-        if args.validate_only or args.editor_only:
+        if args.validate_only or args.editor_only or args.deploy_only:
             print(report(rows, args.rounds))
             return
         worst = measure_worst_case(args.rounds, Path(tmp) / "worst-case")

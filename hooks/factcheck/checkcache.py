@@ -13,8 +13,8 @@ names also mix in a secret kept outside the repository, so entries planted by a 
 request can never match: the checks of untrusted files cannot be skipped that way. Any
 trouble with the cache (no home directory, a read-only disk, a damaged entry) means
 checking the file again, never a different result. Other results computed from
-content alone (the share cards) are kept the same way: `keyed_entry` names them, `store`
-writes them.
+content alone (the share cards; the rendered pages, see `stored_results`) are kept the same way:
+`keyed_entry` names them, `store` writes them.
 """
 
 from __future__ import annotations
@@ -66,10 +66,10 @@ def _secret() -> bytes | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _engine_version() -> bytes:
-    """The engine's own files and the versions of the libraries that parse and check."""
+def _engine_version(libraries: tuple[str, ...] = ("PyYAML", "jsonschema")) -> bytes:
+    """The engine's own files and the versions of the libraries that parse and check (or of `libraries`)."""
     digest = hashlib.sha256(code_digest())
-    for library in ("PyYAML", "jsonschema"):
+    for library in libraries:
         try:
             digest.update(f"{library}=={metadata.version(library)}\0".encode())
         except metadata.PackageNotFoundError:

@@ -15,6 +15,7 @@ from .feed import FEED_URL, atom_feed
 from .publishing import SiteInfo
 from .reuse import Reuse
 from .site import AnchoredClaim, SiteModel, claim_url, entity_url, source_url
+from .stored_results import StoredResults
 from .structured_data import (
     annotation_collection, annotation_page, annotation_page_url, annotations_url, source_text_url,
 )
@@ -25,13 +26,15 @@ CSV_COLUMNS = [name for name, _type, _description in CLAIMS_CSV_FIELDS]
 
 
 def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = None,
-                 reuse: Reuse | None = None) -> dict[str, str | Card]:
+                 reuse: Reuse | None = None, stored: StoredResults | None = None) -> dict[str, str | Card]:
     """File name → content (text, or for the share cards their bytes or the cache entry that holds them: see
     `cards.claim_card_files`), with stable ordering so that identical input gives identical files. With
-    `cache_root` (the repository), share cards drawn before are reused.
-    With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are unchanged
-    is not made again."""
+    `cache_root` (the repository), share cards drawn before are reused, and so are the files of a source that
+    an earlier build kept there (`stored`: the renderer's, which knows the digests of the model's objects
+    already). With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are
+    unchanged is not made again."""
     reuse = reuse or Reuse()
+    stored = stored or StoredResults(cache_root)
     sources = [
         {
             "id": source.id,
@@ -62,16 +65,17 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     files = {name: _json_list(name, data, reuse) for name, data in
              (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
     files["claims.csv"] = claims_csv(claims, model, reuse)
+    # The annotations of a source, written as indented JSON by Python code, are kept in the cache between builds.
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
         inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
         # As UTF-8 bytes: kept for the next run, and a text of wide characters (an emoji) is four bytes a character
         # as a Python string.
-        files[annotations_url(source_id)] = reuse.get(annotations_url(source_id), inputs,
-                                                      lambda: _json(annotation_collection(model, source_id, info)).encode())
-        files[annotation_page_url(source_id)] = reuse.get(annotation_page_url(source_id), inputs,
-                                                          lambda: _json(annotation_page(model, source_id, info)).encode())
+        for url, make in ((annotations_url(source_id), annotation_collection), (annotation_page_url(source_id), annotation_page)):
+            files[url] = reuse.get(url, inputs, lambda url=url, make=make: stored.get(
+                "export", url, inputs, lambda: _json(make(model, source_id, info)).encode(), bytes, bytes))
         files[source_text_url(source_id)] = model.sources[source_id].text
+    stored.forget_inputs()
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed's newest entries, of every claim's entries made again only for the claims that changed.
     files[FEED_URL] = atom_feed(model, info, reuse)

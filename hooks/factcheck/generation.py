@@ -34,6 +34,7 @@ from .rendering import RenderedPage, Renderer, meta_elements, social_meta, verdi
 from .reuse import Reuse, code_digest
 from .search_entries import SearchEntry, indexed_by_engine, search_entries, search_settings
 from .site import SiteModel
+from .stored_results import StoredResults
 from .validation import validate
 
 VERDICT_CSS = "assets/verdicts.css"
@@ -56,7 +57,7 @@ class GeneratedSite:
     def files(self) -> dict[str, str | bytes | Path]:
         """The exports and the verdict stylesheet: file name (relative to the site root) → content, or, for a
         share card the cache holds, the path of that file (to be copied as it is: see `cards.claim_card_files`)."""
-        exports = export_files(self.model, self.info, self.root, self.reused_files)
+        exports = export_files(self.model, self.info, self.root, self.reused_files, self.renderer.stored)
         self.reused_files.finish()
         return {**exports, VERDICT_CSS: verdict_css(self.model)}
 
@@ -122,7 +123,7 @@ def generate(root: Path, environ: Mapping[str, str], previous: GeneratedSite | N
         info = previous.info
     if progress:
         progress.stage(f"Rendering the pages of {len(model.claims):,} claims")
-    renderer = Renderer(model, info, previous.renderer if previous else None)
+    renderer = Renderer(model, info, previous.renderer if previous else None, StoredResults(root))
     pages = {page.url: page for page in renderer.pages()}
     reused = (previous.reused_files, previous.reused_search_entries,
               previous.reused_sitemap) if previous else ()

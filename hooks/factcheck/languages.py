@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
@@ -21,6 +23,7 @@ def language_name(code: str) -> str:
         return code
 
 
+@functools.lru_cache(maxsize=None)  # every page's link previews ask, for the same few codes
 def og_locale(code: str) -> str:
     """The language as OpenGraph writes a locale, language_TERRITORY: 'en' → 'en_US', 'fr' → 'fr_FR', 'zh-Hant' →
     'zh_TW', 'pt-BR' → 'pt_BR'. A language named without a country gets the one CLDR finds likeliest for it (its

@@ -7,6 +7,8 @@ shown as text, only web, mail and in-page links kept.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from .publishing import SiteInfo
 from .reuse import Reuse
 from .sanitising import MarkdownRenderer, address_allowed
 from .sources import Source
+from .stored_results import StoredResults, bytes_text, text_bytes
 from .structured_data import annotations_url, claim_review, json_ld_script
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -87,11 +90,14 @@ def _environment() -> Environment:
 class Renderer:
     """Renders the model's pages. Given the previous run's renderer, a page whose inputs (everything
     its template shows, listed in the `_inputs` methods) are equal to last time's is that page, not
-    rendered again; the site info, the rating scale and the engine are inputs of every page."""
+    rendered again; the site info, the rating scale and the engine are inputs of every page. With `stored`
+    (the repository's cache), a page an earlier process rendered from equal inputs is read, not rendered."""
 
-    def __init__(self, model: SiteModel, info: SiteInfo, previous: Renderer | None = None):
+    def __init__(self, model: SiteModel, info: SiteInfo, previous: Renderer | None = None,
+                 stored: StoredResults | None = None):
         self.model = model
         self.info = info
+        self.stored = stored or StoredResults(None)
         # Templates compiled once (Jinja2 reads a template again when its file changes).
         self.env = previous.env if previous else _environment()
         self.reused_pages = Reuse(previous.reused_pages if previous else None)
@@ -107,7 +113,8 @@ class Renderer:
         )
 
     def _page(self, url: str, inputs: tuple, render: Callable[[], RenderedPage]) -> RenderedPage:
-        return self.reused_pages.get(url, (self.model.repository.scale, self.info, *inputs), render)
+        inputs = (self.model.repository.scale, self.info, *inputs)
+        return self.reused_pages.get(url, inputs, lambda: self.stored.get("page", url, inputs, render, _page_bytes, _stored_page))
 
     def pages(self) -> list[RenderedPage]:
         model = self.model
@@ -253,6 +260,14 @@ class Renderer:
         """The rating scale as a table (for the methodology page)."""
         return self.reused_fragments.get(("scale", page_url), (self.model.repository.scale, self.info),
                                          lambda: self._render("scale.html.j2", page_url))
+
+
+def _page_bytes(page: RenderedPage) -> bytes:
+    return text_bytes(json.dumps(dataclasses.asdict(page), ensure_ascii=False))
+
+
+def _stored_page(data: bytes) -> RenderedPage:
+    return RenderedPage(**json.loads(bytes_text(data)))
 
 
 def _context_words(text: str, span: Span, width: int = 160) -> tuple[str, str]:

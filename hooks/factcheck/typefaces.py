@@ -112,6 +112,7 @@ class CardFonts:
     # (font, bold) → code points, and "key" → key(): read once
     _maps: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     _words: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # (word, bold) → runs
+    _drawable: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # (character, bold) → a font has it
 
     def has(self, font: int, bold: bool, character: str) -> bool:
         characters = self._maps.get((font, bold))
@@ -166,8 +167,15 @@ class CardFonts:
 
     def missing(self, text: str, bold: bool) -> list[str]:
         """The characters of `text` that no font has, each once, in the order they first come."""
-        return [character for character in dict.fromkeys(" ".join(text.split()))
-                if self.first_having(character, bold) is None]
+        return [character for character in dict.fromkeys(" ".join(text.split())) if not self._can_draw(character, bold)]
+
+    def _can_draw(self, character: str, bold: bool) -> bool:
+        # Asked for every character of every claim at each build: a site uses few distinct ones.
+        key = (character, bold)
+        found = self._drawable.get(key)
+        if found is None:
+            found = self._drawable[key] = self.first_having(character, bold) is not None
+        return found
 
     def advice(self, characters: list[str]) -> str:
         """What to install for these characters to be drawn."""

@@ -13,6 +13,7 @@ rewrites its own pages, not the whole site.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import hashlib
 import importlib
@@ -33,6 +34,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .preview import watch_with_notifications
 
@@ -147,6 +149,14 @@ def _navigation(nav: list | None) -> tuple[bool, set[str]]:
             else:
                 named.add(str(entry))
     return titled, named
+
+
+def _empty_body(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What MkDocs' Page.render gives for an empty Markdown body: no content, headings, anchors or links."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def _remove_with_empty_folders(path: Path, site_dir: Path) -> None:
@@ -378,6 +388,13 @@ class FactcheckPlugin(BasePlugin):
         if state.serving:
             env.bytecode_cache = state.templates
         return env
+
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        """A generated page's Markdown is its front matter alone, and on_page_content gives its HTML: MkDocs is
+        spared setting up a Markdown converter with the theme's extensions for each of them to convert nothing."""
+        if _url(page.file) in self._site().pages:
+            page.render = functools.partial(_empty_body, page)  # type: ignore[method-assign]
+        return page
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         site = self._site()
