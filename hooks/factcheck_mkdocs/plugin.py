@@ -329,8 +329,9 @@ class FactcheckPlugin(BasePlugin):
             # Hand-written pages: their text, with the generated blocks that fill their markers; each file
             # tracked in its place (MkDocs builds, and indexes for search, in the order of `files`).
             files = Files([self._tracked_hand_written(file) if file.is_documentation_page() else file for file in files])
-        hand_written = [_url(file) for file in files.documentation_pages()]
-        partial = state.incremental and not any(file.is_modified() for file in files.documentation_pages())
+        hand_written_pages = files.documentation_pages()
+        hand_written = [_url(file) for file in hand_written_pages]
+        partial = state.incremental and not any(file.is_modified() for file in hand_written_pages)
         pages = {generation.markdown_path(url): page for url, page in site.pages.items()}
         kept = self._keep_unchanged({src_uri: (state.theme_digest, page) for src_uri, page in pages.items()
                                      if src_uri not in in_nav}) if partial else set()
