@@ -61,7 +61,7 @@ from factcheck.publishing import load_site_info  # noqa: E402
 from factcheck.rendering import Renderer, meta_elements, social_meta, verdict_css  # noqa: E402
 from factcheck.repository import load_repository  # noqa: E402
 from factcheck.site import build_site  # noqa: E402
-from factcheck.validation_ledger import RACY_NS  # noqa: E402
+from factcheck.file_status import RACY_NS  # noqa: E402
 
 CLAIMS_PER_SOURCE = 50
 DEFAULT_SIZES = (1000, 10000, 30000)
@@ -159,7 +159,7 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds:
     site = scratch / f"site-{claims}"
     validate = [sys.executable, "-m", "factcheck", "validate"]
     if not builds:  # what an editor waits for alone (--validate-only, --editor-only)
-        time.sleep(RACY_NS / 1e9)  # files as on a desk, older than the last run (see validation_ledger.RACY_NS)
+        time.sleep(RACY_NS / 1e9)  # files as on a desk, older than the last run (see file_status.RACY_NS)
         for round_number in range(rounds):
             child_cpu(validate, cwd=repo)  # the validation before the edit, whose ledger the one after it reads
             edit_line(claim_file, "summary", f"Edited in round {round_number}")
@@ -212,18 +212,30 @@ def spread(values: list[float], digits: int = 1) -> str:
 
 
 def report(rows: list[Row], rounds: int) -> str:
-    header = ("claims", "pages", "cold s", "floor s", "cold/floor", "claim edit s", "claim edit/floor", "entity edit s", "validate all s", "validate 1 s",
-              "hook s", "peak MiB", "save-to-reload s", "serve idle CPU", "serve MiB")
+    """The table of `rows`, with only the columns some row measured (--editor-only has no builds)."""
+    columns = {
+        "claims": lambda r: f"{r.claims:,}",
+        "pages": lambda r: f"{r.pages:,}" if r.pages else "–",
+        "cold s": lambda r: spread(r.seconds["cold"]),
+        "floor s": lambda r: spread(r.seconds["floor"]),
+        "cold/floor": lambda r: spread(r.ratios, 2),
+        "claim edit s": lambda r: spread(r.seconds["claim edit"]),
+        "claim edit/floor": lambda r: spread(r.edit_ratios, 2),
+        "entity edit s": lambda r: spread(r.seconds["entity edit"]),
+        "validate all s": lambda r: spread(r.seconds["validate all"], 2),
+        "validate 1 s": lambda r: spread(r.seconds["validate"], 2),
+        "hook s": lambda r: spread(r.hook),
+        "peak MiB": lambda r: f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})" if r.peak["cold"] else "–",
+        "save-to-reload s": lambda r: spread(r.serve.reload_seconds, 2),
+        "serve idle CPU": lambda r: "–" if r.serve.idle_percent is None else f"{r.serve.idle_percent:.1f}%",
+        "serve MiB": lambda r: _memory(r.serve.resident_mib),
+    }
+    cells = {name: [cell(r) for r in rows] for name, cell in columns.items()}
+    shown = [name for name in columns if name == "claims" or any(value != "–" for value in cells[name])]
     lines = [f"CPU seconds (user+sys), median (min–max) of {rounds} interleaved rounds; save-to-reload in wall-clock "
              "seconds over 10 successive edits; serve memory after the first build → after each edit (highest)", "",
-             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        cells = (f"{r.claims:,}", f"{r.pages:,}", spread(r.seconds["cold"]), spread(r.seconds["floor"]), spread(r.ratios, 2),
-                 spread(r.seconds["claim edit"]), spread(r.edit_ratios, 2), spread(r.seconds["entity edit"]), spread(r.seconds["validate all"], 2),
-                 spread(r.seconds["validate"], 2),
-                 spread(r.hook), f"{r.peak['cold']:.0f} (floor {r.peak['floor']:.0f})",
-                 spread(r.serve.reload_seconds, 2), "–" if r.serve.idle_percent is None else f"{r.serve.idle_percent:.1f}%", _memory(r.serve.resident_mib))
-        lines.append("| " + " | ".join(cells) + " |")
+             "| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
+    lines += ["| " + " | ".join(cells[name][index] for name in shown) + " |" for index in range(len(rows))]
     return "\n".join(lines)
 
 
