@@ -81,6 +81,9 @@ class _State:
     outputs: set[str] = field(default_factory=set)  # files in the output folder after the last good build
     building_outputs: set[str] = field(default_factory=set)  # the same, for the current build
     destinations: dict[str, str] = field(default_factory=dict)  # address → output path, of every generated file written
+    # Generated files written before that the site no longer has (a deleted claim's page): forgotten after a
+    # good build only, as a failed one leaves them written.
+    removed: set[str] = field(default_factory=set)
     # Search: the pages the theme indexes itself, those it indexed in this build (build
     # order), and their entries after the last merge (for dirty builds; see merge_search_index).
     theme_search_pages: list[str] = field(default_factory=list)
@@ -242,11 +245,6 @@ class FactcheckPlugin(BasePlugin):
         return [address for address, content in contents.items()
                 if address in named or built.get(address) != (around, content)]
 
-    def _removed(self) -> set[str]:
-        """The generated files written before that the site no longer has (a deleted claim's page): they are
-        forgotten after a good build only, as a failed one leaves them written."""
-        return self._state.destinations.keys() - self._state.building.keys()
-
     # MkDocs' events, in the order it sends them.
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -352,9 +350,9 @@ class FactcheckPlugin(BasePlugin):
         data_files = {**site.files(), **site.sitemap_files(hand_written)}
         if partial:
             # What this build leaves out of MkDocs' files keeps its record; what the site no longer has loses it.
-            removed = state.built.keys() - site.pages.keys() - data_files.keys() - state.building.keys()
+            gone = state.built.keys() - site.pages.keys() - data_files.keys() - state.building.keys()
             state.building = {**state.built, **state.building}
-            for address in removed:
+            for address in gone:
                 del state.building[address]
         for url in self._changed(site.pages, state.theme_digest, partial, {_address(name) for name in in_nav}):
             page = site.pages[url]
@@ -408,8 +406,9 @@ class FactcheckPlugin(BasePlugin):
                 state.destinations[file.address] = file.abs_dest_path
             elif file.inclusion.is_included():
                 own.add(file.abs_dest_path)
-        removed = {state.destinations[address] for address in self._removed()}
-        state.building_outputs = (set(state.destinations.values()) - removed) | own
+        state.removed = state.destinations.keys() - state.building.keys()
+        removed_paths = {state.destinations[address] for address in state.removed}
+        state.building_outputs = (set(state.destinations.values()) - removed_paths) | own
         if state.serving:
             env.bytecode_cache = state.templates
         return env
@@ -452,7 +451,7 @@ class FactcheckPlugin(BasePlugin):
             # What the last good build wrote and this one no longer makes (a deleted claim's page).
             for path in state.outputs - state.building_outputs:
                 _remove_with_empty_folders(Path(path), Path(config.site_dir))
-            for address in self._removed():
+            for address in state.removed:
                 del state.destinations[address]
             state.built, state.outputs = state.building, state.building_outputs
             if state.serving:
