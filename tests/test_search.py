@@ -18,7 +18,7 @@ from conftest import ENV, ROOT, ScratchRepo, mkdocs_build
 from factcheck.publishing import SiteInfo
 from factcheck.rendering import Renderer
 from factcheck.repository import load_repository
-from factcheck.search_entries import (LUNR_LANGUAGES, SEARCH_SEPARATOR, SearchEntry, merge_into_theme_index,
+from factcheck.search_entries import (LUNR_LANGUAGES, SEARCH_SEPARATOR, merge_into_theme_index,
                                       search_entries, search_languages)
 from factcheck.site import build_site
 from test_scripts import NEWS, RULE
@@ -125,43 +125,43 @@ def _theme_index(pages: dict[str, list[str]], previous=None):
     return index, json.loads(index.generate_search_index(previous))["docs"]
 
 
-ENGINE = [SearchEntry("claims/c.html", "C", "c"), SearchEntry("sources/s.html", "S", "s"),
-          SearchEntry("sources/s.html#paragraph-1", "Paragraph 1", "p")]
-THEME_PAGES = ["index.html", "methodology.html", "claims/c.html", "sources/s.html", "guide.html"]
+THEME_PAGES = ["index.html", "methodology.html", "guide.html"]
 
 
-def test_a_full_build_keeps_the_theme_entries_once_then_adds_the_engine_entries():
+def _locations(theme: dict[str, list[dict]]) -> list[str]:
+    """The index's first part, as the plugin writes it: each page's entries, page after page."""
+    return [doc["location"] for docs in theme.values() for doc in docs]
+
+
+def test_a_full_build_keeps_the_theme_entries_once():
     _, docs = _theme_index({"index.html": [""], "methodology.html": ["", "scale"], "guide.html": [""]})
-    merged, _ = merge_into_theme_index(docs, ENGINE, ["index.html", "methodology.html", "guide.html"], THEME_PAGES, None)
-    assert [d["location"] for d in merged] == ["index.html", "methodology.html", "methodology.html#scale", "guide.html",
-                                              "claims/c.html", "sources/s.html", "sources/s.html#paragraph-1"]
+    theme = merge_into_theme_index(docs, ["index.html", "methodology.html", "guide.html"], THEME_PAGES, None)
+    assert _locations(theme) == ["index.html", "methodology.html", "methodology.html#scale", "guide.html"]
 
 
 def test_dirty_builds_hold_every_page_once_with_its_latest_entries():
     """The theme drops only the first rebuilt page's old entries: after a dirty build that changed
     two pages, its own index holds the second one twice; the merged index holds each page once."""
-    pages = ["index.html", "methodology.html", "guide.html"]
     first, docs = _theme_index({"index.html": [""], "methodology.html": [""], "guide.html": [""]})
-    merged, theme = merge_into_theme_index(docs, ENGINE, pages, THEME_PAGES, None)
+    theme = merge_into_theme_index(docs, THEME_PAGES, THEME_PAGES, None)
     second, docs = _theme_index({"methodology.html": ["", "new"], "guide.html": ["", "added"]}, previous=first)
     assert Counter(d["location"] for d in docs)["guide.html"] == 2  # the theme's own merge
-    merged, theme = merge_into_theme_index(docs, ENGINE, ["methodology.html", "guide.html"], THEME_PAGES, theme)
+    theme = merge_into_theme_index(docs, ["methodology.html", "guide.html"], THEME_PAGES, theme)
     expected = ["index.html", "methodology.html", "methodology.html#new", "guide.html", "guide.html#added"]
-    assert [d["location"] for d in merged] == expected + [e.location for e in ENGINE]
+    assert _locations(theme) == expected
     # A dirty build of one page after that, and one that changed no page the theme indexes.
     third, docs = _theme_index({"guide.html": [""]}, previous=second)
-    merged, theme = merge_into_theme_index(docs, ENGINE, ["guide.html"], THEME_PAGES, theme)
-    assert [d["location"] for d in merged] == expected[:4] + [e.location for e in ENGINE]
+    theme = merge_into_theme_index(docs, ["guide.html"], THEME_PAGES, theme)
+    assert _locations(theme) == expected[:4]
     _, docs = _theme_index({}, previous=third)
-    assert merge_into_theme_index(docs, ENGINE, [], THEME_PAGES, theme)[0] == merged
+    assert merge_into_theme_index(docs, [], THEME_PAGES, theme) == theme
 
 
 def test_a_page_removed_while_serving_leaves_the_index():
     first, docs = _theme_index({"index.html": [""], "guide.html": [""]})
-    _, theme = merge_into_theme_index(docs, ENGINE, ["index.html", "guide.html"], THEME_PAGES, None)
+    theme = merge_into_theme_index(docs, ["index.html", "guide.html"], THEME_PAGES, None)
     _, docs = _theme_index({}, previous=first)
-    merged, _ = merge_into_theme_index(docs, ENGINE, [], ["index.html"], theme)
-    assert [d["location"] for d in merged] == ["index.html"] + [e.location for e in ENGINE]
+    assert _locations(merge_into_theme_index(docs, [], ["index.html"], theme)) == ["index.html"]
 
 
 # --- The built site -------------------------------------------------------------------------------

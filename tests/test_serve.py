@@ -112,8 +112,7 @@ def preview_project(repo: ScratchRepo) -> Path:
     repo.entity("paris", "Paris", description="A city.")
     repo.claim("profits", "report", *quote(TEXT, "profits rose by 12 percent"), entities=["acme"])
     repo.claim("regulator", "report", *quote(TEXT, "The regulator in Paris disagreed"), verdict="misleading", entities=["paris"])
-    repo.claim("rivals", "report", *quote(TEXT, "Rivals reported flat sales"), verdict="unverifiable", evidence=None,
-               searched=["Company registers for Rivals", "Trade press archive for 2015"])
+    write_rivals_claim(repo)
     repo.claim("budget", "budget", *quote(OTHER_TEXT, "Its budget grew by 3 percent"))
     return root
 
@@ -139,6 +138,12 @@ def delete_claim(repo: ScratchRepo) -> None:
     (repo.root / "claims" / "report" / "rivals.yml").unlink()
 
 
+def write_rivals_claim(repo: ScratchRepo) -> None:
+    """A claim of the project; written again after delete_claim (an undone deletion), its page comes back."""
+    repo.claim("rivals", "report", *quote(TEXT, "Rivals reported flat sales"), verdict="unverifiable", evidence=None,
+               searched=["Company registers for Rivals", "Trade press archive for 2015"])
+
+
 def edit_hand_written_page(repo: ScratchRepo) -> None:
     page = repo.root / "docs" / "methodology.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nWe answer every letter.\n", encoding="utf-8")
@@ -161,7 +166,8 @@ def edit_site_settings(repo: ScratchRepo) -> None:
 # In the order an editor might make them: each build follows the one before.
 CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
     "claim edited": edit_claim, "entity edited": edit_entity, "source text changed": edit_source_text,
-    "claim added": add_claim, "claim deleted": delete_claim, "hand-written page edited": edit_hand_written_page,
+    "claim added": add_claim, "claim deleted": delete_claim, "claim restored": write_rivals_claim,
+    "hand-written page edited": edit_hand_written_page,
     "theme template edited": edit_theme_template, "site.yml changed": edit_site_settings,
 }
 

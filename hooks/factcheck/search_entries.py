@@ -167,15 +167,14 @@ def _text(value: str) -> str:
 
 
 def merge_into_theme_index(
-    docs: list[dict], entries: list[SearchEntry], built: list[str], theme_pages: list[str],
-    previous: dict[str, list[dict]] | None,
-) -> tuple[list[dict], dict[str, list[dict]]]:
-    """The complete index's entries: those of the pages the theme indexes, then the engine's.
+    docs: list[dict], built: list[str], theme_pages: list[str], previous: dict[str, list[dict]] | None,
+) -> dict[str, list[dict]]:
+    """The entries of the pages the theme indexes, by page in build order: the index's first part,
+    which the engine's entries (`search_entries`) follow.
 
     `docs` is what the theme wrote; `built` the pages it indexed in this build, in build
     order; `theme_pages` every page it indexes in the site now, in build order; `previous`
-    what this function returned as the theme's entries last time (None on a first build).
-    Returns the entries and the theme's entries by page, to pass as `previous` next time.
+    what this function returned last time (None on a first build).
 
     In a full build the theme's index holds exactly the pages it built. In a dirty build it
     rebuilt only changed pages and merged them into its previous index by dropping the
@@ -188,10 +187,7 @@ def merge_into_theme_index(
     by_page = {page: found for page, found in _last_blocks(docs).items() if page not in current}
     by_page.update(previous or {})
     by_page.update(current)
-    engine_pages = {entry.location.split("#")[0] for entry in entries}
-    theme = {page: by_page.get(page, []) for page in theme_pages if page not in engine_pages}
-    merged = [doc for page_docs in theme.values() for doc in page_docs] + [entry.as_json() for entry in entries]
-    return merged, theme
+    return {page: by_page.get(page, []) for page in theme_pages}
 
 
 def _page_of(doc: dict) -> str:

@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Hashable
+from typing import TYPE_CHECKING, Hashable, Mapping
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from factcheck.generation import GeneratedSite
     from factcheck.progress import Progress
     from factcheck.publishing import SiteInfo
+    from factcheck.search_entries import SearchEntry
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -74,19 +75,24 @@ class _State:
     # in mkdocs.yml (an untitled entry takes its page's title, which an unread page lacks).
     incremental: bool = False
     theme_digest: str = ""  # everything around the content of a page: a change rewrites every page
-    built: dict[str, tuple[str, Hashable]] = field(default_factory=dict)  # src_uri → what the last good build wrote it from
+    # Tracked files by their address (see _TrackedFile.address) → what the last good build wrote each from.
+    built: dict[str, tuple[str, Hashable]] = field(default_factory=dict)
     building: dict[str, tuple[str, Hashable]] = field(default_factory=dict)  # the same, for the current build
     outputs: set[str] = field(default_factory=set)  # files in the output folder after the last good build
     building_outputs: set[str] = field(default_factory=set)  # the same, for the current build
-    destinations: dict[str, str] = field(default_factory=dict)  # src_uri → output path, of every generated file written
-    # Generated files this build leaves out of MkDocs' files: unchanged since the last good build, already written.
-    kept: set[str] = field(default_factory=set)
+    destinations: dict[str, str] = field(default_factory=dict)  # address → output path, of every generated file written
+    # Generated files written before that the site no longer has (a deleted claim's page): forgotten after a
+    # good build only, as a failed one leaves them written.
+    removed: set[str] = field(default_factory=set)
     # Search: the pages the theme indexes itself, those it indexed in this build (build
     # order), and their entries after the last merge (for dirty builds; see merge_search_index).
     theme_search_pages: list[str] = field(default_factory=list)
     theme_search_built: list[str] = field(default_factory=list)
     theme_search_entries: dict[str, list[dict]] | None = None
-    search_json: dict[Hashable, str] = field(default_factory=dict)  # each engine entry of the index, as written
+    # The engine's entries of the index last written, and each one's text by its id: the engine hands over the
+    # very same entry while its page is unchanged. The entries are kept so that no new entry can take the id
+    # of one of them (an id is unique among the objects alive together).
+    search_written: tuple[list[SearchEntry], dict[int, str]] = field(default_factory=lambda: ([], {}))
     epoch_is_ours: bool = "SOURCE_DATE_EPOCH" not in os.environ
     templates: _CompiledTemplates = field(default_factory=_CompiledTemplates)  # kept between preview builds
     warned: set[str] | None = None  # the warnings the preview has printed (see _print_warnings)
@@ -103,8 +109,12 @@ def _tree_digest(folder: Path) -> str:
 
 class _TrackedFile(File):
     """A file MkDocs writes only when what it is made from changed since the last good build
-    (in the preview's dirty builds; in any other build, always, as MkDocs does)."""
+    (in the preview's dirty builds; in any other build, always, as MkDocs does).
 
+    Tracked by its address relative to the site root, as the engine names its pages and files
+    (claims/x.html, claims.csv), so that an unchanged page is checked without working out its file name."""
+
+    address: str = ""
     made_from: tuple[str, Hashable] = ("", None)
     state: _State | None = None
 
@@ -112,11 +122,16 @@ class _TrackedFile(File):
         state = self.state
         if state is None or not state.incremental or self.abs_dest_path not in state.outputs:
             return True
-        return state.built.get(self.src_uri) != self.made_from
+        return state.built.get(self.address) != self.made_from
+
+
+def _address(src_uri: str) -> str:
+    """Where a page of the docs folder is written, relative to the site root: claims/x.md → claims/x.html."""
+    return src_uri.removesuffix(".md") + ".html"
 
 
 def _url(file: File) -> str:
-    return file.src_uri.removesuffix(".md") + ".html"
+    return _address(file.src_uri)
 
 
 def _return_freed_memory() -> None:
@@ -212,23 +227,23 @@ class FactcheckPlugin(BasePlugin):
         # The folder of the settings file as named, never where a linked mkdocs.yml points (on_config refuses one).
         return Path(os.path.realpath(os.path.dirname(os.path.abspath(config.config_file_path))))
 
-    def _track(self, file: _TrackedFile, content: Hashable) -> File:
+    def _track(self, file: _TrackedFile, address: str, content: Hashable) -> File:
         # A page also shows the theme around its content; a data file, its content alone.
-        file.state = self._state
+        file.state, file.address = self._state, address
         file.made_from = (self._state.theme_digest if file.is_documentation_page() else "", content)
-        self._state.building[file.src_uri] = file.made_from
+        self._state.building[address] = file.made_from
         return file
 
-    def _keep_unchanged(self, made_from: dict[str, tuple[str, Hashable]]) -> set[str]:
-        """The generated files (by src_uri) the last good build wrote from the same inputs, still there: they
-        are left out of MkDocs' files altogether, and only counted as built."""
-        state = self._state
-        built, destinations, outputs = state.built, state.destinations, state.outputs
-        kept = {src_uri for src_uri, made in made_from.items()
-                if built.get(src_uri) == made and destinations.get(src_uri) in outputs}
-        state.building.update((src_uri, made_from[src_uri]) for src_uri in kept)
-        state.kept |= kept
-        return kept
+    def _changed(self, contents: Mapping[str, Hashable], around: str, partial: bool, named: set[str]) -> list[str]:
+        """The generated files (by address) MkDocs is given: in a partial build, those the last good build
+        did not write from the same content (compared by identity first: the engine hands over the very
+        object it reused), and those the navigation names. The others stay as they were written, left out of
+        MkDocs' files altogether."""
+        if not partial:
+            return list(contents)
+        built = self._state.built
+        return [address for address, content in contents.items()
+                if address in named or built.get(address) != (around, content)]
 
     # MkDocs' events, in the order it sends them.
 
@@ -320,7 +335,7 @@ class FactcheckPlugin(BasePlugin):
         page's links are checked against every file, so a rebuild that renders one is given them all."""
         state, site = self._state, self._site()
         generation = sys.modules["factcheck.generation"]
-        state.building, state.kept = {}, set()
+        state.building = {}
         titled, in_nav = _navigation(config.nav)
         state.incremental = state.dirty and titled
         if state.progress is not None:
@@ -332,28 +347,30 @@ class FactcheckPlugin(BasePlugin):
         hand_written_pages = files.documentation_pages()
         hand_written = [_url(file) for file in hand_written_pages]
         partial = state.incremental and not any(file.is_modified() for file in hand_written_pages)
-        pages = {generation.markdown_path(url): page for url, page in site.pages.items()}
-        kept = self._keep_unchanged({src_uri: (state.theme_digest, page) for src_uri, page in pages.items()
-                                     if src_uri not in in_nav}) if partial else set()
-        for src_uri, page in pages.items():
-            if src_uri in kept:
-                continue
+        data_files = {**site.files(), **site.sitemap_files(hand_written)}
+        if partial:
+            # What this build leaves out of MkDocs' files keeps its record; what the site no longer has loses it.
+            gone = state.built.keys() - site.pages.keys() - data_files.keys() - state.building.keys()
+            state.building = {**state.built, **state.building}
+            for address in gone:
+                del state.building[address]
+        for url in self._changed(site.pages, state.theme_digest, partial, {_address(name) for name in in_nav}):
+            page = site.pages[url]
             # Front matter only: on_page_content hands MkDocs the finished HTML, so it skips Markdown.
-            file = _TrackedFile.generated(config, src_uri, content=generation.front_matter(page, site.info, True))
+            file = _TrackedFile.generated(config, generation.markdown_path(url),
+                                          content=generation.front_matter(page, site.info, True))
             # edit_uri points into docs/; the YAML lives at the repository root.
             file.edit_uri = "../" + page.edit_path if page.edit_path and site.info.repository else None
-            files.append(self._track(file, page))
+            files.append(self._track(file, url, page))
         # MkDocs' sitemap template, no longer rendered (see on_config), would be copied as it is.
         if (template := files.get_file_from_path("sitemap.xml")) is not None:
             files.remove(template)
-        data_files = {**site.files(), **site.sitemap_files(hand_written)}
-        kept = self._keep_unchanged({name: ("", content) for name, content in data_files.items()}) if partial else set()
-        for name, content in data_files.items():
-            if name not in kept:
-                # A share card in the engine's cache is copied from there, not held in memory.
-                file = (_TrackedFile.generated(config, name, abs_src_path=str(content)) if isinstance(content, Path)
-                        else _TrackedFile.generated(config, name, content=content))
-                files.append(self._track(file, content))
+        for name in self._changed(data_files, "", partial, set()):
+            content = data_files[name]
+            # A share card in the engine's cache is copied from there, not held in memory.
+            file = (_TrackedFile.generated(config, name, abs_src_path=str(content)) if isinstance(content, Path)
+                    else _TrackedFile.generated(config, name, content=content))
+            files.append(self._track(file, name, content))
         # The pages the theme indexes for search itself, in build order (hand-written pages come first).
         search_entries = sys.modules["factcheck.search_entries"]
         state.theme_search_pages = [url for url in hand_written if url not in site.pages] + [
@@ -367,7 +384,7 @@ class FactcheckPlugin(BasePlugin):
         text = Path(file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         tracked = _TrackedFile(file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls,
                                dest_uri=file.dest_uri, inclusion=file.inclusion)
-        return self._track(tracked, self._site().fill_markers(text, _url(file)))
+        return self._track(tracked, _url(file), self._site().fill_markers(text, _url(file)))
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """Every page's sitemap date, read or not in this build: the content's own date, or none
@@ -381,11 +398,17 @@ class FactcheckPlugin(BasePlugin):
                 page.update_date = site.pages[url].updated or ""
             else:
                 page.update_date = (latest if url == "index.html" else None) or ""
-        state.building_outputs = {file.abs_dest_path for file in files if file.inclusion.is_included()}
+        # What this build writes or leaves written: MkDocs' own files, and every generated file the site has
+        # (those given to MkDocs now, at their new place, and those left as the last good build wrote them).
+        own = set()
         for file in files:
             if isinstance(file, _TrackedFile) and file.src_dir is None:  # generated
-                state.destinations[file.src_uri] = file.abs_dest_path
-        state.building_outputs.update(state.destinations[src_uri] for src_uri in state.kept)
+                state.destinations[file.address] = file.abs_dest_path
+            elif file.inclusion.is_included():
+                own.add(file.abs_dest_path)
+        state.removed = state.destinations.keys() - state.building.keys()
+        removed_paths = {state.destinations[address] for address in state.removed}
+        state.building_outputs = (set(state.destinations.values()) - removed_paths) | own
         if state.serving:
             env.bytecode_cache = state.templates
         return env
@@ -428,9 +451,9 @@ class FactcheckPlugin(BasePlugin):
             # What the last good build wrote and this one no longer makes (a deleted claim's page).
             for path in state.outputs - state.building_outputs:
                 _remove_with_empty_folders(Path(path), Path(config.site_dir))
+            for address in state.removed:
+                del state.destinations[address]
             state.built, state.outputs = state.building, state.building_outputs
-            state.destinations = {src_uri: state.destinations[src_uri] for src_uri in state.building
-                                  if src_uri in state.destinations}
             if state.serving:
                 _return_freed_memory()
         if state.progress is not None:
@@ -449,26 +472,25 @@ class FactcheckPlugin(BasePlugin):
             return
         index = json.loads(path.read_text(encoding="utf-8"))
         index.setdefault("config", {}).update(site.search_settings())
+        state.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
+            index.pop("docs", []), state.theme_search_built, state.theme_search_pages, state.theme_search_entries)
+        docs = [_json(doc) for page_docs in state.theme_search_entries.values() for doc in page_docs]
+        # The engine's entries, last, are most of the index: each is written out once, and kept as text while
+        # the engine hands over the same entry, so that a save does not serialise the whole index again.
         entries = site.search_entries()
-        merged, state.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
-            index.pop("docs", []), entries, state.theme_search_built, state.theme_search_pages,
-            state.theme_search_entries,
-        )
-        # The engine's entries are most of the index: each is written out once, and kept as text while it is
-        # unchanged, so that a save does not serialise the whole index again.
-        engine_docs = [state.search_json.get(entry) or _json(entry.as_json()) for entry in entries]
-        state.search_json = dict(zip(entries, engine_docs))
-        theme_docs = merged[:len(merged) - len(entries)]  # the engine's entries come last
-        docs = [_json(doc) for doc in theme_docs] + engine_docs
+        texts = list(map(state.search_written[1].get, map(id, entries)))
+        for position in [position for position, text in enumerate(texts) if text is None]:
+            texts[position] = _json(entries[position].as_json())
+        state.search_written = (entries, dict(zip(map(id, entries), texts)))
         head = _json(index)
-        path.write_text(head[:-1] + ("," if index else "") + '"docs":[' + ",".join(docs) + "]}", encoding="utf-8")
+        path.write_text(head[:-1] + ("," if index else "") + '"docs":[' + ",".join(docs + texts) + "]}", encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         state = self._state
         # Pages this failed build may have rewritten count as changed at the next build.
-        for src_uri, made_from in state.building.items():
-            if state.built.get(src_uri) != made_from:
-                state.built.pop(src_uri, None)
+        for address, made_from in state.building.items():
+            if state.built.get(address) != made_from:
+                state.built.pop(address, None)
         state.outputs |= state.building_outputs
         if state.progress is not None:
             state.progress.close()
