@@ -251,6 +251,30 @@ def test_a_rebuild_reads_only_the_content_files_whose_status_changed(filled: Scr
     assert snapshot(after) == snapshot(generate(filled.root, ENV))
 
 
+LONG_SAVED_CHANGES: dict[str, Callable[[ScratchRepo], None]] = {
+    **CHANGES,
+    "stray file in a claims folder": lambda repo: (repo.root / "claims" / "memo" / "draft.txt").write_text("Notes.\n"),
+    "entity that claims name deleted": lambda repo: (repo.root / "entities" / "paris.yml").unlink(),
+    "claim moved to another source's folder": lambda repo: (repo.root / "claims" / "memo" / "office.yml").rename(
+        repo.root / "claims" / "report" / "office.yml"),
+}
+
+
+@pytest.mark.parametrize("change", LONG_SAVED_CHANGES)
+def test_after_each_kind_of_change_to_files_saved_long_ago_the_site_is_the_one_a_clean_run_gives(
+        filled: ScratchRepo, change: str, monkeypatch):
+    """Every status old enough to be trusted: a folder whose files all kept theirs is taken whole from the previous
+    run, with what was checked of its claims; what changed elsewhere (an entity they name) still shows in it."""
+    monkeypatch.setattr(repository, "time_ns", lambda: time.time_ns() + 10 * RACY_NS)
+    before = generate(filled.root, ENV)
+    unchanged = generate(filled.root, ENV, previous=before)
+    assert unchanged.model.repository.claims["office"] is before.model.repository.claims["office"]
+    LONG_SAVED_CHANGES[change](filled)
+    assert_same_as_clean(filled.root, ENV, unchanged)
+    if change.startswith("stray file"):
+        assert "claims/memo/draft.txt" in outcome(filled.root, ENV, unchanged)
+
+
 def test_a_file_saved_again_within_its_clock_tick_at_the_same_size_is_still_seen(filled: ScratchRepo, monkeypatch):
     """A file system whose time stamps are coarse (FAT's are two seconds apart) can leave a file's status as it
     was after a second save of the same size: a status that recent is not trusted, and the next run reads the file."""

@@ -14,7 +14,7 @@ from PIL import features
 from .claims import Claim
 from .problems import Problem
 from .publishing import SiteInfo
-from .site import SiteModel
+from .site import Same, SiteModel
 from .typefaces import CardFonts
 
 # Scripts whose letters change shape or order with their neighbours: Indic (Devanagari to Malayalam),
@@ -24,15 +24,14 @@ _SHAPED = ((0x0900, 0x0DFF), (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF
 
 
 def card_text_problems(model: SiteModel, info: SiteInfo, fonts: CardFonts) -> list[Problem]:
-    """A warning at each field whose text a card cannot draw as written. A claim's are those the previous
-    validation found while its file and the fonts are as they were (`model.checks`)."""
+    """A warning at each field whose text a card cannot draw as written. A source's claims' are those the previous
+    validation found while they are the very objects of then (see `SiteModel.parts`) and the fonts are as they
+    were (`model.checks`)."""
     problems = []
     key, checks = fonts.key(), model.checks
-    for item in model.claims.values():
-        claim = item.claim
-        # Its positions too (equality leaves them out): a warning is placed at the file's current line.
-        problems += checks.get(("card text", item.id), (claim, claim.positions, key),
-                               lambda claim=claim: claim_card_problems(claim, fonts))
+    for source_id, found in model.parts.items():
+        problems += checks.get(("card text", source_id), (Same(found), key), lambda found=found: [
+            problem for item in found.value.claims for problem in claim_card_problems(item.claim, fonts)])
     # The site's name is bold on the site's card and regular above each claim.
     for path, text, weights in ((("name",), info.name, (True, False)), (("description",), info.description, REGULAR),
                                 (("share_card", "heading"), info.card_heading_text(), REGULAR),

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .anchoring import Span, paragraphs_around
 from .annotated_text import PageText, annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
-from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
+from .site import AnchoredClaim, Part, Same, SiteModel, claim_url, entity_url, part, relative_url, source_url
 from .charts import verdict_chart
 from .languages import language_name, og_locale
 from .publishing import SiteInfo
@@ -31,6 +31,7 @@ from .sources import Source
 from .stored_results import StoredResults, bytes_text, text_bytes
 from .structured_data import annotations_url, claim_review, json_ld_script
 
+T = TypeVar("T")
 TEMPLATES = Path(__file__).parent / "templates"
 # Mentions listed with their context on an entity page, per source: a text that names an entity on every
 # line would otherwise give a page of many megabytes. The source page still marks every one.
@@ -90,8 +91,10 @@ def _environment() -> Environment:
 class Renderer:
     """Renders the model's pages. Given the previous run's renderer, a page whose inputs (everything
     its template shows, listed in the `_inputs` methods) are equal to last time's is that page, not
-    rendered again; the site info, the rating scale and the engine are inputs of every page. With `stored`
-    (the repository's cache), a page an earlier process rendered from equal inputs is read, not rendered."""
+    rendered again; the site info, the rating scale and the engine are inputs of every page. Pages and inputs
+    made of many claims are first compared by the identity of their sources' claims (see `SiteModel.parts`), and by
+    their claims' fields only when one changed. With `stored` (the repository's cache), a page an earlier process
+    rendered from equal inputs is read, not rendered."""
 
     def __init__(self, model: SiteModel, info: SiteInfo, previous: Renderer | None = None,
                  stored: StoredResults | None = None):
@@ -102,6 +105,17 @@ class Renderer:
         self.env = previous.env if previous else _environment()
         self.reused_pages = Reuse(previous.reused_pages if previous else None)
         self.reused_fragments = Reuse(previous.reused_fragments if previous else None)
+        self._previous_parts: dict[tuple, Part] = previous.parts if previous else {}
+        self.parts: dict[tuple, Part] = {}  # results made of many inputs, this run's, by key (see `_part`)
+        # Every source and entity and the scale, as one object while each is the very object of the previous run.
+        self._unchanged = self._part(("sources and entities",), (Same(*model.sources.values()), Same(
+            *model.entities.values()), Same(model.repository.scale)), lambda reuse: None)
+
+    def _part(self, key: tuple, inputs: object, make: Callable[[Reuse], T]) -> Part[T]:
+        """The part for `key`: this run's or the previous run's if it came from inputs equal to `inputs` (see
+        `site.part`)."""
+        found = self.parts[key] = part(self.parts.get(key) or self._previous_parts.get(key), inputs, make)
+        return found
 
     def _render(self, template: str, page_url: str, **context) -> str:
         def link(target: str) -> str:
@@ -112,14 +126,18 @@ class Renderer:
             chart=verdict_chart, annotations_url=annotations_url, **context,
         )
 
-    def _page(self, url: str, inputs: tuple, render: Callable[[], RenderedPage]) -> RenderedPage:
+    def _page(self, url: str, inputs: tuple, render: Callable[[], RenderedPage], reuse: Reuse | None = None) -> RenderedPage:
         inputs = (self.model.repository.scale, self.info, *inputs)
-        return self.reused_pages.get(url, inputs, lambda: self.stored.get("page", url, inputs, render, _page_bytes, _stored_page))
+        return (self.reused_pages if reuse is None else reuse).get(
+            url, inputs, lambda: self.stored.get("page", url, inputs, render, _page_bytes, _stored_page))
 
     def pages(self) -> list[RenderedPage]:
         model = self.model
         pages = [self.source_page(source) for source in sorted(model.sources.values(), key=lambda s: s.id)]
-        pages += [self.claim_page(item) for item in sorted(model.claims.values(), key=lambda c: c.id)]
+        claim_pages: dict[str, RenderedPage] = {}
+        for source_id in model.parts:
+            claim_pages.update(self.claim_pages(source_id))
+        pages += [claim_pages[claim_id] for claim_id in sorted(claim_pages)]
         pages += [self.entity_page(entity_id) for entity_id in sorted(model.entities)]
         corrections = model.corrections()
         latest = model.latest_update()
@@ -130,6 +148,7 @@ class Renderer:
                                     description=self.info.description, updated=dates.get(url, latest))
             pages.append(self._page(url, (dates.get(url, latest), *self._index_inputs(url, corrections)), render))
         self.reused_pages.finish()
+        self._previous_parts = {}  # every part was asked for: those of the previous run are no longer needed
         return pages
 
     def _index_inputs(self, url: str, corrections: list) -> tuple:
@@ -138,8 +157,8 @@ class Renderer:
         if url == "sources/index.html":
             return self._overview_inputs()
         if url == "claims/index.html":
-            return (tuple(model.sources_newest_first),
-                    tuple((c.id, c.number, c.claim.claim, c.verdict, c.claim.source) for c in model.claims_newest_source_first()))
+            return (tuple(model.sources_newest_first), self._of_each_source("claim rows", lambda claims: tuple(
+                (c.id, c.number, c.claim.claim, c.verdict, c.claim.source) for c in claims)))
         if url == "entities/index.html":
             return tuple((entity, len(model.claims_by_entity.get(entity.id, ()))) for entity in model.entities.values()),
         if url == "corrections.html":
@@ -150,16 +169,29 @@ class Renderer:
 
     def _overview_inputs(self) -> tuple:
         model = self.model
+        # Each source's verdicts give the counts of all claims too.
         return (tuple(model.sources_newest_first),
-                tuple(tuple(item.verdict for item in model.claims_by_source.get(source.id, ())) for source in model.sources_newest_first),
-                tuple(item.verdict for item in model.claims.values()))
+                self._of_each_source("verdicts", lambda claims: tuple(item.verdict for item in claims)))
+
+    def _of_each_source(self, name: str, shown: Callable[[tuple[AnchoredClaim, ...]], tuple]) -> tuple:
+        """What `shown` gives of each source's claims, sources newest first; a source's claims that are the very
+        objects of last time give what they gave then."""
+        parts = self.model.parts
+        return tuple(self._part((name, source.id), Same(parts[source.id]),
+                                lambda reuse, claims=parts[source.id].value.claims: shown(claims)).value
+                     for source in self.model.sources_newest_first)
 
     def source_page(self, source: Source) -> RenderedPage:
         claims = self.model.claims_by_source.get(source.id, [])
         mentions = self.model.mentions.get(source.id, [])
-        named = tuple(self.model.entities[e] for e in sorted({mention.entity_id for mention in mentions}))
-        return self._page(source_url(source.id), (source, tuple(claims), tuple(mentions), named),
-                          lambda: self._source_page(source))
+
+        def page(reuse: Reuse) -> RenderedPage:
+            named = tuple(self.model.entities[e] for e in sorted({mention.entity_id for mention in mentions}))
+            return self._page(source_url(source.id), (source, tuple(claims), tuple(mentions), named),
+                              lambda: self._source_page(source), reuse)
+
+        # The source, its claims, the entities (see SiteModel.parts) and its mentions as they were: the page of then.
+        return self._part(("source", source.id), (self.info, Same(self.model.parts[source.id], mentions)), page).value
 
     def _source_page(self, source: Source) -> RenderedPage:
         url = source_url(source.id)
@@ -181,10 +213,17 @@ class Renderer:
         return RenderedPage(url, source.title, html, "source", source.file, description,
                             updated=max((c.claim.updated for c in claims), default=None))
 
-    def claim_page(self, item: AnchoredClaim) -> RenderedPage:
+    def claim_pages(self, source_id: str) -> dict[str, RenderedPage]:
+        """The pages of a source's claims, by claim id: those of last time while the source, its claims and the
+        entities are the very objects of then (see SiteModel.parts)."""
+        found = self.model.parts[source_id]
+        return self._part(("claims", source_id), (self.info, Same(found)), lambda reuse: {
+            item.id: self.claim_page(item, reuse) for item in found.value.claims}).value
+
+    def claim_page(self, item: AnchoredClaim, reuse: Reuse | None = None) -> RenderedPage:
         source = self.model.sources[item.claim.source]
         named = tuple(self.model.entities[e] for e in item.claim.entities)
-        return self._page(item.url, (item, source, named), lambda: self._claim_page(item))
+        return self._page(item.url, (item, source, named), lambda: self._claim_page(item), reuse)
 
     def _claim_page(self, item: AnchoredClaim) -> RenderedPage:
         source = self.model.sources[item.claim.source]
@@ -212,12 +251,18 @@ class Renderer:
         made = model.claims_by_claimant.get(entity_id, [])
         quoting = model.claims_by_speaker.get(entity_id, [])
         mentions = model.mentions_by_entity.get(entity_id, [])
-        # Whole sources: their titles, dates and languages head the groups, their texts give the mentions' context.
-        sources = tuple(model.sources[sid] for sid in sorted({c.claim.source for c in claims + made + quoting}
-                                                             | {m.source_id for m in mentions}))
-        inputs = (model.entities[entity_id], tuple(model.related_entities(entity_id)), shown(claims), shown(made),
-                  shown(quoting), tuple(mentions), sources)
-        return self._page(entity_url(entity_id), inputs, lambda: self._entity_page(entity_id))
+
+        def page(reuse: Reuse) -> RenderedPage:
+            # Whole sources: their titles, dates and languages head the groups, their texts give the mentions' context.
+            sources = tuple(model.sources[sid] for sid in sorted({c.claim.source for c in claims + made + quoting}
+                                                                 | {m.source_id for m in mentions}))
+            inputs = (model.entities[entity_id], tuple(model.related_entities(entity_id)), shown(claims), shown(made),
+                      shown(quoting), tuple(mentions), sources)
+            return self._page(entity_url(entity_id), inputs, lambda: self._entity_page(entity_id), reuse)
+
+        # Every source, entity and claim it shows the very object of last time: the page of then.
+        return self._part(("entity", entity_id), (self.info, Same(self._unchanged, *claims), Same(*made), Same(*quoting),
+                                                  Same(*mentions)), page).value
 
     def _entity_page(self, entity_id: str) -> RenderedPage:
         entity = self.model.entities[entity_id]

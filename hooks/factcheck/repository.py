@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import time_ns
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .boundary import LINK, MAX_SOURCE_BYTES, MAX_YAML_BYTES, OutsideBoundary, check_readable, read_bytes, unsafe_entries
 from .checkcache import CACHE_FOLDER
@@ -18,6 +18,7 @@ from .claims import Claim, load_claim
 from .entities import Entity, load_entity
 from .file_status import settled, status
 from .languages import primary_language
+from .reuse import Reuse
 from .problems import FactcheckError, Problem
 from .schemas import Schema, read_schema
 from .sources import Source, load_source
@@ -91,11 +92,10 @@ class Repository:
     sources: dict[str, Source]
     entities: dict[str, Entity]
     claims: dict[str, Claim]
-    # Each object loaded, by the digest of what it was loaded from: the next load reuses it if that is unchanged.
-    by_digest: dict[bytes, object] = field(default_factory=dict, compare=False, repr=False)
-    # That digest by the status of the files it was read from (see FileLoads.digest): the next load reads none
-    # whose status is unchanged.
-    by_status: dict[tuple, tuple[tuple[str, ...], bytes]] = field(default_factory=dict, compare=False, repr=False)
+    # What each folder's files gave (see FolderLoad): the next load reuses it for the files that are unchanged.
+    folders: dict[str, FolderLoad] = field(default_factory=dict, compare=False, repr=False)
+    # What checking each folder's claims' references found (see check_references), for the next load.
+    references: Reuse = field(default_factory=Reuse, compare=False, repr=False)
 
 
 def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
@@ -110,12 +110,12 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
     root = root.resolve()
     layout = Layout(root)
     problems: list[Problem] = []
-    reused = loads or FileLoads(root, previous.by_digest if previous else {}, previous.by_status if previous else {})
+    reused = loads or FileLoads(root, previous.folders if previous else {})
 
     if layout.scale.exists() or layout.scale.is_symlink():
         scale_schema = layout.read_schema("rating-scale")
-        scale = reused.get((layout.scale,), scale_schema, "",
-                           lambda: load_scale(layout.scale, "rating-scale.yml", scale_schema, root), problems)
+        [scale] = reused.get_folder(str(layout.scale), (((str(layout.scale),), ""),), scale_schema,
+                                    lambda paths: load_scale(layout.scale, "rating-scale.yml", scale_schema, root), problems)
     else:
         scale = None
         problems.append(Problem("rating-scale.yml", 1, 1, "(file)",
@@ -126,24 +126,36 @@ def load_repository(root: Path, corrected_sources: frozenset[str] = frozenset(),
         return load_source(path, root, schema, check_sha256=path.stem not in corrected_sources)
 
     source_files = _yaml_files(layout.sources)
-    sources = _load_all(source_files, source_loader, root, layout.read_schema("source"), problems, reused,
-                        companion=lambda path: path.removesuffix(".yml") + ".txt",
-                        variant=lambda path: "unchecked" if _stem(path) in corrected_sources else "")
+    sources = _load_all([(str(layout.sources), tuple(((path, path.removesuffix(".yml") + ".txt"),
+                                                       "unchecked" if _stem(path) in corrected_sources else "")
+                                                      for path in source_files))],
+                        source_loader, root, layout.read_schema("source"), problems, reused)
     entity_files = _yaml_files(layout.entities)
-    entities = _load_all(entity_files, load_entity, root, layout.read_schema("entity"), problems, reused)
-    claims = _load_all(_claim_files(layout.claims), load_claim, root, layout.read_schema("claim"), problems, reused)
-    problems += stray_files(layout)
+    entities = _load_all([(str(layout.entities), tuple(((path,), "") for path in entity_files))], load_entity, root,
+                         layout.read_schema("entity"), problems, reused)
+    claim_folders = _claim_folders(layout.claims)
+    claims = _load_all([(folder, files) for folder, files, _ in claim_folders], load_claim, root,
+                       layout.read_schema("claim"), problems, reused)
+    # A folder that holds only *.yml files, each loaded without a problem, holds no stray file: not walked again.
+    problems += stray_files(layout, {folder for folder, _, names in claim_folders
+                                     if reused.folders[folder].statuses is not None and len(names) == len(reused.folders[folder].items)
+                                     and not any(name.startswith(".") for name in names)})
 
     # A source or entity that exists but failed to load has been reported already: what refers to it
     # is not "unknown" too (one broken alias is one error, not one per claim that names the entity).
     unusable = {_stem(path) for path in source_files} - set(sources)
     unusable_entities = {_stem(path) for path in entity_files} - set(entities)
-    problems += check_references(scale, sources, entities, claims, unusable, unusable_entities)
+    # Without a problem so far, every claim of each folder loaded: checked a folder at a time, a folder whose claims
+    # are the very objects of the previous load (and what they refer to as it was) giving what it gave then.
+    references = Reuse(previous.references if previous and not problems else None)
+    problems += check_references(scale, sources, entities, claims, unusable, unusable_entities, None if problems else (
+        references, [reused.folders[folder].items for folder, _, _ in claim_folders]))
+    references.finish()
     problems += check_aliases(entities, {source.language for source in sources.values()})
     if problems:
         raise FactcheckError(problems)
     assert scale is not None
-    return Repository(scale, sources, entities, claims, reused.loaded, reused.statuses)
+    return Repository(scale, sources, entities, claims, reused.folders, references)
 
 
 def boundary_problems(layout: Layout) -> list[Problem]:
@@ -175,23 +187,68 @@ def boundary_problems(layout: Layout) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class FolderLoad:
+    """What one load made of a folder's files (or of one file, such as the rating scale)."""
+
+    key: tuple  # the schema's name and digest, and each file's paths and variant, in order
+    items: tuple  # the object each file gave (None for one that gave none), in order
+    # Every file's status, when every file loaded without a problem and each status was old enough to be trusted
+    # (see file_status): the next load whose files have these statuses is given `items` without a look at each.
+    statuses: tuple[str, ...] | None
+    by_digest: dict[bytes, object]  # each object loaded without a problem, by the digest of its files' bytes
+    by_status: dict[tuple, tuple[tuple[str, ...], bytes]]  # that digest by the status of the files it was read from
+
+
 class FileLoads:
     """Objects of a previous load by the digest of their files' bytes, their schema's and how they were
     loaded; and this load's, for the next one. Files are read within the repository's boundary: one that
     may not be read is loaded as usual, which reports why.
 
     A file is not read at all when its status (see `file_status`) is the one it had when the previous load
-    read it, old enough to be trusted then: the digest read then stands for its bytes."""
+    read it, old enough to be trusted then: the digest read then stands for its bytes. A folder whose files
+    all have such statuses is given what it gave then, with no work for each file beyond its status."""
 
-    def __init__(self, root: Path, previous: Mapping[bytes, object],
-                 previous_statuses: Mapping[tuple, tuple[tuple[str, ...], bytes]] | None = None):
+    def __init__(self, root: Path, previous: Mapping[str, FolderLoad] | None = None):
         self.root = root
-        self.previous = previous
-        self.previous_statuses = previous_statuses or {}
+        self.previous_folders = previous or {}
+        self.folders: dict[str, FolderLoad] = {}
+        # The folder being loaded: its previous load's objects and statuses, and this load's.
+        self.previous: Mapping[bytes, object] = {}
+        self.previous_statuses: Mapping[tuple, tuple[tuple[str, ...], bytes]] = {}
         self.loaded: dict[bytes, object] = {}
         self.statuses: dict[tuple, tuple[tuple[str, ...], bytes]] = {}
         self.started = time_ns()  # statuses newer than this (less RACY_NS) are not trusted by the next load
         self._folders: set[str] = set()  # checked to be no links during this load (see check_readable)
+
+    def get_folder(self, folder: str, files: tuple[tuple[tuple[str, ...], str], ...], schema: Schema,
+                   load: Callable[[tuple[str, ...]], tuple[Any, list[Problem]]], problems: list[Problem]) -> tuple:
+        """The object each file (its paths and variant) of `folder` gives, in order: the previous load's if the
+        folder's files are unchanged, each file's own (see `get`) otherwise."""
+        key = (schema.display, schema.digest, files)
+        known = self.previous_folders.get(folder)
+        if known is not None and known.statuses is not None and known.key == key and known.statuses == self._statuses(files):
+            self.folders[folder] = known
+            return known.items
+        self.previous, self.previous_statuses = (known.by_digest, known.by_status) if known else ({}, {})
+        self.loaded, self.statuses = {}, {}
+        before = len(problems)
+        items = tuple(self.get(paths, schema, variant, lambda paths=paths: load(paths), problems) for paths, variant in files)
+        clean = len(problems) == before and len(self.loaded) == len(self.statuses) == len(files)
+        statuses = tuple(each for found, _ in self.statuses.values() for each in found) if clean else None
+        self.folders[folder] = FolderLoad(key, items, statuses, self.loaded, self.statuses)
+        return items
+
+    def _statuses(self, files: tuple[tuple[tuple[str, ...], str], ...]) -> tuple[str, ...] | None:
+        """Every file's status, in order; None if one cannot be read. Only the first file of a folder is checked
+        on its way from the root (see check_readable): a file whose status is one a load read before is a
+        regular file of that size."""
+        try:
+            if files:
+                self._checked(files[0][0][0], MAX_YAML_BYTES)
+            return tuple(status(os.lstat(path)) for paths, _ in files for path in paths)
+        except (OutsideBoundary, OSError):
+            return None
 
     def digest(self, paths: tuple[str | Path, ...], schema: Schema, variant: str) -> bytes | None:
         if schema.content is None:
@@ -305,11 +362,15 @@ def _yaml_files(folder: Path) -> list[str]:
             for name in sorted(entry.name for entry in _entries(str(folder)) if entry.name.endswith(".yml"))]
 
 
-def _claim_files(claims: Path) -> list[str]:
-    """claims/*/*.yml, in path order: a linked folder is looked into too, so that the loader reports its link."""
-    found = [(folder.name, entry.name) for folder in _entries(str(claims)) if _is_dir(folder)
-             for entry in _entries(folder.path) if entry.name.endswith(".yml")]
-    return [os.path.join(claims, folder, name) for folder, name in sorted(found)]
+def _claim_folders(claims: Path) -> list[tuple[str, tuple[tuple[tuple[str, ...], str], ...], list[str]]]:
+    """Each folder of claims/ with its *.yml files (as the loader takes them: see FileLoads.get_folder) and the
+    names of all its entries, in path order: a linked folder is looked into too, so that the loader reports its link."""
+    found = []
+    for name in sorted(folder.name for folder in _entries(str(claims)) if _is_dir(folder)):
+        folder = os.path.join(claims, name)
+        names = sorted(entry.name for entry in _entries(folder))
+        found.append((folder, tuple(((folder + os.sep + file,), "") for file in names if file.endswith(".yml")), names))
+    return found
 
 
 def _stem(path: str) -> str:
@@ -323,8 +384,9 @@ def _is_dir(entry: os.DirEntry, follow_symlinks: bool = True) -> bool:
         return False
 
 
-def stray_files(layout: Layout) -> list[Problem]:
-    """Files under sources/, claims/ and entities/ that the loader would not read: errors, never silence."""
+def stray_files(layout: Layout, plain: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+    """Files under sources/, claims/ and entities/ that the loader would not read: errors, never silence. The
+    folders of claims/ in `plain` are known to hold none."""
     problems = []
     root = layout.root
 
@@ -336,7 +398,7 @@ def stray_files(layout: Layout) -> list[Problem]:
             return f"{place}; rename it to {path.stem}.yml"
         return place
 
-    for parts in _visible_files(layout.claims):
+    for parts in _visible_files(layout.claims, plain):
         if len(parts) == 2 and parts[1].endswith(".yml"):
             continue
         path = layout.claims.joinpath(*parts)
@@ -367,9 +429,9 @@ def stray_files(layout: Layout) -> list[Problem]:
     return problems
 
 
-def _visible_files(folder: Path) -> list[tuple[str, ...]]:
-    """Every file below `folder` (a link to a file too; a linked folder is not entered), as its names
-    relative to `folder`, hidden ones (.gitkeep, editors' swap files) aside."""
+def _visible_files(folder: Path, skipped: set[str] = frozenset()) -> list[tuple[str, ...]]:  # type: ignore[assignment]
+    """Every file below `folder` (a link to a file too; a linked folder is not entered, nor one in `skipped`), as
+    its names relative to `folder`, hidden ones (.gitkeep, editors' swap files) aside."""
     found = []
     below = [((), str(folder))]
     while below:
@@ -379,30 +441,37 @@ def _visible_files(folder: Path) -> list[tuple[str, ...]]:
                 continue
             names = parts + (entry.name,)
             if _is_dir(entry, follow_symlinks=False):
-                below.append((names, entry.path))
+                if entry.path not in skipped:
+                    below.append((names, entry.path))
             elif entry.is_file():
                 found.append(names)
     return sorted(found)
 
 
-def _load_all(paths: list[str], loader, root: Path, schema: Schema, problems: list[Problem], reused: FileLoads,
-              companion: Callable[[str], str] | None = None, variant: Callable[[str], str] = lambda path: "") -> dict:
-    """Load each file; a second file with an id already seen is a problem, not a silent overwrite."""
+def _load_all(folders: list[tuple[str, tuple[tuple[tuple[str, ...], str], ...]]], loader, root: Path, schema: Schema,
+              problems: list[Problem], reused: FileLoads) -> dict:
+    """Load each file of each folder (its paths and variant: see FileLoads.get_folder); a second file with an id
+    already seen is a problem, not a silent overwrite."""
     loaded: dict = {}
-    for path in paths:
-        files = (path, companion(path)) if companion else (path,)
-        item = reused.get(files, schema, variant(path), lambda: loader(Path(path), root, schema), problems)
-        if item is None:
+    for folder, files in folders:
+        items = reused.get_folder(folder, files, schema, lambda paths: loader(Path(paths[0]), root, schema), problems)
+        # The usual folder, all at once: every file loaded, no id reserved or seen before.
+        by_id = {item.id: item for item in items if item is not None}
+        if len(by_id) == len(items) and RESERVED_IDS.isdisjoint(by_id) and loaded.keys().isdisjoint(by_id):
+            loaded.update(by_id)
             continue
-        if item.id in RESERVED_IDS:
-            problems.append(item.problem(("id",), f"{item.id!r} is reserved: the folder's index page has that address; "
-                                                  "choose another id (and rename the file to match)"))
-            continue
-        if item.id in loaded:
-            problems.append(item.problem(("id",), f"duplicate id {item.id!r}, already used by {loaded[item.id].file}; "
-                                                  "ids are one space across every source: choose another, and rename the file to match"))
-            continue
-        loaded[item.id] = item
+        for item in items:
+            if item is None:
+                continue
+            if item.id in RESERVED_IDS:
+                problems.append(item.problem(("id",), f"{item.id!r} is reserved: the folder's index page has that address; "
+                                                      "choose another id (and rename the file to match)"))
+                continue
+            if item.id in loaded:
+                problems.append(item.problem(("id",), f"duplicate id {item.id!r}, already used by {loaded[item.id].file}; "
+                                                      "ids are one space across every source: choose another, and rename the file to match"))
+                continue
+            loaded[item.id] = item
     return loaded
 
 
@@ -413,11 +482,39 @@ def _unknown_entity(entity_id: str) -> str:
 def check_references(
     scale: RatingScale | None, sources: dict[str, Source], entities: dict[str, Entity], claims: dict[str, Claim],
     unusable_sources: set[str], unusable_entities: set[str],
+    by_folder: tuple[Reuse, list[tuple[Claim, ...]]] | None = None,
 ) -> list[Problem]:
+    """What the files refer to that is not there. With `by_folder` (a Reuse of the previous load's, and every
+    claim in its folder's order), a folder whose claims, and the sources, entities and verdicts they may refer to,
+    are as in the previous load gives what it gave then (nothing: a load with a problem is not kept)."""
     problems = []
     known_entities = set(entities) | unusable_entities
     verdict_ids = [v.id for v in scale.verdicts] if scale else []
-    for claim in claims.values():
+    if by_folder is None:
+        problems += _claim_references(claims.values(), sources, unusable_sources, known_entities, verdict_ids, scale)
+    else:
+        reuse, folders = by_folder
+        refer_to = (frozenset(sources), frozenset(unusable_sources), frozenset(known_entities), tuple(verdict_ids), scale)
+        refer_to = reuse.get(("refer to",), refer_to, lambda: refer_to)  # one object while equal: compared by identity below
+        for group in folders:
+            if group:
+                problems += reuse.get(("claims", group[0].file), (group, refer_to), lambda group=group: _claim_references(
+                    group, sources, unusable_sources, known_entities, verdict_ids, scale))
+    for entity in entities.values():
+        for index, related in enumerate(entity.related):
+            if related not in known_entities:
+                problems.append(entity.problem(("related", index), _unknown_entity(related)))
+    for source in sources.values():
+        if source.assessment and scale and source.assessment.verdict not in verdict_ids:
+            problems.append(source.problem(("assessment", "verdict"),
+                                           f"unknown verdict {source.assessment.verdict!r}; use one of: {', '.join(verdict_ids)}"))
+    return problems
+
+
+def _claim_references(claims: Iterable[Claim], sources: dict[str, Source], unusable_sources: set[str],
+                      known_entities: set[str], verdict_ids: list[str], scale: RatingScale | None) -> list[Problem]:
+    problems = []
+    for claim in claims:
         folder = claim.file.split("/")[-2]
         if claim.source in unusable_sources:
             pass
@@ -437,14 +534,6 @@ def check_references(
         for index, entity_id in enumerate(claim.entities):
             if entity_id not in known_entities:
                 problems.append(claim.problem(("entities", index), _unknown_entity(entity_id)))
-    for entity in entities.values():
-        for index, related in enumerate(entity.related):
-            if related not in known_entities:
-                problems.append(entity.problem(("related", index), _unknown_entity(related)))
-    for source in sources.values():
-        if source.assessment and scale and source.assessment.verdict not in verdict_ids:
-            problems.append(source.problem(("assessment", "verdict"),
-                                           f"unknown verdict {source.assessment.verdict!r}; use one of: {', '.join(verdict_ids)}"))
     return problems
 
 

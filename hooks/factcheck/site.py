@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generic, Iterator, TypeVar
 
 from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
@@ -23,6 +24,47 @@ from .reuse import Reuse
 from .segmentation import WITHOUT_SPACES, WordBoundaries, is_word_edge, script_without_spaces
 from .sources import Source
 from .verdicts import Verdict
+
+T = TypeVar("T")
+
+
+class Same:
+    """Objects compared by identity, not by value: the inputs of a result that stands for many smaller ones
+    (a source and its claims, say). Unchanged inputs are the very objects of the previous run, so the comparison
+    is a loop in C; an object equal to the previous one but not that one (a file saved with a new comment line:
+    its positions change, not its value) counts as changed, and the finer results (compared by value) decide."""
+
+    __slots__ = ("objects",)
+
+    def __init__(self, *objects: object):
+        self.objects = objects
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is Same and len(self.objects) == len(other.objects)
+                and all(map(operator.is_, self.objects, other.objects)))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """A result made of many smaller ones (a source's claims, a page of many claims), with the smaller results,
+    for the next run (see `part`)."""
+
+    inputs: object
+    value: T
+    reuse: Reuse = field(compare=False, repr=False)
+
+
+def part(previous: Part[T] | None, inputs: object, make: Callable[[Reuse], T]) -> Part[T]:
+    """The previous part if it came from inputs equal to `inputs`; else a new one, which `make` builds from a
+    `Reuse` of the previous part's smaller results (only what changed in it is computed again)."""
+    if previous is not None and previous.inputs == inputs:
+        return previous
+    reuse = Reuse(previous.reuse if previous is not None else None)
+    value = make(reuse)
+    reuse.finish()
+    return Part(inputs, value, reuse)
 
 
 @dataclass(frozen=True)
@@ -63,6 +105,27 @@ class Mention:
     anchor_id: str  # HTML id of the mention on the annotated source page
 
 
+@dataclass(frozen=True)
+class SourceClaims:
+    """One source's claims, anchored and numbered, and what the model gathers of them."""
+
+    claims: tuple[AnchoredClaim, ...]  # in reading order
+    problems: list[Problem]  # what anchoring them found
+    by_id: dict[str, AnchoredClaim] = field(default_factory=dict)
+    by_entity: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
+    by_claimant: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
+    by_speaker: dict[str, list[AnchoredClaim]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def latest(self) -> str | None:
+        """The latest `updated` date of its claims."""
+        return max((item.claim.updated for item in self.claims), default=None)
+
+    @functools.cached_property
+    def corrections(self) -> tuple[tuple[Correction, AnchoredClaim], ...]:
+        return tuple((correction, item) for item in self.claims for correction in item.claim.corrections)
+
+
 @dataclass
 class SiteModel:
     repository: Repository
@@ -77,6 +140,9 @@ class SiteModel:
     checks: Reuse = field(default_factory=Reuse, compare=False, repr=False)
     # Where each source's not_checked passages occur (the first MAX_OCCURRENCES places of each), by source id.
     set_aside: dict[str, list[Span]] = field(default_factory=dict)
+    # Each source's claims, by source id: the very object of the previous model while the source, its claims,
+    # the rating scale and the entities are (`Same`), so that what is made of them can be reused whole.
+    parts: dict[str, Part[SourceClaims]] = field(default_factory=dict, compare=False, repr=False)
 
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
@@ -152,7 +218,12 @@ class SiteModel:
 
     def latest_update(self) -> str | None:
         """The latest `updated` date of any claim (YYYY-MM-DD), if there is a claim."""
-        return max((item.claim.updated for item in self.claims.values()), default=None)
+        return self._latest_update
+
+    @functools.cached_property
+    def _latest_update(self) -> str | None:
+        # Asked for by many pages and files of a build; the model does not change once built.
+        return max((found.value.latest for found in self.parts.values() if found.value.latest), default=None)
 
     def latest_update_timestamp(self) -> int:
         """Midnight UTC of the latest `updated` date of any claim, as a Unix timestamp (0 if none)."""
@@ -163,7 +234,11 @@ class SiteModel:
 
     def corrections(self) -> list[tuple[Correction, AnchoredClaim]]:
         """Every correction of every claim, newest first."""
-        found = [(c, item) for item in self.claims.values() for c in item.claim.corrections]
+        return list(self._corrections)
+
+    @functools.cached_property
+    def _corrections(self) -> list[tuple[Correction, AnchoredClaim]]:
+        found = [pair for found in self.parts.values() for pair in found.value.corrections]
         return sorted(found, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
 
     @functools.cached_property
@@ -212,32 +287,36 @@ class _Normalised:
         return NormalisedText(self.source_text)
 
 
-def build_site(repository: Repository, reuse: Reuse | None = None, checks: Reuse | None = None) -> SiteModel:
+def build_site(repository: Repository, previous: SiteModel | None = None) -> SiteModel:
     """Anchor every claim (mentions are found when the model is first asked for them); raises
     FactcheckError if a span cannot be anchored.
 
-    With `reuse` (a new `Reuse` of the previous model's `reuse`), a claim whose selector and quoted part
-    are unchanged keeps its span, and a source whose text and the entities' forms are unchanged keeps
-    its mentions; the model is the one a clean run gives. `checks` (a new `Reuse` of the previous model's
-    `checks`) likewise keeps what validation found of each unchanged claim."""
-    reuse = reuse or Reuse()
+    With `previous` (an earlier model of the same engine), a source whose text, its claims, the rating scale and
+    the entities are the very objects of then keeps its claims as they were (see `SourceClaims`); in a source that
+    changed, a claim whose selector and quoted part are unchanged keeps its span; a source whose text and the
+    entities' forms are unchanged keeps its mentions; the model is the one a clean run gives. What validation
+    found of each unchanged source is kept likewise (`checks`)."""
+    reuse = Reuse(previous.reuse if previous else None)
     problems: list[Problem] = []
-    claims: dict[str, AnchoredClaim] = {}
-    by_source: dict[str, list[AnchoredClaim]] = defaultdict(list)
     normalised = {sid: reuse.get(("normalised", sid), source.text, lambda: _Normalised(source.text))
                   for sid, source in repository.sources.items()}
-    spans: dict[str, Span] = {}
+    # What a claim is shown with besides its source, as one object while it is equal (positions too: problems are
+    # placed at the files' current lines), so that each source's comparison below stops at identity.
+    shown_with = (repository.scale, tuple((entity, entity.positions) for entity in repository.entities.values()))
+    shown_with = reuse.get(("shown with",), shown_with, lambda: shown_with)
+    # One pass over the claims to group them: looping over every claim once per source is
+    # quadratic when a site has thousands of both.
+    claims_of_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in repository.claims.values():
-        source = repository.sources[claim.source]
-        part = source.part(claim.selector.field)
-        if claim.selector.in_title:
-            result = reuse.get(("anchor", claim.id), (claim.selector, part), lambda: anchor(part, claim.selector))
-        else:
-            result = reuse.get(("anchor", claim.id), (claim.selector, part),
-                               lambda: anchor(part, claim.selector, normalised[claim.source].value))
-        problems += anchoring_problems(claim, source, result)
-        if result.span is not None:
-            spans[claim.id] = result.span
+        claims_of_source[claim.source].append(claim)
+    parts: dict[str, Part[SourceClaims]] = {}
+    for source_id in sorted(repository.sources):
+        source, claims_here = repository.sources[source_id], claims_of_source[source_id]
+        parts[source_id] = part(previous.parts.get(source_id) if previous else None,
+                                (Same(source, *claims_here), shown_with),
+                                lambda found, source=source, claims_here=claims_here: _source_claims(
+                                    repository, source, claims_here, found, normalised[source.id]))
+        problems += parts[source_id].value.problems
     set_aside: dict[str, list[Span]] = {}
     for source in repository.sources.values():
         set_aside[source.id] = []
@@ -251,44 +330,70 @@ def build_site(repository: Repository, reuse: Reuse | None = None, checks: Reuse
                                                "this passage is not in the source text; copy it exactly or remove the entry"))
     if errors(problems):
         raise FactcheckError(errors(problems))
-    # One pass over the claims to group them: looping over every claim once per source is
-    # quadratic when a site has thousands of both.
-    claims_of_source: dict[str, list[Claim]] = defaultdict(list)
-    for claim in repository.claims.values():
-        claims_of_source[claim.source].append(claim)
-    for source_id in sorted(repository.sources):
-        ordered = sorted(
-            claims_of_source[source_id],
-            key=lambda c: (not c.selector.in_title, spans[c.id].start, -spans[c.id].end, c.id),
-        )
-        for number, claim in enumerate(ordered, start=1):
-            verdict = repository.scale.get(claim.verdict)
-            assert verdict is not None  # checked by the repository
-            claimant = repository.entities.get(claim.claimant) if claim.claimant else None
-            speaker = repository.entities.get(claim.speaker) if claim.speaker else None
-            # Every party is known once references are checked; a partial repository (one source's claims,
-            # checked alone) may lack them.
-            repliers = tuple(repository.entities[reply.party] for reply in claim.right_of_reply
-                             if reply.party in repository.entities)
-            fields = (claim, spans[claim.id], number, verdict, claimant, speaker, repliers)
-            # The previous object when equal: later comparisons of what pages show then stop at identity.
-            # Positions too (equality leaves them out): problems found later are placed at the file's current lines.
-            item = reuse.get(("claim", claim.id), (*fields, claim.positions, claimant and claimant.positions,
-                                                   speaker and speaker.positions), lambda: AnchoredClaim(*fields))
-            claims[claim.id] = item
-            by_source[source_id].append(item)
+    claims: dict[str, AnchoredClaim] = {}
+    by_source: dict[str, list[AnchoredClaim]] = {}
     by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
     by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
     by_speaker: dict[str, list[AnchoredClaim]] = defaultdict(list)
-    for item in claims.values():
+    for source_id, found in parts.items():
+        gathered = found.value
+        if gathered.claims:
+            claims.update(gathered.by_id)
+            by_source[source_id] = list(gathered.claims)
+        for whole, of_source in ((by_entity, gathered.by_entity), (by_claimant, gathered.by_claimant),
+                                 (by_speaker, gathered.by_speaker)):
+            for entity_id, items in of_source.items():
+                whole[entity_id] += items
+    return SiteModel(repository, claims, by_source, dict(by_entity), dict(by_claimant), dict(by_speaker),
+                     problems, reuse, Reuse(previous.checks if previous else None), set_aside=set_aside, parts=parts)
+
+
+def _source_claims(repository: Repository, source: Source, claims: list[Claim], reuse: Reuse,
+                   normalised: _Normalised) -> SourceClaims:
+    """One source's claims anchored and numbered; those whose inputs are as in `reuse` are the objects of then.
+    With a span that cannot be anchored, only the problems."""
+    problems: list[Problem] = []
+    spans: dict[str, Span] = {}
+    for claim in claims:
+        quoted = source.part(claim.selector.field)
+        if claim.selector.in_title:
+            result = reuse.get(("anchor", claim.id), (claim.selector, quoted), lambda: anchor(quoted, claim.selector))
+        else:
+            result = reuse.get(("anchor", claim.id), (claim.selector, quoted),
+                               lambda: anchor(quoted, claim.selector, normalised.value))
+        problems += anchoring_problems(claim, source, result)
+        if result.span is not None:
+            spans[claim.id] = result.span
+    if errors(problems):
+        return SourceClaims((), problems)
+    ordered = sorted(claims, key=lambda c: (not c.selector.in_title, spans[c.id].start, -spans[c.id].end, c.id))
+    items = []
+    for number, claim in enumerate(ordered, start=1):
+        verdict = repository.scale.get(claim.verdict)
+        assert verdict is not None  # checked by the repository
+        claimant = repository.entities.get(claim.claimant) if claim.claimant else None
+        speaker = repository.entities.get(claim.speaker) if claim.speaker else None
+        # Every party is known once references are checked; a partial repository (one source's claims,
+        # checked alone) may lack them.
+        repliers = tuple(repository.entities[reply.party] for reply in claim.right_of_reply
+                         if reply.party in repository.entities)
+        fields = (claim, spans[claim.id], number, verdict, claimant, speaker, repliers)
+        # The previous object when equal: later comparisons of what pages show then stop at identity.
+        # Positions too (equality leaves them out): problems found later are placed at the file's current lines.
+        items.append(reuse.get(("claim", claim.id), (*fields, claim.positions, claimant and claimant.positions,
+                                                     speaker and speaker.positions), lambda: AnchoredClaim(*fields)))
+    by_entity: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    by_claimant: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    by_speaker: dict[str, list[AnchoredClaim]] = defaultdict(list)
+    for item in items:
         for entity_id in item.claim.entities:
             by_entity[entity_id].append(item)
         if item.claim.claimant:
             by_claimant[item.claim.claimant].append(item)
         if item.claim.speaker:
             by_speaker[item.claim.speaker].append(item)
-    return SiteModel(repository, claims, dict(by_source), dict(by_entity), dict(by_claimant), dict(by_speaker),
-                     problems, reuse, checks or Reuse(), set_aside=set_aside)
+    return SourceClaims(tuple(items), problems, {item.id: item for item in items}, dict(by_entity), dict(by_claimant),
+                        dict(by_speaker))
 
 
 MAX_PLACES_LISTED = 10  # an ambiguous quote's occurrences named in its message

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Mapping
 
 from .coverage import Coverage, source_coverage
@@ -17,7 +18,7 @@ from .entities import Entity
 from .languages import primary_language
 from .problems import Problem
 from .segmentation import letters_without_spaces, words_with_spaces
-from .site import AnchoredClaim, SiteModel
+from .site import AnchoredClaim, Same, SiteModel
 from .sources import Source
 
 MIN_SEARCHES = 2
@@ -33,23 +34,28 @@ MAX_UNTRANSLATED_LETTERS = 8
 
 
 def standards_problems(model: SiteModel, site_language: str = "en") -> list[Problem]:
-    """Every problem with the desk's standards; a claim's are those the previous validation found while the
-    claim, its source and the site's language are as they were (`model.checks`)."""
+    """Every problem with the desk's standards; a source's (its claims' and its coverage) are those the previous
+    validation found while the source and its claims are the very objects of then (see `SiteModel.parts`) and
+    the site's language is as it was (`model.checks`)."""
     problems: list[Problem] = []
     checks = model.checks
-    for item in model.claims.values():
-        source = model.sources[item.claim.source]
-        # Its positions too (equality leaves them out): a problem is placed at the file's current line.
-        problems += checks.get(("standards", item.id), (item, item.claim.positions, source, site_language),
-                               lambda item=item, source=source: claim_standards(item, source, site_language))
+    for source_id, found in model.parts.items():
+        source = model.sources[source_id]
+        problems += checks.get(("standards", source_id), (Same(found), site_language), lambda found=found, source=source: [
+            problem for item in found.value.claims for problem in claim_standards(item, source, site_language)])
     for source_id, source in sorted(model.sources.items()):
-        problems += coverage_problems(source, source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED))
-    # Quoted by a claim, or asked for a reply, counts as made by it.
-    asked = {reply.party for item in model.claims.values() for reply in item.claim.right_of_reply}
+        problems += checks.get(("coverage", source_id), Same(model.parts[source_id]), lambda source_id=source_id, source=source:
+                               coverage_problems(source, source_coverage(model, source_id, listed=MAX_UNCOVERED_LISTED)))
+
+    # Quoted by a claim, or asked for a reply, counts as made by it: looked for only when an entity has no claim.
+    @functools.cache
+    def asked() -> set[str]:
+        return {reply.party for item in model.claims.values() for reply in item.claim.right_of_reply}
+
     # Claims first: the mentions are looked for only when an entity has no claim.
     problems += unnamed_entities(model.entities, lambda entity_id: bool(
         model.claims_by_entity.get(entity_id) or model.claims_by_claimant.get(entity_id)
-        or model.claims_by_speaker.get(entity_id) or entity_id in asked or entity_id in model.named_entities))
+        or model.claims_by_speaker.get(entity_id) or entity_id in asked() or entity_id in model.named_entities))
     return problems
 
 

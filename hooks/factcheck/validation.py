@@ -16,7 +16,6 @@ from .hand_written import page_problems
 from .problems import FactcheckError, Problem, at_most_per_file, errors
 from .publishing import SiteInfo, about_problems, load_site_info, logo_problems
 from .repository import Layout, boundary_problems, load_repository
-from .reuse import Reuse
 from .site import SiteModel, build_site
 from .standards import standards_problems
 from .typefaces import card_fonts
@@ -56,8 +55,7 @@ def validate(root: Path, environ: Mapping[str, str], deploy: bool = False,
         return Validation(None, None, linked)
     try:
         repository = load_repository(root, previous=previous.repository if previous else None)
-        model: SiteModel | None = build_site(repository, Reuse(previous.reuse) if previous else None,
-                                             Reuse(previous.checks) if previous else None)
+        model: SiteModel | None = build_site(repository, previous)
     except FactcheckError as exc:
         model, problems = None, exc.problems
     info, site_problems = load_site_info(root, environ)
