@@ -162,6 +162,8 @@ def snapshot(site: GeneratedSite) -> dict:
     return {
         "pages": {url: (page, page_file(page, site.info)) for url, page in site.pages.items()},
         "files": {name: file_bytes(content) for name, content in site.files().items()},
+        "search": [entry.as_json() for entry in site.search_entries()],
+        "sitemap": site.sitemap_files(["index.html"]),
         "warnings": [str(warning) for warning in site.warnings],
         "blocks": [site.fill_markers(f"{OVERVIEW_MARKER}\n{SCALE_MARKER}", url) for url in ("index.html", "about/x.html")],
     }
@@ -318,6 +320,34 @@ def test_a_summary_edit_renders_its_claim_page_and_its_source_page_only(filled: 
     assert kept["sources/memo.annotations.jsonld"] is files["sources/memo.annotations.jsonld"]
     assert kept["sources/report.annotations.jsonld"] != files["sources/report.annotations.jsonld"]
     assert kept["cards/merger.png"] is files["cards/merger.png"]
+
+
+def test_an_edit_shows_in_every_whole_site_file_and_what_it_leaves_alone_is_kept(filled: ScratchRepo):
+    # The whole-site files are made of one part per source: a claim's edit shows in every file that holds
+    # the claim, and a file none of whose parts changed is the very text of last time.
+    env = {**ENV, "SITE_URL": "https://desk.news.test/"}
+    before = generate(filled.root, env)
+    files, entries = before.files(), before.search_entries()
+    edit_field(filled, "claims/report/profits.yml", "summary", "The accounts say otherwise.")
+    edit_field(filled, "claims/memo/office.yml", "updated", "2026-12-24")
+    after = assert_same_as_clean(filled.root, env, before)
+    assert after is not None
+    kept = after.files()
+    for name in ("claims.json", "claims.csv", "feed.xml"):
+        assert "The accounts say otherwise." in kept[name] and "The accounts say otherwise." not in files[name]
+    assert '<updated>2026-12-24T' in kept["feed.xml"]
+    assert "2026-12-24" in after.sitemap_files(["index.html"])["sitemap.xml"].decode()
+    assert [entry.text for entry in after.search_entries() if entry.location == "claims/profits.html"] != [
+        entry.text for entry in entries if entry.location == "claims/profits.html"]
+    assert kept["sources.json"] is files["sources.json"], "no source's record changed"
+    claim_cards = [name for name in files if name.startswith("cards/") and name != "cards/site.png"]
+    assert claim_cards and all(kept[name] is files[name] for name in claim_cards), "no card's text changed"
+    edit_field(filled, "claims/report/profits.yml", "claim", "Profits fell.")
+    again = assert_same_as_clean(filled.root, env, after)
+    assert again is not None
+    cards = again.files()
+    assert cards["cards/profits.png"] != kept["cards/profits.png"]
+    assert cards["cards/merger.png"] is kept["cards/merger.png"], "the other cards of its source are kept"
 
 
 def test_a_verdict_edit_renders_every_page_that_shows_the_verdict(filled: ScratchRepo):

@@ -26,12 +26,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Hashable, Iterable, Mapping
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from .checkcache import keyed_entry, read_entry, store
 from .publishing import SiteInfo
+from .reuse import Reuse
 from .site import AnchoredClaim, SiteModel
 from .typefaces import SHIPPED, CardFonts, card_fonts
 
@@ -84,6 +85,36 @@ def claim_card_files(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root:
     """`claim_cards`, each card given as the path of the cache entry that holds it (a regular file of the PNG
     alone, checked), or as its bytes when the cache cannot keep it: thirty thousand cards are 600 MB."""
     return _claim_cards(items, info, cache_root, fonts, None, as_files=True)
+
+
+def claim_card_files_by_source(claims_of: Mapping[str, tuple[AnchoredClaim, ...]], info: SiteInfo, cache_root: Path | None,
+                               fonts: CardFonts, reuse: Reuse) -> dict[str, Card]:
+    """`claim_card_files` of every claim (`claims_of`: source id → its claims), by card URL in the order of the claims'
+    ids. With `reuse` (of an earlier run), the cards of a source whose claims are the very claims of last time are
+    reused at once; in a source that changed, only the cards whose text changed are looked for again, and those no
+    earlier run made are drawn together (on every core when there are many)."""
+    fonts_key = fonts.key()  # the fonts by their digest: a source's inputs compare them at once
+    wanted = {("cards", source_id): (claims, info, fonts_key) for source_id, claims in claims_of.items() if claims}
+
+    def changed(keys: list[Hashable]) -> dict[Hashable, dict[str, Card]]:
+        cards: dict[str, Card] = {}  # by claim id
+        for key in keys:  # a claim's card of last time, when its text and the fonts are unchanged
+            last = reuse.last(key)
+            if last is not None and last[0][1:] == (info, fonts_key):  # type: ignore[index]
+                earlier = {item.id: _claim_inputs(item, info) for item in last[0][0]}  # type: ignore[index]
+                cards.update((item.id, last[1][item.id]) for item in wanted[key][0]  # type: ignore[index]
+                             if earlier.get(item.id) == _claim_inputs(item, info))
+        cards.update(claim_card_files([item for key in keys for item in wanted[key][0] if item.id not in cards],
+                                      info, cache_root, fonts))
+        return {key: {item.id: cards[item.id] for item in wanted[key][0]} for key in keys}
+
+    return reuse.joined("cards", list(reuse.get_all(wanted, changed).values()), _by_card_url)
+
+
+def _by_card_url(parts: tuple[dict[str, Card], ...]) -> dict[str, Card]:
+    """The cards of every source (claim id → card) as one dictionary, card URL → card, in the order of the ids."""
+    cards = {claim_id: card for part in parts for claim_id, card in part.items()}
+    return {card_url(claim_id): cards[claim_id] for claim_id in sorted(cards)}
 
 
 def _claim_cards(items: Iterable[AnchoredClaim], info: SiteInfo, cache_root: Path | None, fonts: CardFonts | None,

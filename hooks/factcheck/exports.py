@@ -7,8 +7,9 @@ import csv
 import json
 import re
 from pathlib import Path
+from typing import Iterable
 
-from .cards import SITE_CARD, Card, card_url, claim_card_files, site_card_file
+from .cards import SITE_CARD, Card, claim_card_files_by_source, site_card_file
 from .crawlers import ROBOTS, robots_txt
 from .datapackage import CLAIMS_CSV_FIELDS, data_package
 from .feed import FEED_URL, atom_feed
@@ -31,44 +32,34 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     `cards.claim_card_files`), with stable ordering so that identical input gives identical files. With
     `cache_root` (the repository), share cards drawn before are reused, and so are the files of a source that
     an earlier build kept there (`stored`: the renderer's, which knows the digests of the model's objects
-    already). With `reuse` (of an earlier run's exports), a file of one source or claim whose inputs are
-    unchanged is not made again."""
+    already). With `reuse` (of an earlier run's exports), what a file holds of a source (or entity) whose inputs
+    are unchanged is not made again, nor is a file none of whose parts changed."""
     reuse = reuse or Reuse()
     stored = stored or StoredResults(cache_root)
-    sources = [
-        {
-            "id": source.id,
-            "title": source.title,
-            "language": source.language,
-            "url": source_url(source.id),
-            "original_url": source.url,
-            "publisher": source.publisher,
-            "published": source.published,
-            "claims": [item.id for item in model.claims_by_source.get(source.id, [])],
-            "annotations": annotations_url(source.id),
-        }
-        for source in sorted(model.sources.values(), key=lambda s: s.id)
-    ]
-    claims = [reuse.get(("record", item.id), (item, model.sources[item.claim.source]), lambda item=item: claim_record(model, item))
-              for item in sorted(model.claims.values(), key=lambda c: (c.claim.source, c.number))]
-    entities = [
-        {
-            "id": entity.id,
-            "name": entity.name,
-            "type": entity.type,
-            "aliases": [alias.text for alias in entity.aliases],
-            "url": entity_url(entity.id),
-            "claims": [item.id for item in model.claims_by_entity.get(entity.id, [])],
-        }
-        for entity in sorted(model.entities.values(), key=lambda e: e.id)
-    ]
-    files = {name: _json_list(name, data, reuse) for name, data in
-             (("sources.json", sources), ("claims.json", claims), ("entities.json", entities))}
-    files["claims.csv"] = claims_csv(claims, model, reuse)
+    # Each whole-site file is made of one part per source (or entity), made again only where its inputs changed:
+    # the source and its claims, the very objects of last time when unchanged (one comparison, not one per claim).
+    claims_of = {source_id: tuple(model.claims_by_source.get(source_id, ())) for source_id in sorted(model.sources)}
+    by_source = {source_id: (model.sources[source_id], claims) for source_id, claims in claims_of.items()}
+    with_claims = {source_id: inputs for source_id, inputs in by_source.items() if inputs[1]}
+    files = {
+        "sources.json": _json_records(reuse, "sources.json", reuse.parts(
+            "sources.json", by_source, lambda source_id: _record_text(source_record(model, source_id)))),
+        # A source's claims in the order of their numbers: the claims by (source, number).
+        "claims.json": _json_records(reuse, "claims.json", reuse.parts(
+            "claims.json", with_claims, lambda source_id: ",\n  ".join(
+                _record_text(claim_record(model, item)) for item in claims_of[source_id]))),
+        "entities.json": _json_records(reuse, "entities.json", reuse.parts(
+            "entities.json", {entity_id: (model.entities[entity_id], tuple(model.claims_by_entity.get(entity_id, ())))
+                              for entity_id in sorted(model.entities)},
+            lambda entity_id: _record_text(entity_record(model, entity_id)))),
+        "claims.csv": reuse.joined("claims.csv", reuse.parts(
+            "claims.csv", with_claims, lambda source_id: claims_csv_rows(model, claims_of[source_id])),
+            lambda parts: "".join((_CSV_HEADER, *parts))),
+    }
     # The annotations of a source, written as indented JSON by Python code, are kept in the cache between builds.
     for source_id in sorted(model.sources):
         # What the annotations say: the source, its claims (spans, verdicts, dates) and the publisher.
-        inputs = (model.sources[source_id], tuple(model.claims_by_source.get(source_id, ())), model.repository.scale, info)
+        inputs = (model.sources[source_id], claims_of[source_id], model.repository.scale, info)
         # As UTF-8 bytes: kept for the next run, and a text of wide characters (an emoji) is four bytes a character
         # as a Python string.
         for url, make in ((annotations_url(source_id), annotation_collection), (annotation_page_url(source_id), annotation_page)):
@@ -77,19 +68,28 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
         files[source_text_url(source_id)] = model.sources[source_id].text
     stored.forget_inputs()
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
-    # The feed's newest entries, of every claim's entries made again only for the claims that changed.
-    files[FEED_URL] = atom_feed(model, info, reuse)
+    # The feed's newest entries, of every source's entries made again only for the sources whose claims changed.
+    files[FEED_URL] = atom_feed(model, info, reuse, claims_of)
     files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card_file(model, info, cache_root, fonts)
-    # The cards no earlier run of this process made, drawn together (on every core when there are many).
-    items = {card_url(item.id): item for item in sorted(model.claims.values(), key=lambda c: c.id)}
-    fonts_key = fonts.key()  # the fonts by their digest: a claim's inputs compare them at once
-    files.update(reuse.get_all(
-        {url: (item, info, fonts_key) for url, item in items.items()},
-        lambda urls: {card_url(key): card for key, card in
-                      claim_card_files([items[url] for url in urls], info, cache_root, fonts).items()}))
+    files.update(claim_card_files_by_source(claims_of, info, cache_root, fonts, reuse))
     return files
+
+
+def source_record(model: SiteModel, source_id: str) -> dict:
+    """A source as sources.json gives it."""
+    source = model.sources[source_id]
+    return {"id": source.id, "title": source.title, "language": source.language, "url": source_url(source.id),
+            "original_url": source.url, "publisher": source.publisher, "published": source.published,
+            "claims": [item.id for item in model.claims_by_source.get(source.id, [])], "annotations": annotations_url(source.id)}
+
+
+def entity_record(model: SiteModel, entity_id: str) -> dict:
+    """An entity as entities.json gives it."""
+    entity = model.entities[entity_id]
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "aliases": [alias.text for alias in entity.aliases],
+            "url": entity_url(entity.id), "claims": [item.id for item in model.claims_by_entity.get(entity.id, [])]}
 
 
 def claim_record(model: SiteModel, item: AnchoredClaim) -> dict:
@@ -118,17 +118,26 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _json_list(name: str, items: list[dict], reuse: Reuse) -> str:
-    """`_json(items)` for a list of records with ids, each record's text reused while the record is unchanged
-    (indented JSON is written by Python code, not C: ten thousand records take a noticeable time)."""
-    if not items:
-        return _json(items)
+def _record_text(record: dict) -> str:
+    """A record as `_json` writes it inside a list (indented JSON is written by Python code, not C: ten thousand
+    records take a noticeable time, so the records of unchanged sources are not written again)."""
+    # Nested one level: JSON text holds no raw line break, so every line break starts a line to indent.
+    return json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
-    def record(item: dict) -> str:
-        # Nested one level: JSON text holds no raw line break, so every line break starts a line to indent.
-        return reuse.get((name, item["id"]), item, lambda: json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
 
-    return "[\n  " + ",\n  ".join(record(item) for item in items) + "\n]\n"
+def _json_records(reuse: Reuse, name: str, parts: list[str]) -> str:
+    """`_json` of a list of records, from parts of one or more records' texts (`_record_text`, joined by ",\\n  ")."""
+    return reuse.joined(name, parts, _json_list)
+
+
+def _json_list(parts: tuple[str, ...]) -> str:
+    if not parts:
+        return _json([])
+    # The brackets go on the first and last parts, so that the whole text (megabytes) is copied once, by the join.
+    texts = list(parts)
+    texts[0] = "[\n  " + texts[0]
+    texts[-1] += "\n]\n"
+    return ",\n  ".join(texts)
 
 
 class _Returned:
@@ -138,22 +147,19 @@ class _Returned:
         return text
 
 
-def claims_csv(claims: list[dict], model: SiteModel, reuse: Reuse | None = None) -> str:
-    """One row per claim; lists are joined with spaces (ids and URLs hold none). With `reuse`, the row
-    of a claim whose record and verdict label are unchanged is not written again."""
-    reuse = reuse or Reuse()
-    writer = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+_CSV = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+_CSV_HEADER = _CSV.writeheader()
 
-    def line(claim: dict, label: str) -> str:
-        row = {**claim, "verdict_label": label, "entities": " ".join(claim["entities"]), "evidence": " ".join(claim["evidence"]),
-               "right_of_reply": json.dumps(claim["right_of_reply"], ensure_ascii=False)}
-        return writer.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS})
 
+def claims_csv_rows(model: SiteModel, items: Iterable[AnchoredClaim]) -> str:
+    """claims.csv's rows of `items`, one per claim; lists are joined with spaces (ids and URLs hold none)."""
     rows = []
-    for claim in claims:
-        label = model.claims[claim["id"]].verdict.label
-        rows.append(reuse.get(("claims.csv", claim["id"]), (claim, label), lambda: line(claim, label)))
-    return writer.writeheader() + "".join(rows)
+    for item in items:
+        claim = claim_record(model, item)
+        row = {**claim, "verdict_label": item.verdict.label, "entities": " ".join(claim["entities"]),
+               "evidence": " ".join(claim["evidence"]), "right_of_reply": json.dumps(claim["right_of_reply"], ensure_ascii=False)}
+        rows.append(_CSV.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS}))
+    return "".join(rows)
 
 
 # OWASP's CSV injection advice: a spreadsheet runs as a formula a cell that starts with = + - @, also after

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import heapq
+import itertools
 import re
 from dataclasses import dataclass
+from typing import Iterable, Mapping
 from xml.etree import ElementTree
 
 from .publishing import CONTENT_LICENCE_NAME, CONTENT_LICENCE_URL, SiteInfo
@@ -39,21 +41,36 @@ class Entry:
     instant: str = ""  # its atom:updated (see `_newest_of_the_day`)
 
 
-def feed_entries(model: SiteModel, reuse: Reuse | None = None) -> list[Entry]:
+def feed_entries(model: SiteModel, reuse: Reuse | None = None,
+                 claims_of: Mapping[str, tuple[AnchoredClaim, ...]] | None = None) -> list[Entry]:
     """One entry per claim (dated by its last update) and one per correction, newest first. With `reuse` (of an
-    earlier run), an unchanged claim's entries are not made again."""
+    earlier run), the entries of a source whose claims are unchanged (`claims_of`: source id → its claims, all of
+    the model's by default) are not made or sorted again."""
     reuse = reuse or Reuse()
-    by_day: dict[str, list[Entry]] = {}
-    for item in model.claims.values():
-        for entry in reuse.get(("feed", item.id), item, lambda item=item: _claim_entries(item)):
-            by_day.setdefault(entry.updated, []).append(entry)
+    if claims_of is None:
+        claims_of = {source_id: tuple(claims) for source_id, claims in model.claims_by_source.items()}
+    by_source = reuse.parts("feed", claims_of, lambda source_id: _by_day(claims_of[source_id]))
     # Every entry of a day is newer than any of the days before: only the newest days are looked at.
     newest: list[Entry] = []
-    for day in sorted(by_day, reverse=True):
-        newest += _newest_of_the_day(day, by_day[day], FEED_LENGTH - len(newest))
+    for day in sorted(set().union(*by_source), reverse=True):
+        newest += _newest_of_the_day(day, [part[day] for part in by_source if day in part], FEED_LENGTH - len(newest))
         if len(newest) >= FEED_LENGTH:
             break
     return newest
+
+
+def _by_day(items: Iterable[AnchoredClaim]) -> dict[str, list[Entry]]:
+    """The entries of `items` by the day of their update, each day's newest first (see `_newest_of_the_day`)."""
+    by_day: dict[str, list[Entry]] = {}
+    for item in items:
+        for entry in _claim_entries(item):
+            by_day.setdefault(entry.updated, []).append(entry)
+    return {day: sorted(entries, key=_order, reverse=True) for day, entries in by_day.items()}
+
+
+def _order(entry: Entry) -> tuple[str, str]:
+    """Within a day, the first published first (then by id; no two entries share one)."""
+    return entry.published, entry.key
 
 
 def _claim_entries(item: AnchoredClaim) -> tuple[Entry, ...]:
@@ -65,18 +82,20 @@ def _claim_entries(item: AnchoredClaim) -> tuple[Entry, ...]:
     ) for index, correction in enumerate(item.claim.corrections)))
 
 
-def _newest_of_the_day(day: str, same_day: list[Entry], most: int) -> list[Entry]:
-    """The `most` newest entries of `day`, newest first, each with its own atom:updated. The files give days, and
-    many checks share one: feed readers tell an entry's changes by that date, and the W3C Feed Validator flags two
-    entries that share one. The entries of a day are a second apart from midnight UTC, the first published first
-    (then by id), so the date stays the files' and the same content always gives the same times."""
+def _newest_of_the_day(day: str, parts: list[list[Entry]], most: int) -> list[Entry]:
+    """The `most` newest entries of `day` (given in parts, each newest first), newest first, each with its own
+    atom:updated. The files give days, and many checks share one: feed readers tell an entry's changes by that date,
+    and the W3C Feed Validator flags two entries that share one. The entries of a day are a second apart from
+    midnight UTC, the first published first (then by id), so the date stays the files' and the same content always
+    gives the same times."""
     midnight = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
-    order = lambda entry: (entry.published, entry.key)  # noqa: E731
-    if len(same_day) <= SECONDS_A_DAY:  # each its own second: the newest are the last published
-        chosen = heapq.nlargest(most, same_day, key=order)
-        placed = [(len(same_day) - 1 - index, entry) for index, entry in enumerate(chosen)]
+    count = sum(map(len, parts))
+    if count <= SECONDS_A_DAY:  # each its own second: the newest are the last published
+        chosen = itertools.islice(heapq.merge(*parts, key=_order, reverse=True), most)
+        placed = [(count - 1 - index, entry) for index, entry in enumerate(chosen)]
     else:  # the day's last second holds the rest, newest by id
-        ranked = [(min(rank, SECONDS_A_DAY - 1), entry) for rank, entry in enumerate(sorted(same_day, key=order))]
+        same_day = sorted((entry for part in parts for entry in part), key=_order)
+        ranked = [(min(rank, SECONDS_A_DAY - 1), entry) for rank, entry in enumerate(same_day)]
         placed = heapq.nlargest(most, ranked, key=lambda pair: (pair[0], pair[1].key))
     return [dataclasses.replace(entry, instant=(midnight + datetime.timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ"))
             for second, entry in placed]
@@ -90,11 +109,18 @@ def _claim_entry(item: AnchoredClaim) -> Entry:
     )
 
 
-def atom_feed(model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> str:
+def atom_feed(model: SiteModel, info: SiteInfo, reuse: Reuse | None = None,
+              claims_of: Mapping[str, tuple[AnchoredClaim, ...]] | None = None) -> str:
     """The feed as XML text. Links are absolute when the site's address is known, otherwise relative
     to the feed (at the site's root), which is how Atom readers resolve them; without it the feed has no
-    self link. With `reuse`, see `feed_entries`."""
-    entries = feed_entries(model, reuse)
+    self link. With `reuse` and `claims_of`, see `feed_entries`; the text is not written again when the entries and the
+    site's details are unchanged."""
+    reuse = reuse or Reuse()
+    entries = feed_entries(model, reuse, claims_of)
+    return reuse.get(FEED_URL, (tuple(entries), info), lambda: _feed_text(entries, info))
+
+
+def _feed_text(entries: list[Entry], info: SiteInfo) -> str:
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": info.language})
     _text(feed, "id", info.identifier("feed"))

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable, Hashable, Mapping, TypeVar
+from typing import Callable, Hashable, Mapping, Sequence, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 PACKAGE = Path(__file__).parent
 
 
@@ -50,6 +51,24 @@ class Reuse:
                 found = self._current[key] = (wanted[key], made[key])
             results[key] = found[1]
         return results  # type: ignore[return-value]
+
+    def parts(self, name: str, wanted: Mapping[Hashable, object], compute: Callable[[Hashable], T]) -> list[T]:
+        """The parts of a whole-site result, one per key of `wanted` (key → inputs; a source's id → the source and
+        its claims, say), in its order: each is `get((name, key), …)`, so a run after one edit makes again only the
+        parts of what it changed. Inputs of a part are the model's objects, the very objects of last time when
+        unchanged: comparing a part's inputs is one comparison of identical objects, not one per claim."""
+        return [self.get((name, key), inputs, lambda key=key: compute(key)) for key, inputs in wanted.items()]
+
+    def joined(self, name: str, parts: Sequence[T], join: Callable[[tuple[T, ...]], R]) -> R:
+        """`join(parts)`, reused while every part is that of last time (the very object when reused by `parts`, so
+        the whole file is not written again when nothing in it changed)."""
+        parts = tuple(parts)
+        return self.get((name,), parts, lambda: join(parts))
+
+    def last(self, key: Hashable) -> tuple[object, object] | None:
+        """The inputs and result last computed for `key`, whatever the inputs: a result made of costly items (the
+        share cards of a source's claims) takes from it those whose own inputs are unchanged."""
+        return self._current.get(key) or self._previous.get(key)
 
     def _reused(self, key: Hashable, inputs: object) -> tuple[object, object] | None:
         # Called for every page, claim and file of a run: two lookups, no loop.

@@ -29,6 +29,8 @@ source's that the theme's search supports, so that each language's words are kep
 from __future__ import annotations
 
 import html
+import itertools
+import operator
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -74,28 +76,39 @@ def indexed_by_engine(page: RenderedPage) -> bool:
 
 def search_entries(model: SiteModel, pages: Iterable[RenderedPage], reuse: Reuse | None = None) -> list[SearchEntry]:
     """The entries for every generated page the engine indexes, in the pages' order. With `reuse` (of an
-    earlier run's entries), a page whose entries come from unchanged inputs keeps them."""
+    earlier run's entries), the entries of a source's page and its claims' pages whose inputs (the source, its
+    claims and its page's description) are unchanged, and those of an unchanged entity, are kept."""
     reuse = reuse or Reuse()
-    entries: list[SearchEntry] = []
-    sources = {source_url(source.id): source for source in model.sources.values()}
-    claims = {item.url: item for item in model.claims.values()}
-    entities = {entity_url(entity.id): entity for entity in model.entities.values()}
-    for page in pages:
-        if not indexed_by_engine(page):
-            continue
-        if page.url in sources:
-            source = sources[page.url]
-            entries += reuse.get(page.url, (source, page.description, model.repository.scale),
-                                 lambda: source_entries(model, source, page.description))
-        elif page.url in claims:
-            item = claims[page.url]
-            entries.append(reuse.get(page.url, (item, model.sources[item.claim.source]), lambda: claim_entry(model, item)))
-        elif page.url in entities:
-            entries.append(entity_entry(entities[page.url]))
-        else:
-            entries.append(SearchEntry(page.url, _text(page.title), ""))  # an index page: found by its title
+    pages = tuple(pages)
+    urls = list(map(operator.attrgetter("url"), pages))
+    by_url = dict(zip(urls, pages))
+    descriptions = {source_id: page.description for source_id in model.sources
+                    if (page := by_url.get(source_url(source_id))) is not None}
+    # Entries by page, one part per source (its page and its claims' pages) and per entity: gathered by C code
+    # below, so a save looks at each source once, not at every claim.
+    found: dict[str, list[SearchEntry]] = {}
+    for part in reuse.parts("source", {source_id: (source, tuple(model.claims_by_source.get(source_id, ())),
+                                                   descriptions.get(source_id), model.repository.scale)
+                                       for source_id, source in model.sources.items()},
+                            lambda source_id: _source_part(model, source_id, descriptions.get(source_id))):
+        found.update(part)
+    for part in reuse.parts("entity", model.entities, lambda entity_id: {
+            entity_url(entity_id): [entity_entry(model.entities[entity_id])]}):
+        found.update(part)
+    for url in by_url.keys() - found.keys():  # an index page: found by its title
+        found[url] = [SearchEntry(url, _text(by_url[url].title), "")]
+    for url in THEME_INDEXED:
+        found[url] = []
     reuse.finish()
-    return entries
+    return list(itertools.chain.from_iterable(map(found.__getitem__, urls)))
+
+
+def _source_part(model: SiteModel, source_id: str, description: str | None) -> dict[str, list[SearchEntry]]:
+    """The entries of a source's page (when it has one: `description` is its page's) and of its claims' pages."""
+    part = {} if description is None else {
+        source_url(source_id): source_entries(model, model.sources[source_id], description)}
+    part.update((item.url, [claim_entry(model, item)]) for item in model.claims_by_source.get(source_id, ()))
+    return part
 
 
 def search_languages(site_language: str, source_languages: Iterable[str]) -> list[str]:
