@@ -14,7 +14,8 @@ from PIL import features
 from .claims import Claim
 from .problems import Problem
 from .publishing import SiteInfo
-from .site import Same, SiteModel
+from .reuse import Same
+from .site import SiteModel
 from .typefaces import CardFonts
 
 # Scripts whose letters change shape or order with their neighbours: Indic (Devanagari to Malayalam),

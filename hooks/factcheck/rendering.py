@@ -21,11 +21,11 @@ from markupsafe import Markup
 from .anchoring import Span, paragraphs_around
 from .annotated_text import PageText, annotate, annotate_title, side_notes
 from .cards import HEIGHT, SITE_CARD, WIDTH, card_url
-from .site import AnchoredClaim, Part, Same, SiteModel, claim_url, entity_url, part, relative_url, source_url
+from .site import AnchoredClaim, SiteModel, claim_url, entity_url, relative_url, source_url
 from .charts import verdict_chart
 from .languages import language_name, og_locale
 from .publishing import SiteInfo
-from .reuse import Reuse
+from .reuse import Part, Reuse, Same, part
 from .sanitising import MarkdownRenderer, address_allowed
 from .sources import Source
 from .stored_results import StoredResults, bytes_text, text_bytes
@@ -113,7 +113,7 @@ class Renderer:
 
     def _part(self, key: tuple, inputs: object, make: Callable[[Reuse], T]) -> Part[T]:
         """The part for `key`: this run's or the previous run's if it came from inputs equal to `inputs` (see
-        `site.part`)."""
+        `reuse.part`)."""
         found = self.parts[key] = part(self.parts.get(key) or self._previous_parts.get(key), inputs, make)
         return found
 

@@ -9,13 +9,19 @@ its result is computed again. Only the loader looks at files' time stamps: it ta
 last read (see `file_status` and `repository.FileLoads`); what those bytes gave is then compared by value
 as everything else. Nothing is kept between processes: the previous run's results live in the object
 the caller passes back (`generation.GeneratedSite`).
+
+A result made of many (a source's claims, a whole-site file) is kept as one, with inputs compared by the
+identity of the objects it is made of (`Same`, `part`, `Reuse.parts`): a save then costs one comparison per
+source, not one per claim, and only the parts of what it changed are made again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Mapping, Sequence, TypeVar
+from typing import Callable, Generic, Hashable, Mapping, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -90,6 +96,45 @@ class Reuse:
     def results(self) -> dict[Hashable, tuple[object, object]]:
         """What the next run may reuse: this run's results, and, until `finish`, the previous run's others."""
         return dict(self._current) if self._finished else {**self._previous, **self._current}
+
+
+class Same:
+    """Objects compared by identity, not by value: the inputs of a result that stands for many smaller ones
+    (a source and its claims, say). Unchanged inputs are the very objects of the previous run, so the comparison
+    is a loop in C; an object equal to the previous one but not that one (a file saved with a new comment line:
+    its positions change, not its value) counts as changed, and the finer results (compared by value) decide."""
+
+    __slots__ = ("objects",)
+
+    def __init__(self, *objects: object):
+        self.objects = objects
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is Same and len(self.objects) == len(other.objects)
+                and all(map(operator.is_, self.objects, other.objects)))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """A result made of many smaller ones (a source's claims, a page of many claims), with the smaller results,
+    for the next run (see `part`)."""
+
+    inputs: object
+    value: T
+    reuse: Reuse = field(compare=False, repr=False)
+
+
+def part(previous: Part[T] | None, inputs: object, make: Callable[[Reuse], T]) -> Part[T]:
+    """The previous part if it came from inputs equal to `inputs`; else a new one, which `make` builds from a
+    `Reuse` of the previous part's smaller results (only what changed in it is computed again)."""
+    if previous is not None and previous.inputs == inputs:
+        return previous
+    reuse = Reuse(previous.reuse if previous is not None else None)
+    value = make(reuse)
+    reuse.finish()
+    return Part(inputs, value, reuse)
 
 
 def code_digest() -> bytes:

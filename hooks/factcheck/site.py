@@ -8,64 +8,21 @@ from __future__ import annotations
 
 import datetime
 import functools
-import operator
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Iterator, TypeVar
+from typing import Any, Callable, Iterator
 
 from .anchoring import MAX_OCCURRENCES, Anchoring, NormalisedText, Span, anchor, context, locate
 from .claims import Claim, Correction
 from .entities import Entity
 from .problems import FactcheckError, Problem, errors
 from .repository import Repository
-from .reuse import Reuse
+from .reuse import Part, Reuse, Same, part
 from .segmentation import WITHOUT_SPACES, WordBoundaries, is_word_edge, script_without_spaces
 from .sources import Source
 from .verdicts import Verdict
-
-T = TypeVar("T")
-
-
-class Same:
-    """Objects compared by identity, not by value: the inputs of a result that stands for many smaller ones
-    (a source and its claims, say). Unchanged inputs are the very objects of the previous run, so the comparison
-    is a loop in C; an object equal to the previous one but not that one (a file saved with a new comment line:
-    its positions change, not its value) counts as changed, and the finer results (compared by value) decide."""
-
-    __slots__ = ("objects",)
-
-    def __init__(self, *objects: object):
-        self.objects = objects
-
-    def __eq__(self, other: object) -> bool:
-        return (type(other) is Same and len(self.objects) == len(other.objects)
-                and all(map(operator.is_, self.objects, other.objects)))
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class Part(Generic[T]):
-    """A result made of many smaller ones (a source's claims, a page of many claims), with the smaller results,
-    for the next run (see `part`)."""
-
-    inputs: object
-    value: T
-    reuse: Reuse = field(compare=False, repr=False)
-
-
-def part(previous: Part[T] | None, inputs: object, make: Callable[[Reuse], T]) -> Part[T]:
-    """The previous part if it came from inputs equal to `inputs`; else a new one, which `make` builds from a
-    `Reuse` of the previous part's smaller results (only what changed in it is computed again)."""
-    if previous is not None and previous.inputs == inputs:
-        return previous
-    reuse = Reuse(previous.reuse if previous is not None else None)
-    value = make(reuse)
-    reuse.finish()
-    return Part(inputs, value, reuse)
-
 
 @dataclass(frozen=True)
 class AnchoredClaim:

@@ -18,7 +18,8 @@ from .entities import Entity
 from .languages import primary_language
 from .problems import Problem
 from .segmentation import letters_without_spaces, words_with_spaces
-from .site import AnchoredClaim, Same, SiteModel
+from .reuse import Same
+from .site import AnchoredClaim, SiteModel
 from .sources import Source
 
 MIN_SEARCHES = 2
