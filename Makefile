@@ -78,7 +78,7 @@ $(NODE_STAMP): .ci/package-lock.json
 test: $(STAMP) $(NODE_STAMP) generators
 	$(BIN)/python -m pytest
 
-# Live preview with MkDocs; engine edits (hooks/factcheck/) are picked up at the next rebuild.
+# Live preview with MkDocs; engine edits (hooks/factdesk/) are picked up at the next rebuild.
 # --dirty: a rebuild writes only the pages and files whose content changed (the hook tells
 # MkDocs which). --no-strict: strict mode stops at MkDocs' own warning about dirty builds;
 # a problem in the content still stops the rebuild, and the last good preview stays served.

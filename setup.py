@@ -13,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHARED = ("mkdocs.yml", "rating-scale.yml", "schemas", "overrides", "docs")  # factcheck.starter.SHARED
+SHARED = ("mkdocs.yml", "rating-scale.yml", "schemas", "overrides", "docs")  # factdesk.starter.SHARED
 
 
 class BuildWithStarter(build_py):
@@ -21,7 +21,7 @@ class BuildWithStarter(build_py):
         super().run()
         if self.editable_mode:  # the package stays in the checkout, which has the files itself
             return
-        target = Path(self.build_lib) / "factcheck" / "starter_files" / "shared"
+        target = Path(self.build_lib) / "factdesk" / "starter_files" / "shared"
         for name in SHARED:
             if (HERE / name).is_dir():
                 shutil.copytree(HERE / name, target / name, dirs_exist_ok=True)

@@ -23,7 +23,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from factcheck.generation import GeneratedSite, generate  # noqa: E402
+from factdesk.generation import GeneratedSite, generate  # noqa: E402
 
 ENVIRON = {"SITE_URL": "https://desk.news.test/checks/"}
 

@@ -55,13 +55,13 @@ sys.path.insert(0, str(ROOT))
 from bench.serve import ServeFigures, measure_serve  # noqa: E402
 from bench.synthetic import generate  # noqa: E402
 from bench.worst_case import fail_if_over, measure_worst_case, report as worst_case_report  # noqa: E402
-from factcheck.exports import export_files  # noqa: E402
-from factcheck.generation import front_matter, page_body  # noqa: E402
-from factcheck.publishing import load_site_info  # noqa: E402
-from factcheck.rendering import Renderer, meta_elements, social_meta, verdict_css  # noqa: E402
-from factcheck.repository import load_repository  # noqa: E402
-from factcheck.site import build_site  # noqa: E402
-from factcheck.file_status import RACY_NS  # noqa: E402
+from factdesk.exports import export_files  # noqa: E402
+from factdesk.generation import front_matter, page_body  # noqa: E402
+from factdesk.publishing import load_site_info  # noqa: E402
+from factdesk.rendering import Renderer, meta_elements, social_meta, verdict_css  # noqa: E402
+from factdesk.repository import load_repository  # noqa: E402
+from factdesk.site import build_site  # noqa: E402
+from factdesk.file_status import RACY_NS  # noqa: E402
 
 CLAIMS_PER_SOURCE = 50
 DEFAULT_SIZES = (1000, 10000, 30000)
@@ -157,7 +157,7 @@ def measure(claims: int, rounds: int, scratch: Path, serve: bool = True, builds:
     entity_file = sorted((repo / "entities").glob("*.yml"))[0]
     row = Row(sources * CLAIMS_PER_SOURCE)
     site = scratch / f"site-{claims}"
-    validate = [sys.executable, "-m", "factcheck", "validate"]
+    validate = [sys.executable, "-m", "factdesk", "validate"]
     if not builds:  # what an editor waits for alone (--validate-only, --editor-only)
         time.sleep(RACY_NS / 1e9)  # files as on a desk, older than the last run (see file_status.RACY_NS)
         for round_number in range(rounds):

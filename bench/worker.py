@@ -41,7 +41,7 @@ def _timed_hook(config) -> list[float]:
 
     for name, handlers in config.plugins.events.items():
         config.plugins.events[name] = [
-            timed(h) if f"{os.sep}factcheck_mkdocs{os.sep}" in getattr(getattr(h, "__code__", None), "co_filename", "") else h
+            timed(h) if f"{os.sep}factdesk_mkdocs{os.sep}" in getattr(getattr(h, "__code__", None), "co_filename", "") else h
             for h in handlers
         ]
     return hook_seconds

@@ -25,9 +25,9 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from factcheck.boundary import MAX_SOURCE_BYTES, MAX_YAML_BYTES  # noqa: E402
-from factcheck.markdown_limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS  # noqa: E402
-from factcheck.schemas import MAX_LIST_ITEMS, MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS  # noqa: E402
+from factdesk.boundary import MAX_SOURCE_BYTES, MAX_YAML_BYTES  # noqa: E402
+from factdesk.markdown_limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS  # noqa: E402
+from factdesk.schemas import MAX_LIST_ITEMS, MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS  # noqa: E402
 
 TARGET_SECONDS = 2.0
 QUOTE_CHARS = MAX_TEXT_CHARS  # a selector's quote, like any plain field
@@ -335,7 +335,7 @@ def report(rows: list[WorstRow], rounds: int) -> str:
 
 def _factcheck(report_file: str, *args: str) -> None:
     """Run the command line in this process, then write its peak resident memory (MiB) to `report_file`."""
-    from factcheck.cli import main
+    from factdesk.cli import main
 
     try:
         code = main(list(args))

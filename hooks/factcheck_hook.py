@@ -2,13 +2,13 @@
 
 For a checkout that builds with its own engine rather than an installed one (engine edits show in
 `make serve` without a reinstall). A site that installs the package writes `plugins: - factcheck`
-instead; both run the same code (`factcheck_mkdocs.plugin`).
+instead; both run the same code (`factdesk_mkdocs.plugin`).
 """
 
 from pathlib import Path
 
 # MkDocs puts this file's folder first on the import path while it loads a hook.
-from factcheck_mkdocs.plugin import FactcheckPlugin
+from factdesk_mkdocs.plugin import FactcheckPlugin
 
 _plugin = FactcheckPlugin(engine_folder=Path(__file__).resolve().parent)
 # MkDocs calls a hook's module-level `on_<event>` functions: the plugin's own handlers.

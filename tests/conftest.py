@@ -21,10 +21,10 @@ settings.load_profile("untimed")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from factcheck import checkcache  # noqa: E402
-from factcheck.repository import load_repository  # noqa: E402
-from factcheck.site import build_site  # noqa: E402
-from factcheck.sources import sha256_of  # noqa: E402
+from factdesk import checkcache  # noqa: E402
+from factdesk.repository import load_repository  # noqa: E402
+from factdesk.site import build_site  # noqa: E402
+from factdesk.sources import sha256_of  # noqa: E402
 from desks import FORK_ADDRESSES, Desk, copy_project, configure, fork  # noqa: E402
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from factcheck.sources import sha256_of
+from factdesk.sources import sha256_of
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORED = shutil.ignore_patterns(".venv", ".venv-*", ".zensical", "site", ".site-*", ".git", "__pycache__", ".pytest_cache",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
-from factcheck.generation import GeneratedSite, generate  # noqa: E402
-from factcheck.linkcheck import check_internal  # noqa: E402
-from factcheck.site import source_url  # noqa: E402
+from factdesk.generation import GeneratedSite, generate  # noqa: E402
+from factdesk.linkcheck import check_internal  # noqa: E402
+from factdesk.site import source_url  # noqa: E402
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.anchoring import Span, anchor, locate, near_occurrences
-from factcheck.claims import Selector
-from factcheck.problems import FactcheckError
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.anchoring import Span, anchor, locate, near_occurrences
+from factdesk.claims import Selector
+from factdesk.problems import FactcheckError
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 
 ARTICLE = (
     "L’opérateur BT a déclaré\u00a0: «\u00a0Les services VPN sont légaux\u00a0».\n\n"
@@ -102,7 +102,7 @@ def test_offsets_beyond_the_end_of_the_text_are_reported():
 
 
 def test_a_quote_found_more_than_a_thousand_times_is_ambiguous_with_its_exact_count():
-    from factcheck.anchoring import MAX_OCCURRENCES
+    from factdesk.anchoring import MAX_OCCURRENCES
 
     text = "a" * 3_000 + "b"
     result = anchor(text, Selector("aa", 5, 8, prefix="a", suffix="b"))  # the suffix would point at the last
@@ -159,7 +159,7 @@ def test_the_closest_passage_search_compares_a_bounded_part_of_a_huge_quote(monk
     """Its cost is the compared quote's length times the text's: the compared part is bounded, whatever the quote."""
     from rapidfuzz import fuzz
 
-    from factcheck import anchoring
+    from factdesk import anchoring
 
     compared: list[tuple[int, int]] = []
     real = fuzz.partial_ratio_alignment
@@ -188,7 +188,7 @@ def _work(run, budget: int) -> int:
     look at). Past `budget` the run is stopped, so that a quadratic search fails rather than hangs."""
     import sys
 
-    from factcheck import anchoring
+    from factdesk import anchoring
 
     work = 0
     real_find, real_continues = anchoring._find, anchoring._continues

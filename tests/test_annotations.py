@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.anchoring import anchor
-from factcheck.claims import Selector
-from factcheck.exports import export_files
-from factcheck.publishing import Publisher, SiteInfo, load_site_info
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.anchoring import anchor
+from factdesk.claims import Selector
+from factdesk.exports import export_files
+from factdesk.publishing import Publisher, SiteInfo, load_site_info
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 from htmltext import annotated_paragraphs
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -20,8 +20,8 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT, ScratchRepo, mkdocs_build
-from factcheck.cli import RENDER_MARK, main
-from factcheck.repository import ID_PATTERN
+from factdesk.cli import RENDER_MARK, main
+from factdesk.repository import ID_PATTERN
 
 SECRET = "runner-secret-value-7d21"
 

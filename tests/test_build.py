@@ -13,9 +13,9 @@ from markdown_it import MarkdownIt
 
 from conftest import ENV, VENV_BIN, mkdocs_build
 from desks import Desk, add_french_brief
-from factcheck.linkcheck import check_internal
-from factcheck.publishing import load_site_info
-from factcheck.yamlfile import load_yaml
+from factdesk.linkcheck import check_internal
+from factdesk.publishing import load_site_info
+from factdesk.yamlfile import load_yaml
 from htmltext import annotated_paragraphs, read
 
 def pages(site: Path) -> list[Path]:
@@ -265,7 +265,7 @@ def test_make_site_shows_the_checks_warnings_and_stops_on_their_errors(project_c
 def test_every_generator_refuses_what_validation_refuses(project_copy: Path, tmp_path: Path, capsys):
     """A bare `mkdocs build` (and `make serve`, ProperDocs: the same hook) and `factcheck render` (Zensical's
     path) stop on a problem of the desk's standards, before writing anything."""
-    from factcheck import cli
+    from factdesk import cli
 
     add_french_brief(project_copy)
     claim = project_copy / "claims/brief/brief-answer.yml"

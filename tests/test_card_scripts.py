@@ -12,15 +12,15 @@ import pytest
 from PIL import Image, ImageDraw, features
 
 from conftest import ScratchRepo, file_bytes, secret_from
-from factcheck import cards, typefaces
-from factcheck.cards import claim_card
-from factcheck.cli import main
-from factcheck.generation import generate
-from factcheck.publishing import Publisher, SiteInfo, load_site_info
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.typefaces import card_fonts
-from factcheck.validation import validate
+from factdesk import cards, typefaces
+from factdesk.cards import claim_card
+from factdesk.cli import main
+from factdesk.generation import generate
+from factdesk.publishing import Publisher, SiteInfo, load_site_info
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.typefaces import card_fonts
+from factdesk.validation import validate
 
 SCRIPTS = {
     "Simplified Chinese": "部长说：2015年中国的经济增长了6.9%，这是二十五年来最慢的。",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.anchoring import Span, context as context_of
-from factcheck.cli import main
-from factcheck.sources import sha256_of
+from factdesk.anchoring import Span, context as context_of
+from factdesk.cli import main
+from factdesk.sources import sha256_of
 
 # A French dispatch with what editors meet: a figure written three times, typographic apostrophes,
 # a stray line set aside, claims with and without evidence.
@@ -222,7 +222,7 @@ def test_there_are_at_least_thirty_kinds_of_bad_input():
 def test_hostile_files_fail_cleanly_from_the_shell(project_copy, name):
     breakage = next(case[1] for case in BAD_INPUTS if case[0] == name)
     breakage(project_copy)
-    result = subprocess.run([sys.executable, "-m", "factcheck", "validate"], cwd=project_copy, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "factdesk", "validate"], cwd=project_copy, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -412,7 +412,7 @@ def test_links_online_names_the_file_citing_a_broken_address(project_copy, capsy
 
 def test_every_command_has_help():
     for command in ("validate", "new", "new-source", "locate", "reanchor", "diff", "links", "render", "init"):
-        result = subprocess.run([sys.executable, "-m", "factcheck", command, "--help"], capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "factdesk", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: factcheck" in result.stdout
 
 
@@ -479,7 +479,7 @@ def test_init_refuses_a_folder_it_would_not_own(tmp_path, capsys, kind):
 def test_the_status_line_stays_out_of_logs_and_pipes():
     import io
 
-    from factcheck.progress import Progress
+    from factdesk.progress import Progress
 
     log = io.StringIO()  # not a terminal, as in CI
     progress = Progress(stream=log, delay=0, interval=0.01)
@@ -493,7 +493,7 @@ def test_on_a_terminal_the_status_line_shows_the_stage_and_count_then_goes():
     import io
     import time
 
-    from factcheck.progress import Progress
+    from factdesk.progress import Progress
 
     terminal = io.StringIO()
     progress = Progress(stream=terminal, delay=0, interval=0.01, enabled=True)

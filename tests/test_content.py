@@ -12,13 +12,13 @@ import pytest
 
 from conftest import ScratchRepo
 from desks import NORTHWIND_BRIEF, Desk
-from factcheck.cli import main
-from factcheck.coverage import source_coverage
-from factcheck.problems import FactcheckError, errors
-from factcheck.publishing import load_site_info
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.standards import standards_problems
+from factdesk.cli import main
+from factdesk.coverage import source_coverage
+from factdesk.problems import FactcheckError, errors
+from factdesk.publishing import load_site_info
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.standards import standards_problems
 
 
 def problems_of(root: Path) -> list[str]:
@@ -148,7 +148,7 @@ def test_a_fork_with_sources_of_its_own_validates_with_a_warning_for_each_check_
     # The repeated sentence is claimed at its second occurrence, told apart by its offsets.
     assert model.claims["northwind-lyon-2015"].span.start == NORTHWIND_BRIEF.index("Northwind Telecom opened", 1)
     env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "REPO_URL")}
-    validate = subprocess.run([sys.executable, "-m", "factcheck", "validate"], cwd=fork_desk.root, env=env,
+    validate = subprocess.run([sys.executable, "-m", "factdesk", "validate"], cwd=fork_desk.root, env=env,
                               capture_output=True, text=True)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     # The first sentence is neither claimed nor set aside: a warning while the brief has no assessment.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from factcheck.cli import main
+from factdesk.cli import main
 from conftest import mkdocs_build
 
 TEXT = "Acme Telecom a annoncé 120 millions d’abonnés en 2015.\n\nLe groupe Acme Telecom vise la Chine."

@@ -15,12 +15,12 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import PUBLISHED, build_into
-from factcheck.crawlers import MOST_URLS, sitemap_files
-from factcheck.languages import og_locale
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.crawlers import MOST_URLS, sitemap_files
+from factdesk.languages import og_locale
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 
 S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # W3C Datetime, as the schema's tLastmod allows it: a date, or a date and time with a time zone.

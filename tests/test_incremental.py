@@ -13,14 +13,14 @@ from typing import Callable
 import pytest
 
 from conftest import ScratchRepo, secret_from
-from factcheck.checkcache import CACHE_FOLDER
-from factcheck.cli import main
-from factcheck.problems import FactcheckError
-from factcheck.publishing import SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.sources import sha256_of
+from factdesk.checkcache import CACHE_FOLDER
+from factdesk.cli import main
+from factdesk.problems import FactcheckError
+from factdesk.publishing import SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.sources import sha256_of
 
 TEXT = "Acme Corp said profits rose by 12 percent in 2015. The regulator in Paris disagreed with Acme Corp."
 

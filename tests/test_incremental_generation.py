@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, ScratchRepo, file_bytes
-from factcheck import repository
-from factcheck.file_status import RACY_NS
-from factcheck.generation import OVERVIEW_MARKER, SCALE_MARKER, GeneratedSite, generate, page_file
-from factcheck.problems import FactcheckError
-from factcheck.rendering import RenderedPage
+from factdesk import repository
+from factdesk.file_status import RACY_NS
+from factdesk.generation import OVERVIEW_MARKER, SCALE_MARKER, GeneratedSite, generate, page_file
+from factdesk.problems import FactcheckError
+from factdesk.rendering import RenderedPage
 from test_incremental import edit_schema as stricter_schema
 
 REPORT_TITLE = "Acme Corp profits soar in 2015"

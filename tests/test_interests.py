@@ -8,10 +8,10 @@ from html import unescape
 import pytest
 
 from conftest import ROOT, ScratchRepo
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import METHODOLOGY_SECTIONS, Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import METHODOLOGY_SECTIONS, Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 
 INFO = SiteInfo("Test site", "https://desk.test/site/", Publisher("Test desk", "https://desk.test/"))
 TEXT = "Lee said VPNs are legal. Lee also said demand is high. The firm agreed."

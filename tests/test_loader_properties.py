@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ScratchRepo
-from factcheck.problems import FactcheckError
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.problems import FactcheckError
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 
 TEXT = "BT applied for a licence in Shanghai. The ministry has not answered yet."
 FILES = ["claims/article/c1.yml", "claims/article/c2.yml", "entities/bt.yml", "sources/article.yml", "rating-scale.yml"]

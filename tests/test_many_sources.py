@@ -8,11 +8,11 @@ import re
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.exports import export_files
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.exports import export_files
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 from test_browser import ARGS, CHROMIUM, SCREENSHOTS, _require_browser, _serve
 from conftest import build_into
 from desks import add_northwind_brief, copy_project

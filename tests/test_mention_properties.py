@@ -14,10 +14,10 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from factcheck.entities import Alias, Entity
-from factcheck.segmentation import WordBoundaries, is_word_edge, script_without_spaces
-from factcheck.site import MentionFinder
-from factcheck.sources import Source, sha256_of
+from factdesk.entities import Alias, Entity
+from factdesk.segmentation import WordBoundaries, is_word_edge, script_without_spaces
+from factdesk.site import MentionFinder
+from factdesk.sources import Source, sha256_of
 
 CASE_EDGES = list("sSſkKKiIıİßẞσςΣιΙͅιµμΜǅǄǆﬀΩωΩåÅÅ") + ["\u0301", "\u0308", "_", "²", "٣", "Ⅻ", "\u00a0", "\u200b",
                                                          "😀", "\ud800", "\n", " ", "-", "'", "’"]

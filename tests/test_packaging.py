@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-ENGINE = ROOT / "hooks" / "factcheck"
+ENGINE = ROOT / "hooks" / "factdesk"
 
 
 def _name(requirement: str) -> str:
@@ -34,7 +34,7 @@ def _imported_modules(paths: list[Path]) -> set[str]:
                 modules.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    return modules - set(sys.stdlib_module_names) - {"__future__", "factcheck", "factcheck_mkdocs"}
+    return modules - set(sys.stdlib_module_names) - {"__future__", "factdesk", "factdesk_mkdocs"}
 
 
 def _distributions(modules: set[str]) -> set[str]:
@@ -53,13 +53,13 @@ def test_every_library_the_engine_imports_is_a_declared_dependency():
 
 def test_the_engine_never_imports_mkdocs():
     imported = _imported_modules(sorted(ENGINE.rglob("*.py")))
-    assert not imported & {"mkdocs", "material", "watchdog"}, "the MkDocs adapter is hooks/factcheck_mkdocs/"
+    assert not imported & {"mkdocs", "material", "watchdog"}, "the MkDocs adapter is hooks/factdesk_mkdocs/"
 
 
 def test_the_mkdocs_adapter_needs_only_the_mkdocs_extra():
     project = _project()
     declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["mkdocs"]}
-    adapter = sorted((ROOT / "hooks" / "factcheck_mkdocs").glob("*.py")) + [ROOT / "hooks" / "factcheck_hook.py"]
+    adapter = sorted((ROOT / "hooks" / "factdesk_mkdocs").glob("*.py")) + [ROOT / "hooks" / "factcheck_hook.py"]
     needed = _distributions(_imported_modules(adapter))
     assert needed <= declared, sorted(needed - declared)
 
@@ -114,25 +114,25 @@ def test_each_generator_environment_locks_the_engine_dependencies_with_hashes():
 
 
 def test_version_is_the_package_version(capsys):
-    import factcheck
-    from factcheck.cli import main
+    import factdesk
+    from factdesk.cli import main
 
     assert tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["dynamic"] \
-        == {"version": {"attr": "factcheck.__version__"}}
+        == {"version": {"attr": "factdesk.__version__"}}
     try:
         main(["--version"])
     except SystemExit as exit_:
         assert exit_.code == 0
-    assert capsys.readouterr().out.strip() == f"factcheck {factcheck.__version__}"
+    assert capsys.readouterr().out.strip() == f"factcheck {factdesk.__version__}"
 
 
 def test_the_build_copies_the_files_the_starter_shares():
-    from factcheck.starter import SHARED
+    from factdesk.starter import SHARED
 
     build = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
     copied = next(ast.literal_eval(node.value) for node in build.body
                   if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["SHARED"])
-    assert copied == SHARED, "setup.py copies into the package what factcheck.starter reads from it"
+    assert copied == SHARED, "setup.py copies into the package what factdesk.starter reads from it"
 
 
 def test_pip_install_in_an_empty_environment_gives_a_working_validate(project_copy: Path, tmp_path: Path):

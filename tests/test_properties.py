@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.anchoring import anchor, context
-from factcheck.claims import Claim, Selector
-from factcheck.annotated_text import annotate
-from factcheck.site import AnchoredClaim, Span
-from factcheck.sources import Source, sha256_of
-from factcheck.verdicts import Verdict
+from factdesk.anchoring import anchor, context
+from factdesk.claims import Claim, Selector
+from factdesk.annotated_text import annotate
+from factdesk.site import AnchoredClaim, Span
+from factdesk.sources import Source, sha256_of
+from factdesk.verdicts import Verdict
 from htmltext import annotated_paragraphs
 
 ALPHABET = st.sampled_from(
@@ -90,7 +90,7 @@ def _reference_locate(text: str, quote: str) -> list[Span]:
     """The tolerant search done the slow, obvious way: normalise character by character, try every place."""
     import re
 
-    from factcheck.anchoring import normalise
+    from factdesk.anchoring import normalise
 
     pieces = list(re.finditer(r"\s+|\S", text))
     normalised = "".join(" " if p.group().isspace() else normalise(p.group()) for p in pieces)
@@ -105,7 +105,7 @@ repetitive = st.tuples(texts, st.integers(min_value=0, max_value=30), texts).map
 @given(st.one_of(texts, repetitive), st.one_of(texts, texts.map(lambda t: (t[:3] * 9)[:20])))
 @settings(suppress_health_check=[HealthCheck.filter_too_much])
 def test_the_linear_search_finds_what_trying_every_place_finds(text, quote):
-    from factcheck.anchoring import NormalisedText, count_occurrences, locate, normalise
+    from factdesk.anchoring import NormalisedText, count_occurrences, locate, normalise
 
     expected = _reference_locate(text, quote)
     assert locate(text, quote) == expected

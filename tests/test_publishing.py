@@ -10,12 +10,12 @@ import pytest
 import yaml
 
 from conftest import ROOT, ScratchRepo
-from factcheck.cli import main
-from factcheck.publishing import CONTENT_LICENCE_URL, load_site_info, about_problems
-from factcheck.rendering import Renderer, social_meta
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.structured_data import annotation_collection, claim_review
+from factdesk.cli import main
+from factdesk.publishing import CONTENT_LICENCE_URL, load_site_info, about_problems
+from factdesk.rendering import Renderer, social_meta
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.structured_data import annotation_collection, claim_review
 
 COMPLETE = """\
 name: The Desk's checks
@@ -218,7 +218,7 @@ def test_markup_in_a_field_the_theme_writes_is_refused_at_its_line(content: Scra
 
 def test_the_home_page_opens_with_the_sites_name_and_its_introduction_from_site_yml(content: ScratchRepo):
     """A fork says its own name and introduction on its home page; Markdown there is cleaned like any other."""
-    from factcheck.generation import generate
+    from factdesk.generation import generate
 
     content.write("docs/assets/logo.png", PNG)  # the logo COMPLETE names
     introduction = ("We check **telecoms** news for [the Desk](https://desk.test/).\n\n"

@@ -9,10 +9,10 @@ import pytest
 from markupsafe import escape
 
 from conftest import ROOT, ScratchRepo
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import MAX_MENTIONS_LISTED, Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import MAX_MENTIONS_LISTED, Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
 from htmltext import annotated_paragraphs, read, text_by_id
 
 

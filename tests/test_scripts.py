@@ -8,13 +8,13 @@ import re
 import pytest
 
 from conftest import ScratchRepo
-from factcheck import cli
-from factcheck.coverage import sentences
-from factcheck.repository import load_repository
-from factcheck.scaffold import suggest_id
-from factcheck.segmentation import WordBoundaries, is_word_edge, letters_without_spaces, spaced
-from factcheck.site import build_site
-from factcheck.standards import standards_problems
+from factdesk import cli
+from factdesk.coverage import sentences
+from factdesk.repository import load_repository
+from factdesk.scaffold import suggest_id
+from factdesk.segmentation import WordBoundaries, is_word_edge, letters_without_spaces, spaced
+from factdesk.site import build_site
+from factdesk.standards import standards_problems
 
 # A news item on the ministry's January 2017 notice, written for these tests.
 NEWS = (

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ENV, ROOT, ScratchRepo, mkdocs_build
-from factcheck.publishing import SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.search_entries import (LUNR_LANGUAGES, SEARCH_SEPARATOR, merge_into_theme_index,
+from factdesk.publishing import SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.search_entries import (LUNR_LANGUAGES, SEARCH_SEPARATOR, merge_into_theme_index,
                                       search_entries, search_languages)
-from factcheck.site import build_site
+from factdesk.site import build_site
 from test_scripts import NEWS, RULE
 
 TEXT = ("Acme Corp said profits rose by 12 percent in 2015.\n\n"

@@ -86,7 +86,7 @@ def test_the_preview_uses_an_edited_engine_without_a_restart(project_copy: Path,
     try:
         wait_for(f"http://127.0.0.1:{port}/index.html", "fc-overview", server, log)
         # An edit to the engine's Python code, not a template (templates are read at each build anyway).
-        generation = project_copy / "hooks" / "factcheck" / "generation.py"
+        generation = project_copy / "hooks" / "factdesk" / "generation.py"
         source = generation.read_text(encoding="utf-8")
         generation.write_text(source.replace('<div class="fc-page">', '<div class="fc-page" data-edited="yes">'), encoding="utf-8")
         claim_page = next((project_copy / "claims").rglob("*.yml"))
@@ -369,7 +369,7 @@ def rebuild_wanted_after_a_save(server, watched: Path) -> bool:
 def test_the_preview_learns_of_a_saved_file_without_polling(tmp_path: Path, caplog):
     from watchdog.observers.polling import PollingObserver
 
-    from factcheck_mkdocs.preview import watch_with_notifications
+    from factdesk_mkdocs.preview import watch_with_notifications
 
     server = preview_server(tmp_path)
     with caplog.at_level("INFO"):
@@ -383,7 +383,7 @@ def test_the_preview_learns_of_a_saved_file_without_polling(tmp_path: Path, capl
 def test_where_notifications_cannot_start_the_preview_polls(tmp_path: Path, monkeypatch):
     from watchdog.observers.polling import PollingObserver
 
-    from factcheck_mkdocs import preview
+    from factdesk_mkdocs import preview
 
     server = preview_server(tmp_path)
 

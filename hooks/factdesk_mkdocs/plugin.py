@@ -1,7 +1,7 @@
-"""The MkDocs plugin (`plugins: - factcheck`): adapts the fact-check engine (the `factcheck` package) to MkDocs.
+"""The MkDocs plugin (`plugins: - factcheck`): adapts the fact-check engine (the `factdesk` package) to MkDocs.
 
 Only MkDocs events live here; loading, anchoring, rendering and the page files are the
-engine's (`factcheck.generation`, which `factcheck render` also uses for other generators).
+engine's (`factdesk.generation`, which `factcheck render` also uses for other generators).
 The engine runs in `on_config`, before MkDocs cleans the output directory, so a
 bad file stops the build with every problem listed and the last good site intact.
 
@@ -39,10 +39,10 @@ from mkdocs.structure.toc import get_toc
 from .preview import watch_with_notifications
 
 if TYPE_CHECKING:
-    from factcheck.generation import GeneratedSite
-    from factcheck.progress import Progress
-    from factcheck.publishing import SiteInfo
-    from factcheck.search_entries import SearchEntry
+    from factdesk.generation import GeneratedSite
+    from factdesk.progress import Progress
+    from factdesk.publishing import SiteInfo
+    from factdesk.search_entries import SearchEntry
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -67,7 +67,7 @@ class _State:
     preview each rebuild compares what it is about to write with what the last one wrote."""
 
     site: GeneratedSite | None = None  # what on_config generated for the current build
-    engine_digest: bytes = b""  # of the engine's files when it was last imported (factcheck.reuse.code_digest)
+    engine_digest: bytes = b""  # of the engine's files when it was last imported (factdesk.reuse.code_digest)
     previous: GeneratedSite | None = None  # the last site the imported engine generated, for it to reuse
     serving: bool = False  # `mkdocs serve`: one process builds again at every change
     dirty: bool = False  # `mkdocs serve --dirty`: rebuilds write only what changed
@@ -185,7 +185,7 @@ def _remove_with_empty_folders(path: Path, site_dir: Path) -> None:
 class FactcheckPlugin(BasePlugin):
     """The engine's generated pages and files, handed to MkDocs; the site's identity from site.yml.
 
-    `engine_folder` is where the `factcheck` package is imported from: the folder given (the
+    `engine_folder` is where the `factdesk` package is imported from: the folder given (the
     path-based hook of a checkout gives its own), else wherever Python finds it (the installed package)."""
 
     def __init__(self, engine_folder: Path | None = None) -> None:
@@ -196,13 +196,13 @@ class FactcheckPlugin(BasePlugin):
     # The engine, imported afresh when its files changed.
 
     def _engine(self) -> ModuleType:
-        """The `factcheck` package, imported afresh when its files changed. `make serve` rebuilds in
+        """The `factdesk` package, imported afresh when its files changed. `make serve` rebuilds in
         one process, and Python would keep the engine it imported first, so engine edits would not
         show until a restart; an unchanged engine is kept, so that it can reuse its last run."""
         state = self._state
-        imported = "factcheck.generation" in sys.modules and "factcheck.reuse" in sys.modules
-        if not imported or sys.modules["factcheck.reuse"].code_digest() != state.engine_digest:
-            for name in [name for name in sys.modules if name == "factcheck" or name.startswith("factcheck.")]:
+        imported = "factdesk.generation" in sys.modules and "factdesk.reuse" in sys.modules
+        if not imported or sys.modules["factdesk.reuse"].code_digest() != state.engine_digest:
+            for name in [name for name in sys.modules if name == "factdesk" or name.startswith("factdesk.")]:
                 del sys.modules[name]
             state.previous = None  # made by the engine just dropped
             folder = [str(self.engine_folder)] if self.engine_folder else []
@@ -210,13 +210,13 @@ class FactcheckPlugin(BasePlugin):
             # No bytecode written on a re-import: it would land in the watched engine folder.
             write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, bool(state.engine_digest)
             try:
-                importlib.import_module("factcheck.generation")
+                importlib.import_module("factdesk.generation")
             finally:
                 for entry in folder:
                     sys.path.remove(entry)
                 sys.dont_write_bytecode = write_bytecode
-            state.engine_digest = sys.modules["factcheck.reuse"].code_digest()
-        return sys.modules["factcheck"]
+            state.engine_digest = sys.modules["factdesk.reuse"].code_digest()
+        return sys.modules["factdesk"]
 
     def _site(self) -> GeneratedSite:
         assert self._state.site is not None, "on_config runs first"
@@ -319,13 +319,13 @@ class FactcheckPlugin(BasePlugin):
     @staticmethod
     def _apply_identity(config: MkDocsConfig, info: SiteInfo) -> None:
         """site.yml is the one place the site's name and addresses live; MkDocs gets them from it, escaped
-        for the theme (factcheck.generation.identity_settings)."""
-        for key, value in sys.modules["factcheck.generation"].identity_settings(info).items():
+        for the theme (factdesk.generation.identity_settings)."""
+        for key, value in sys.modules["factdesk.generation"].identity_settings(info).items():
             config[key] = value
         config["edit_uri_template"] = None
         config.theme["language"] = info.language
         # Material shows it in every page's footer.
-        config["copyright"] = str(sys.modules["factcheck.publishing"].licence_notice(info))
+        config["copyright"] = str(sys.modules["factdesk.publishing"].licence_notice(info))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The generated pages and files join the hand-written ones. In the preview, after a good build, a
@@ -334,7 +334,7 @@ class FactcheckPlugin(BasePlugin):
         is given, so the cost of a save follows the size of the change, not of the site. A hand-written
         page's links are checked against every file, so a rebuild that renders one is given them all."""
         state, site = self._state, self._site()
-        generation = sys.modules["factcheck.generation"]
+        generation = sys.modules["factdesk.generation"]
         state.building = {}
         titled, in_nav = _navigation(config.nav)
         state.incremental = state.dirty and titled
@@ -372,7 +372,7 @@ class FactcheckPlugin(BasePlugin):
                     else _TrackedFile.generated(config, name, content=content))
             files.append(self._track(file, name, content))
         # The pages the theme indexes for search itself, in build order (hand-written pages come first).
-        search_entries = sys.modules["factcheck.search_entries"]
+        search_entries = sys.modules["factdesk.search_entries"]
         state.theme_search_pages = [url for url in hand_written if url not in site.pages] + [
             url for url, page in site.pages.items() if not search_entries.indexed_by_engine(page)]
         state.theme_search_built = []
@@ -424,13 +424,13 @@ class FactcheckPlugin(BasePlugin):
         site = self._site()
         url = _url(page.file)
         if url in site.pages:
-            return sys.modules["factcheck.generation"].page_body(site.pages[url])
+            return sys.modules["factdesk.generation"].page_body(site.pages[url])
         return site.fill_markers(html, url)
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         """Link previews for every page (read by overrides/main.html); hand-written pages use the site's card."""
         state, site = self._state, self._site()
-        rendering = sys.modules["factcheck.rendering"]
+        rendering = sys.modules["factdesk.rendering"]
         url = _url(page.file)
         rendered = site.pages.get(url) or site.hand_written_page(url, page.title, page.meta.get("description"))
         page.meta["social"] = rendering.meta_elements(rendering.social_meta(rendered, site.info))
@@ -472,7 +472,7 @@ class FactcheckPlugin(BasePlugin):
             return
         index = json.loads(path.read_text(encoding="utf-8"))
         index.setdefault("config", {}).update(site.search_settings())
-        state.theme_search_entries = sys.modules["factcheck.search_entries"].merge_into_theme_index(
+        state.theme_search_entries = sys.modules["factdesk.search_entries"].merge_into_theme_index(
             index.pop("docs", []), state.theme_search_built, state.theme_search_pages, state.theme_search_entries)
         docs = [_json(doc) for page_docs in state.theme_search_entries.values() for doc in page_docs]
         # The engine's entries, last, are most of the index: each is written out once, and kept as text while
@@ -497,10 +497,10 @@ class FactcheckPlugin(BasePlugin):
 
     @event_priority(100)  # first: what MkDocs watches itself is then all this plugin moves (see preview)
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        ours = [str(path) for path in sys.modules["factcheck.repository"].Layout(self._root(config)).watched
+        ours = [str(path) for path in sys.modules["factdesk.repository"].Layout(self._root(config)).watched
                 if path.exists()]
         # Engine edits rebuild too: on_config then imports the changed engine (see _engine).
-        ours.append(os.path.dirname(sys.modules["factcheck"].__file__))
+        ours.append(os.path.dirname(sys.modules["factdesk"].__file__))
         for path in ours:
             server.watch(path)
         mkdocs_own = [path for path in (config.docs_dir, config.config_file_path, *config.theme.dirs) if path]

@@ -8,7 +8,7 @@ Data flows one way:
           ──► site         (the site model: pages, URLs, mentions)
           ──► rendering    (HTML for each page, JSON exports)
 
-`factcheck_mkdocs` beside this package adapts the result to MkDocs (the plugin, and
+`factdesk_mkdocs` beside this package adapts the result to MkDocs (the plugin, and
 `factcheck_hook.py` for a checkout that builds with its own engine); `cli.py` offers
 the same pipeline on the command line.
 """

@@ -33,7 +33,7 @@ class StarterError(Exception):
 
 def starter_files() -> dict[str, bytes]:
     """Every file of a new site: path relative to its folder → content."""
-    package = resources.files("factcheck") / "starter_files"
+    package = resources.files("factdesk") / "starter_files"
     files = {path: data for path, data in _walk(package) if not path.startswith("shared/")}
     shared: Traversable = package / "shared"
     if not shared.is_dir():  # a checkout, or an editable install of one
