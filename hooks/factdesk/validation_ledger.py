@@ -329,10 +329,11 @@ class LedgerLoads(FileLoads):
             return None
         return status(found), settled(found, self.started)
 
-    def version(self, file: str) -> str | None:
-        """The status of a file (and its companion) this run kept in the ledger; None when not kept."""
-        kept = self.ledger.current(_shard(file))["files"].get(file)
-        return None if kept is None else kept[0]
+    def versions(self, files: list[str]) -> list[str | None]:
+        """The status of each file (and its companion) this run kept in the ledger, None for one not kept: files
+        of one part of the ledger (a source with its claims)."""
+        kept = self.ledger.current(_shard(files[0]))["files"] if files else {}
+        return [None if found is None else found[0] for found in map(kept.get, files)]
 
     def get(self, paths: tuple[str | Path, ...], schema: Schema, variant: str, load: Callable[[], tuple[Any, list[Problem]]],
             problems: list[Problem]) -> Any:
@@ -358,8 +359,7 @@ class LedgerLoads(FileLoads):
         kept = before.get(file)
         if status is not None and kept.__class__ is list and len(kept) == 3 and kept[0] == status:
             now[file] = kept
-            item = None if kept[2] is None else RECORDED[kind](file, kept[2], lambda: self.ledger.details(shard, file))
-            return item, _problems(kept[1]) if kept[1] else []
+            return self._kept(kind, shard, file, kept)
         # Status taken before the load: a change while it reads is seen by the next run.
         item, problems = load()
         if self.opened is not None:
@@ -371,6 +371,36 @@ class LedgerLoads(FileLoads):
             now[file] = [status, _stored(problems), eager]
             self.ledger.details_now.setdefault(shard, {})[file] = details
         return item, problems
+
+    def _kept(self, kind: str, shard: str, file: str, kept: list[Any]) -> tuple[Any, list[Problem]]:
+        """What the ledger kept of an unchanged file: the object the checks read, and its problems."""
+        item = None if kept[2] is None else RECORDED[kind](file, kept[2], functools.partial(self.ledger.details, shard, file))
+        return item, _problems(kept[1]) if kept[1] else []
+
+    def load_folder(self, kind: str, files: list[str], load: Callable[[str], tuple[Any, list[Problem]]]
+                    ) -> list[tuple[Any, list[Problem]]]:
+        """`load` for the files of one folder of claims (one part of the ledger), in order: those whose status is
+        the kept one are taken from the ledger in one pass (this is nearly every file of a run, tens of thousands
+        at a time), the others loaded as `load` does it."""
+        if not files:
+            return []
+        shard = _shard(files[0])
+        before, now = self._files(shard)
+        prefix, results = self.prefix, []
+        real = self._real_folder(prefix + files[0].rpartition("/")[0])
+        for file in files:
+            kept = before.get(file)
+            if real and kept.__class__ is list and len(kept) == 3:
+                try:
+                    found = os.lstat(prefix + file)
+                except OSError:
+                    found = None
+                if found is not None and stat.S_ISREG(found.st_mode) and status(found) == kept[0]:
+                    now[file] = kept
+                    results.append(self._kept(kind, shard, file, kept))
+                    continue
+            results.append(self.load(file, [prefix + file], lambda file=file: load(file)))
+        return results
 
     def real(self, kind: str, item: Any, layout: Layout) -> Any:
         """The loaded object behind what the ledger kept of it (loaded now if this run has not)."""
@@ -459,7 +489,7 @@ def _content_problems(root: Path, layout: Layout, loads: LedgerLoads, language: 
     units = {}
     for source_id, source in repository.sources.items():
         files = [source.file] + [repository.claims[claim_id].file for claim_id in claims_of[source_id]]
-        versions = [loads.version(file) for file in files]
+        versions = loads.versions(files)
         # Which versions of which files the unit came from, in one digest.
         digest = None if None in versions else hashlib.sha256(
             json.dumps([files, versions]).encode("utf-8", "surrogatepass")).hexdigest()
@@ -517,14 +547,19 @@ def _clean_repository(root: Path, layout: Layout, loads: LedgerLoads) -> Reposit
     schemas = {kind: layout.read_schema(kind[:-1] if kind != "entities" else "entity") for kind in loaded}
     loaders = {"sources": load_source, "entities": load_entity, "claims": load_claim}
 
-    def add(kind: str, file: str) -> bool:
-        path = loads.prefix + file
-        names = [path, path[:-4] + ".txt"] if kind == "sources" else [path]
-        item, problems = loads.load(file, names, lambda: loaders[kind](Path(path), root, schemas[kind]))
+    def loader(kind: str) -> Callable[[str], tuple[Any, list[Problem]]]:
+        return lambda file: loaders[kind](Path(loads.prefix + file), root, schemas[kind])
+
+    def accepted(kind: str, item: Any, problems: list[Problem]) -> bool:
         if item is None or problems or item.id in RESERVED_IDS or item.id in loaded[kind]:
             return False
         loaded[kind][item.id] = item
         return True
+
+    def add(kind: str, file: str) -> bool:
+        path = loads.prefix + file
+        names = [path, path[:-4] + ".txt"] if kind == "sources" else [path]
+        return accepted(kind, *loads.load(file, names, lambda: loader(kind)(file)))
 
     for kind in ("sources", "entities"):
         entries = _listing(loads.prefix + kind)
@@ -536,7 +571,8 @@ def _clean_repository(root: Path, layout: Layout, loads: LedgerLoads) -> Reposit
     folders = _listing(loads.prefix + "claims")
     if folders is None:
         return None
-    found = []
+    found: dict[str, list[str]] = {}
+    plain = set()  # folders of claims/ holding nothing but claim files, which the stray-file check need not walk
     for folder in folders:
         if folder.is_symlink():
             return None
@@ -544,12 +580,17 @@ def _clean_repository(root: Path, layout: Layout, loads: LedgerLoads) -> Reposit
             entries = _listing(folder.path)
             if entries is None:
                 return None
-            found += [(folder.name, entry.name) for entry in entries if entry.name.endswith(".yml")]
-    for folder_name, name in sorted(found):
-        if not add("claims", f"claims/{folder_name}/{name}"):
-            return None
+            found[folder.name] = names = sorted(entry.name for entry in entries if entry.name.endswith(".yml"))
+            if len(names) == len(entries):
+                plain.add(folder.path)
+    load_claim_file = loader("claims")
+    for folder_name in sorted(found):
+        files = [f"claims/{folder_name}/{name}" for name in found[folder_name]]
+        for item, problems in loads.load_folder("claims", files, load_claim_file):
+            if not accepted("claims", item, problems):
+                return None
     sources, entities, claims = loaded["sources"], loaded["entities"], loaded["claims"]
-    if (stray_files(layout) or check_references(scale, sources, entities, claims, set(), set())
+    if (stray_files(layout, plain) or check_references(scale, sources, entities, claims, set(), set())
             or check_aliases(entities, {source.language for source in sources.values()})):
         return None
     return Repository(scale, sources, entities, claims)
@@ -583,7 +624,7 @@ def _mentions(repository: Repository, loads: LedgerLoads, layout: Layout) -> set
     mentioned: set[str] = set()
     for source_id, source in repository.sources.items():
         shard = _shard(source.file)
-        found, version = loads.ledger.previous(shard)["mentions"].get(source_id), loads.version(source.file)
+        found, (version,) = loads.ledger.previous(shard)["mentions"].get(source_id), loads.versions([source.file])
         if not isinstance(found, list) or found[:2] != [forms, version] or version is None:
             finder = finder or MentionFinder(repository.entities)  # type: ignore[arg-type]
             found = [forms, version, sorted({mention.entity_id
