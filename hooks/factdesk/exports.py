@@ -38,22 +38,24 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     stored = stored or StoredResults(cache_root)
     # Each whole-site file is made of one part per source (or entity), made again only where its inputs changed:
     # the source and its claims, the very objects of last time when unchanged (one comparison, not one per claim).
-    claims_of = {source_id: tuple(model.claims_by_source.get(source_id, ())) for source_id in sorted(model.sources)}
+    claims_of = model.claims_of_source
     by_source = {source_id: (model.sources[source_id], claims) for source_id, claims in claims_of.items()}
     with_claims = {source_id: inputs for source_id, inputs in by_source.items() if inputs[1]}
+    # A source's claims as claims.json and claims.csv give them, made once for both.
+    records = dict(zip(with_claims, reuse.parts("claim records", with_claims, lambda source_id: [
+        claim_record(model, item) for item in claims_of[source_id]])))
     files = {
         "sources.json": _json_records(reuse, "sources.json", reuse.parts(
             "sources.json", by_source, lambda source_id: _record_text(source_record(model, source_id)))),
         # A source's claims in the order of their numbers: the claims by (source, number).
         "claims.json": _json_records(reuse, "claims.json", reuse.parts(
-            "claims.json", with_claims, lambda source_id: ",\n  ".join(
-                _record_text(claim_record(model, item)) for item in claims_of[source_id]))),
+            "claims.json", with_claims, lambda source_id: ",\n  ".join(map(_record_text, records[source_id])))),
         "entities.json": _json_records(reuse, "entities.json", reuse.parts(
             "entities.json", {entity_id: (model.entities[entity_id], tuple(model.claims_by_entity.get(entity_id, ())))
                               for entity_id in sorted(model.entities)},
             lambda entity_id: _record_text(entity_record(model, entity_id)))),
         "claims.csv": reuse.joined("claims.csv", reuse.parts(
-            "claims.csv", with_claims, lambda source_id: claims_csv_rows(model, claims_of[source_id])),
+            "claims.csv", with_claims, lambda source_id: claims_csv_rows(claims_of[source_id], records[source_id])),
             lambda parts: "".join((_CSV_HEADER, *parts))),
     }
     # The annotations of a source, written as indented JSON by Python code, are kept in the cache between builds.
@@ -69,7 +71,7 @@ def export_files(model: SiteModel, info: SiteInfo, cache_root: Path | None = Non
     stored.forget_inputs()
     files["datapackage.json"] = _json(data_package(files, model, info, reuse))
     # The feed's newest entries, of every source's entries made again only for the sources whose claims changed.
-    files[FEED_URL] = atom_feed(model, info, reuse, claims_of)
+    files[FEED_URL] = atom_feed(model, info, reuse)
     files[ROBOTS] = robots_txt(info)
     fonts = card_fonts(info.language)  # looked for once for all the cards
     files[SITE_CARD] = site_card_file(model, info, cache_root, fonts)
@@ -151,11 +153,11 @@ _CSV = csv.DictWriter(_Returned(), fieldnames=CSV_COLUMNS, lineterminator="\n", 
 _CSV_HEADER = _CSV.writeheader()
 
 
-def claims_csv_rows(model: SiteModel, items: Iterable[AnchoredClaim]) -> str:
-    """claims.csv's rows of `items`, one per claim; lists are joined with spaces (ids and URLs hold none)."""
+def claims_csv_rows(items: Iterable[AnchoredClaim], records: Iterable[dict]) -> str:
+    """claims.csv's rows of `items` (with their `claim_record`s), one per claim; lists are joined with spaces (ids
+    and URLs hold none)."""
     rows = []
-    for item in items:
-        claim = claim_record(model, item)
+    for item, claim in zip(items, records):
         row = {**claim, "verdict_label": item.verdict.label, "entities": " ".join(claim["entities"]),
                "evidence": " ".join(claim["evidence"]), "right_of_reply": json.dumps(claim["right_of_reply"], ensure_ascii=False)}
         rows.append(_CSV.writerow({column: spreadsheet_safe(row[column]) for column in CSV_COLUMNS}))

@@ -13,7 +13,7 @@ import heapq
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable
 from xml.etree import ElementTree
 
 from .publishing import CONTENT_LICENCE_NAME, CONTENT_LICENCE_URL, SiteInfo
@@ -41,14 +41,11 @@ class Entry:
     instant: str = ""  # its atom:updated (see `_newest_of_the_day`)
 
 
-def feed_entries(model: SiteModel, reuse: Reuse | None = None,
-                 claims_of: Mapping[str, tuple[AnchoredClaim, ...]] | None = None) -> list[Entry]:
+def feed_entries(model: SiteModel, reuse: Reuse | None = None) -> list[Entry]:
     """One entry per claim (dated by its last update) and one per correction, newest first. With `reuse` (of an
-    earlier run), the entries of a source whose claims are unchanged (`claims_of`: source id → its claims, all of
-    the model's by default) are not made or sorted again."""
+    earlier run), the entries of a source whose claims are unchanged are not made or sorted again."""
     reuse = reuse or Reuse()
-    if claims_of is None:
-        claims_of = {source_id: tuple(claims) for source_id, claims in model.claims_by_source.items()}
+    claims_of = model.claims_of_source
     by_source = reuse.parts("feed", claims_of, lambda source_id: _by_day(claims_of[source_id]))
     # Every entry of a day is newer than any of the days before: only the newest days are looked at.
     newest: list[Entry] = []
@@ -109,14 +106,13 @@ def _claim_entry(item: AnchoredClaim) -> Entry:
     )
 
 
-def atom_feed(model: SiteModel, info: SiteInfo, reuse: Reuse | None = None,
-              claims_of: Mapping[str, tuple[AnchoredClaim, ...]] | None = None) -> str:
+def atom_feed(model: SiteModel, info: SiteInfo, reuse: Reuse | None = None) -> str:
     """The feed as XML text. Links are absolute when the site's address is known, otherwise relative
     to the feed (at the site's root), which is how Atom readers resolve them; without it the feed has no
-    self link. With `reuse` and `claims_of`, see `feed_entries`; the text is not written again when the entries and the
-    site's details are unchanged."""
+    self link. With `reuse`, see `feed_entries`; the text is not written again when the entries and the site's
+    details are unchanged."""
     reuse = reuse or Reuse()
-    entries = feed_entries(model, reuse, claims_of)
+    entries = feed_entries(model, reuse)
     return reuse.get(FEED_URL, (tuple(entries), info), lambda: _feed_text(entries, info))
 
 

@@ -87,9 +87,9 @@ def search_entries(model: SiteModel, pages: Iterable[RenderedPage], reuse: Reuse
     # Entries by page, one part per source (its page and its claims' pages) and per entity: gathered by C code
     # below, so a save looks at each source once, not at every claim.
     found: dict[str, list[SearchEntry]] = {}
-    for part in reuse.parts("source", {source_id: (source, tuple(model.claims_by_source.get(source_id, ())),
-                                                   descriptions.get(source_id), model.repository.scale)
-                                       for source_id, source in model.sources.items()},
+    for part in reuse.parts("source", {source_id: (model.sources[source_id], claims, descriptions.get(source_id),
+                                                   model.repository.scale)
+                                       for source_id, claims in model.claims_of_source.items()},
                             lambda source_id: _source_part(model, source_id, descriptions.get(source_id))):
         found.update(part)
     for part in reuse.parts("entity", model.entities, lambda entity_id: {

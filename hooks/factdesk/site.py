@@ -24,6 +24,7 @@ from .segmentation import WITHOUT_SPACES, WordBoundaries, is_word_edge, script_w
 from .sources import Source
 from .verdicts import Verdict
 
+
 @dataclass(frozen=True)
 class AnchoredClaim:
     claim: Claim
@@ -100,6 +101,12 @@ class SiteModel:
     # Each source's claims, by source id: the very object of the previous model while the source, its claims,
     # the rating scale and the entities are (`Same`), so that what is made of them can be reused whole.
     parts: dict[str, Part[SourceClaims]] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def claims_of_source(self) -> dict[str, tuple[AnchoredClaim, ...]]:
+        """Every source's claims in reading order, by source id in id order (a source without claims too): the
+        inputs of what the whole-site files hold of each source, compared claim by claim in C."""
+        return {source_id: tuple(self.claims_by_source.get(source_id, ())) for source_id in sorted(self.sources)}
 
     # Entity mentions are found when first asked for: the pages need them, validation seldom does.
     @functools.cached_property
